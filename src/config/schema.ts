@@ -1,0 +1,86 @@
+// The config file and feeds file schemas. Strict: an unknown key is an error, not a silent no-op.
+import { z } from 'zod';
+import { FetchConfigSchema } from '../stages/fetch/config.js';
+import { CleanConfigSchema } from '../stages/clean/config.js';
+import { ClassifyConfigSchema } from '../stages/classify/config.js';
+import { DedupeConfigSchema } from '../stages/dedupe/config.js';
+import { SinkConfigSchema } from '../stages/sink/config.js';
+import { STAGES } from '../jobs/names.js';
+
+const concurrencyShape = Object.fromEntries(STAGES.map((s) => [s, z.number().int().positive().optional()])) as Record<
+  (typeof STAGES)[number],
+  z.ZodOptional<z.ZodNumber>
+>;
+
+export const RedisConfigSchema = z
+  .object({
+    /** Redis URL; REDIS_URL overrides. */
+    url: z.string().default('redis://127.0.0.1:6379'),
+    /** Key prefix of every queue and index; wrapped in a hash tag `{...}` so Redis Cluster keeps them in one slot. */
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only')
+      .default('newsflow'),
+    /** Start a private redis-server under the data dir when nothing answers at the default local URL. */
+    autoStart: z.boolean().default(true),
+  })
+  .strict();
+
+export const WorkersConfigSchema = z
+  .object({
+    /** Jobs each process runs at once, per stage. */
+    concurrency: z.object(concurrencyShape).strict().prefault({}),
+    /** Attempts per job before it goes to the dead letters. */
+    attempts: z.number().int().positive().default(5),
+    /** First retry delay in ms; doubles each attempt, with jitter. */
+    backoffMs: z.number().int().positive().default(2_000),
+    /** On shutdown, how long active jobs may run before workers are closed forcibly, in ms. */
+    shutdownGraceMs: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    /** Where output, raw payloads and a private Redis live; NEWSFLOW_DATA_DIR overrides. */
+    dataDir: z.string().default('./data'),
+    /** The feeds file, relative to the config file that names it. */
+    feedsFile: z.string().default('feeds.example.yaml'),
+    redis: RedisConfigSchema.prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+    workers: WorkersConfigSchema.prefault({}),
+    fetch: FetchConfigSchema.prefault({}),
+    clean: CleanConfigSchema.prefault({}),
+    classify: ClassifyConfigSchema.prefault({}),
+    dedupe: DedupeConfigSchema.prefault({}),
+    sink: SinkConfigSchema.prefault({}),
+  })
+  .strict();
+export type Config = z.infer<typeof ConfigSchema>;
+
+export const FeedSchema = z
+  .object({
+    /** Stable id, used in records, job ids and logs. */
+    id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only'),
+    url: z.url({ protocol: /^https?$/ }),
+    title: z.string().optional(),
+    tags: z.array(z.string()).default([]),
+    /** auto: fetch the article page when the feed item has little text; always / never. */
+    fullText: z.enum(['auto', 'always', 'never']).default('auto'),
+  })
+  .strict();
+export type Feed = z.infer<typeof FeedSchema>;
+
+export const FeedsFileSchema = z
+  .object({ feeds: z.array(FeedSchema) })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.feeds.forEach((feed, i) => {
+      if (seen.has(feed.id)) ctx.addIssue({ code: 'custom', path: ['feeds', i, 'id'], message: `duplicate feed id "${feed.id}"` });
+      seen.add(feed.id);
+    });
+  });
+export type FeedsFile = z.infer<typeof FeedsFileSchema>;
