@@ -1,0 +1,60 @@
+// Decoding bytes to text the way browsers decide the encoding: BOM, then the HTTP charset, then the document's own
+// declaration in its first bytes, then a default.
+import iconv from 'iconv-lite';
+
+/** WHATWG maps these labels to supersets; decoding GB2312/GBK as GB18030 recovers characters sites mislabel. */
+const SUPERSETS: Record<string, string> = {
+  gb2312: 'gb18030', gbk: 'gb18030', 'x-gbk': 'gb18030', gb_2312: 'gb18030', 'gb_2312-80': 'gb18030', csgb2312: 'gb18030',
+  'iso-8859-1': 'windows-1252', 'us-ascii': 'windows-1252', ascii: 'windows-1252', latin1: 'windows-1252',
+  big5: 'big5', 'big5-hkscs': 'big5', 'x-sjis': 'shift_jis', sjis: 'shift_jis', 'ms_kanji': 'shift_jis',
+  'euc-jp': 'euc-jp', 'x-euc-jp': 'euc-jp',
+};
+
+export function normalizeCharset(label: string | null | undefined): string | null {
+  if (!label) return null;
+  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  const mapped = SUPERSETS[l] ?? l;
+  if (mapped === 'utf8') return 'utf-8';
+  return iconv.encodingExists(mapped) ? mapped : null;
+}
+
+function fromBom(bytes: Uint8Array): { encoding: string; skip: number } | null {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8', skip: 3 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
+  return null;
+}
+
+export function charsetFromContentType(contentType: string | null | undefined): string | null {
+  const m = contentType?.match(/charset\s*=\s*["']?([^"';\s]+)/i);
+  return normalizeCharset(m?.[1]);
+}
+
+/** The encoding a document declares in its first 4 KiB: XML declaration, <meta charset> or http-equiv. */
+export function charsetFromDocument(bytes: Uint8Array): string | null {
+  const head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
+  const xml = head.match(/^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i);
+  if (xml) return normalizeCharset(xml[1]);
+  const meta = head.match(/<meta[^>]+charset\s*=\s*["']?([^"'\s/>;]+)/i);
+  return normalizeCharset(meta?.[1]);
+}
+
+export interface Decoded {
+  text: string;
+  encoding: string;
+  /** Where the encoding came from. */
+  source: 'bom' | 'http' | 'document' | 'default';
+}
+
+export function decodeBody(bytes: Uint8Array, contentType?: string | null, defaultEncoding = 'utf-8'): Decoded {
+  const bom = fromBom(bytes);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bom) return { text: iconv.decode(buf.subarray(bom.skip), bom.encoding), encoding: bom.encoding, source: 'bom' };
+  const http = charsetFromContentType(contentType);
+  if (http) return { text: iconv.decode(buf, http), encoding: http, source: 'http' };
+  const doc = charsetFromDocument(bytes);
+  // A document that claims UTF-16 in ASCII-compatible bytes is lying (WHATWG rule): read it as UTF-8.
+  if (doc && !doc.startsWith('utf-16')) return { text: iconv.decode(buf, doc), encoding: doc, source: 'document' };
+  const fallback = normalizeCharset(defaultEncoding) ?? 'utf-8';
+  return { text: iconv.decode(buf, fallback), encoding: fallback, source: 'default' };
+}
