@@ -1,0 +1,142 @@
+// Connecting to Redis: checks the eviction policy BullMQ needs and, for the default local URL only, starts a private
+// redis-server under the data dir when nothing answers.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from './logger.js';
+import { redactUrl } from './logger.js';
+
+export { Redis };
+
+const DEFAULT_LOCAL = new Set(['redis://127.0.0.1:6379', 'redis://localhost:6379', 'redis://127.0.0.1:6379/', 'redis://localhost:6379/']);
+
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError';
+}
+
+/** BullMQ workers block on Redis; a per-request retry limit would make them fail instead of waiting for a restart. */
+export function redisOptions(extra: RedisOptions = {}): RedisOptions {
+  return { maxRetriesPerRequest: null, enableReadyCheck: true, ...extra };
+}
+
+export function createRedis(url: string, extra: RedisOptions = {}): Redis {
+  return new Redis(url, redisOptions(extra));
+}
+
+async function answers(url: string, timeoutMs = 1500): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export interface RedisHandle {
+  url: string;
+  /** A connection for commands and queues; workers duplicate it for their blocking reads. */
+  client: Redis;
+  /** Closes the client and stops the private server if this process started one. */
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  url: string;
+  autoStart: boolean;
+  dataDir: string;
+  log: Logger;
+}
+
+export async function connectRedis(options: ConnectOptions): Promise<RedisHandle> {
+  const { url, log } = options;
+  let server: ChildProcess | null = null;
+  if (!(await answers(url))) {
+    if (!options.autoStart || !DEFAULT_LOCAL.has(url)) {
+      throw new RedisUnavailableError(`Redis does not answer at ${redactUrl(url)}. Start it, or point REDIS_URL at a running one.`);
+    }
+    server = await startPrivateServer(options.dataDir, log);
+  }
+  const client = createRedis(url);
+  client.on('error', (err) => log.warn({ err }, 'redis connection error'));
+  await client.ping();
+  await checkEvictionPolicy(client, log);
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    client,
+    close: () =>
+      (closing ??= (async () => {
+        await client.quit().catch(() => client.disconnect());
+        if (server) await stopPrivateServer(server);
+      })()),
+  };
+}
+
+async function checkEvictionPolicy(client: Redis, log: Logger): Promise<void> {
+  try {
+    const reply = (await client.config('GET', 'maxmemory-policy')) as string[];
+    const policy = reply[1];
+    if (policy && policy !== 'noeviction') {
+      log.warn(
+        { policy },
+        `REDIS EVICTION POLICY IS "${policy}": Redis may delete queued jobs under memory pressure. Set maxmemory-policy noeviction.`,
+      );
+    }
+  } catch {
+    log.warn('could not read maxmemory-policy (CONFIG is disabled); make sure Redis runs with noeviction');
+  }
+}
+
+async function startPrivateServer(dataDir: string, log: Logger): Promise<ChildProcess> {
+  const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (found.error) {
+    throw new RedisUnavailableError(
+      'Redis does not answer at redis://127.0.0.1:6379 and there is no redis-server on PATH. ' +
+        'Start one with `docker compose up -d redis`, or install your distribution package (e.g. `apt-get install redis-server`).',
+    );
+  }
+  const dir = path.join(dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const child = spawn(
+    'redis-server',
+    ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', ''],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; i < 50; i++) {
+    if (child.exitCode !== null) break;
+    if (await answers('redis://127.0.0.1:6379', 200)) {
+      log.info({ dir }, 'started a private redis-server with append-only persistence');
+      return child;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new RedisUnavailableError(`redis-server did not start (data dir ${dir}); start Redis yourself and set REDIS_URL`);
+}
+
+async function stopPrivateServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Deletes every key matching a glob pattern, in batches (SCAN, never KEYS). */
+export async function deleteKeysMatching(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}

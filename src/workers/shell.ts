@@ -1,0 +1,143 @@
+// The one BullMQ worker shell that runs any stage core: validate the payload, bind a child logger, run the core with
+// the job's abort signal, enqueue what it emits under deterministic ids, count drops, and map errors to retry or fail.
+import { UnrecoverableError, Worker, type Job, type MinimalJob } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { describeError, NewsflowError, retryable } from '../domain/errors.js';
+import type { StageName } from '../jobs/names.js';
+import { enqueue, keyRoot, type Queues } from '../jobs/queues.js';
+import type { Logger } from '../infra/logger.js';
+import type { RunStats } from '../infra/run-stats.js';
+import type { StageContext, StageResult } from '../stages/types.js';
+
+export interface StageDefinition<P extends { runId: string }> {
+  name: StageName;
+  schema: z.ZodType<P>;
+  run(payload: P, ctx: StageContext): Promise<StageResult>;
+}
+
+export interface ShellOptions {
+  connection: Redis;
+  prefix: string;
+  queues: Queues;
+  stats: RunStats;
+  log: Logger;
+  concurrency: number;
+  /** Called after a job has failed for good (attempts used up, or a permanent/poison error). */
+  onFinalFailure?: (job: Job, error: { kind: string; code: string; message: string }) => Promise<void>;
+  /** Called after each job with its outcome and duration, for metrics. */
+  onOutcome?: (stage: StageName, outcome: 'completed' | 'failed' | 'dropped', seconds: number) => void;
+}
+
+/** Exponential backoff with jitter that waits at least as long as the source asked (Retry-After). */
+export function backoffDelay(attemptsMade: number, baseMs: number, err?: Error): number {
+  const exp = baseMs * 2 ** Math.max(0, attemptsMade - 1);
+  const jittered = exp / 2 + Math.random() * (exp / 2);
+  const asked = err instanceof NewsflowError && err.retryAfterMs ? err.retryAfterMs : 0;
+  return Math.round(Math.max(jittered, asked));
+}
+
+const CODE_PREFIX = /^\[([a-z0-9-]+)\] /;
+
+/** BullMQ keeps only a message; we keep the stable code at its front: "[http-404] not found". */
+export function codeOfFailure(failedReason: string | undefined): string {
+  return failedReason?.match(CODE_PREFIX)?.[1] ?? 'internal';
+}
+
+export function startStageWorker<P extends { runId: string }>(def: StageDefinition<P>, options: ShellOptions): Worker {
+  const { queues, stats } = options;
+  const stageLog = options.log.child({ stage: def.name });
+
+  const processor = async (job: Job, _token?: string, signal?: AbortSignal): Promise<string> => {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const parsed = def.schema.safeParse(job.data);
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
+      throw new UnrecoverableError(`[bad-payload] ${message}`);
+    }
+    const payload = parsed.data;
+    const data = job.data as Record<string, unknown>;
+    const log = stageLog.child({
+      jobId: job.id,
+      ...(typeof data.feedId === 'string' ? { feedId: data.feedId } : {}),
+      ...(typeof data.articleId === 'string' ? { articleId: data.articleId } : {}),
+    });
+    const ctx: StageContext = {
+      log,
+      signal: signal ?? new AbortController().signal,
+      now: () => new Date(),
+      count: (name, by = 1) => {
+        counting.push(stats.incr(payload.runId, name, by).catch((err) => log.warn({ err }, 'could not update run counter')));
+      },
+    };
+    // Counters are written while the core runs and settled before the job is acknowledged either way.
+    const counting: Array<Promise<void>> = [];
+    try {
+      return await runCore(job, payload, ctx, seconds);
+    } finally {
+      await Promise.all(counting);
+    }
+  };
+
+  const runCore = async (job: Job, payload: P, ctx: StageContext, seconds: () => number): Promise<string> => {
+    const { log } = ctx;
+    let result: StageResult;
+    try {
+      // A cancelled job (shutdown past its bound) must leave the active state now, even if the core ignores the signal.
+      const cancelled = new Promise<never>((_, reject) => {
+        const fail = () => reject(retryable('cancelled', `job cancelled: ${String(ctx.signal.reason ?? 'abort')}`));
+        if (ctx.signal.aborted) fail();
+        else ctx.signal.addEventListener('abort', fail, { once: true });
+      });
+      result = await Promise.race([def.run(payload, ctx), cancelled]);
+    } catch (err) {
+      const e = describeError(err);
+      const message = `[${e.code}] ${e.message}`;
+      log.warn({ err, code: e.code, kind: e.kind, attempt: job.attemptsMade + 1 }, 'stage failed');
+      options.onOutcome?.(def.name, 'failed', seconds());
+      if (e.kind !== 'retryable') throw new UnrecoverableError(message);
+      const wrapped = new Error(message, { cause: err });
+      // Keep Retry-After visible to the backoff strategy.
+      throw err instanceof NewsflowError ? Object.assign(err, { message }) : wrapped;
+    }
+    if ('drop' in result) {
+      log.info({ reason: result.drop }, 'dropped');
+      await stats.incr(payload.runId, `dropped-${result.drop}`);
+      options.onOutcome?.(def.name, 'dropped', seconds());
+      return `dropped: ${result.drop}`;
+    }
+    await enqueue(queues, result.emit);
+    options.onOutcome?.(def.name, 'completed', seconds());
+    return `emitted ${result.emit.length}`;
+  };
+
+  const worker = new Worker(def.name, processor, {
+    connection: options.connection,
+    prefix: keyRoot(options.prefix),
+    concurrency: options.concurrency,
+    // A job whose worker died is taken up again after the lock expires; after maxStalledCount it fails for good.
+    lockDuration: 60_000,
+    maxStalledCount: 2,
+    settings: {
+      backoffStrategy: (attemptsMade: number, _type?: string, err?: Error, job?: MinimalJob) =>
+        backoffDelay(attemptsMade, (job?.opts.backoff as { delay?: number } | undefined)?.delay ?? 2000, err),
+    },
+  });
+
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const attempts = job.opts.attempts ?? 1;
+    const final = err instanceof UnrecoverableError || job.attemptsMade >= attempts;
+    if (!final) return;
+    const e = { kind: err instanceof UnrecoverableError ? 'permanent' : 'retryable', code: codeOfFailure(err.message), message: err.message };
+    stageLog.error({ jobId: job.id, code: e.code, err }, 'job failed for good');
+    const runId = (job.data as { runId?: unknown }).runId;
+    void (async () => {
+      if (typeof runId === 'string') await stats.incr(runId, 'errors');
+      await options.onFinalFailure?.(job, e);
+    })().catch((error) => stageLog.error({ err: error }, 'could not record a failed job'));
+  });
+  worker.on('error', (err) => stageLog.error({ err }, 'worker error'));
+  return worker;
+}
