@@ -1,10 +1,32 @@
-// Options of the dedupe stage; every default is here.
+// Options of the dedupe stage; every default is here. Thresholds were chosen on the labelled evaluation set
+// (bench/dedupe-quality.ts): see the figures in its output and the report in the README's dedupe section.
 import { z } from 'zod';
 
 export const DedupeConfigSchema = z
   .object({
     /** Days an article's keys stay in the index. */
     retentionDays: z.number().positive().default(30),
+    /**
+     * The retention window is cut into this many generations; each generation's keys expire together, so an
+     * article is forgotten between retentionDays and retentionDays * (1 + 1/generations) after it was indexed.
+     */
+    generations: z.number().int().min(1).max(30).default(6),
+    /** Articles expected in the index at once; sizes the hash buckets (adapts upward by itself as traffic grows). */
+    capacity: z.number().int().positive().default(1_000_000),
+    /** Near duplicate when the estimated Jaccard resemblance of the shingle sets reaches this. */
+    nearJaccard: z.number().min(0).max(1).default(0.5),
+    /** Near duplicate when the shorter text's shingles lie in the longer at least this much (truncated copies)... */
+    nearContainment: z.number().min(0).max(1).default(0.8),
+    /** ...and the resemblance is at least this (a short quote of a long article is not a copy of it). */
+    containmentMinJaccard: z.number().min(0).max(1).default(0.2),
+    /** Texts with fewer distinct shingles are checked for exact duplicates only: too short to compare reliably. */
+    minShingles: z.number().int().min(1).default(10),
+    /** MinHash slots indexed for candidate lookup (each a Redis hash field per article). */
+    bands: z.number().int().min(1).max(64).default(12),
+    /** Candidates verified per check, most band matches first. */
+    maxCandidates: z.number().int().min(1).max(64).default(8),
   })
   .strict();
 export type DedupeConfig = z.infer<typeof DedupeConfigSchema>;
+
+export const DEFAULT_DEDUPE_CONFIG: DedupeConfig = DedupeConfigSchema.parse({});

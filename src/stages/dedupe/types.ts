@@ -6,9 +6,9 @@ export interface DedupeKeys {
   canonicalUrl: string;
   /** Feed id + feed item id, when the article came from a feed. */
   feedItemKey: string | null;
-  /** Hash of the normalized text. */
+  /** Hash of the normalized text (normalize.ts `textHash`); empty when the article has no text. */
   textHash: string;
-  /** Near-duplicate fingerprint of the cleaned text (opaque to the index's callers). */
+  /** Near-duplicate fingerprint of the cleaned text (fingerprint.ts, opaque to the index's callers); null without text. */
   fingerprint: string | null;
 }
 
