@@ -1,0 +1,87 @@
+// Small helpers over the domhandler tree that cheerio and htmlparser2 share; extraction walks it directly for speed.
+import type { AnyNode, ChildNode, Element, ParentNode } from 'domhandler';
+import { ElementType } from 'htmlparser2';
+
+export type { AnyNode, ChildNode, Element, ParentNode };
+
+export function isElement(node: AnyNode): node is Element {
+  return node.type === ElementType.Tag || node.type === ElementType.Script || node.type === ElementType.Style;
+}
+
+export function isText(node: AnyNode): node is import('domhandler').Text {
+  return node.type === ElementType.Text;
+}
+
+/** Elements that start a new line of text; everything else flows inline. */
+export const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'center', 'dd', 'details', 'dialog', 'dir', 'div', 'dl', 'dt',
+  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr',
+  'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot',
+  'th', 'thead', 'tr', 'ul', 'br', 'caption', 'noscript', 'video', 'audio', 'iframe',
+]);
+
+export function isBlock(el: Element): boolean {
+  return BLOCK_TAGS.has(el.name);
+}
+
+/** Raw text of a subtree, without scripts and styles. */
+export function textOf(node: AnyNode): string {
+  if (isText(node)) return node.data;
+  if (!isElement(node) || node.name === 'script' || node.name === 'style') return '';
+  let out = '';
+  for (const child of node.children) out += textOf(child);
+  return out;
+}
+
+export function attr(el: Element, name: string): string | undefined {
+  return el.attribs[name];
+}
+
+/** Class and id joined, lower-cased: what site authors name their blocks. */
+export function classAndId(el: Element): string {
+  const c = el.attribs['class'];
+  const i = el.attribs['id'];
+  if (!c && !i) return '';
+  return `${c ?? ''} ${i ?? ''}`.toLowerCase();
+}
+
+export function removeNode(node: ChildNode): void {
+  const parent = node.parent;
+  if (!parent) return;
+  const idx = parent.children.indexOf(node);
+  if (idx >= 0) parent.children.splice(idx, 1);
+  if (node.prev) node.prev.next = node.next;
+  if (node.next) node.next.prev = node.prev;
+  node.parent = null;
+  node.prev = null;
+  node.next = null;
+}
+
+export function* descendants(root: ParentNode): Generator<Element> {
+  const stack: AnyNode[] = [...root.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (!isElement(node)) continue;
+    yield node;
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+}
+
+export function ancestors(node: AnyNode): Element[] {
+  const out: Element[] = [];
+  let p = node.parent;
+  while (p && isElement(p)) {
+    out.push(p);
+    p = p.parent;
+  }
+  return out;
+}
+
+export function closest(node: AnyNode, predicate: (el: Element) => boolean): Element | null {
+  let p: AnyNode | null = node;
+  while (p) {
+    if (isElement(p) && predicate(p)) return p;
+    p = p.parent;
+  }
+  return null;
+}

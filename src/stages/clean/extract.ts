@@ -1,0 +1,126 @@
+// Main-content extraction: page HTML in, article text, Markdown and metadata out. Pure and synchronous.
+import { load } from 'cheerio';
+import type { Document, Element } from 'domhandler';
+import { parseDocument } from 'htmlparser2';
+import { decodeBody } from '../../domain/encoding.js';
+import { boilerplateFilter, trimBoilerplate } from './boilerplate.js';
+import { cleanContent } from './clean-content.js';
+import type { CleanConfig } from './config.js';
+import { descendants, isElement, textOf } from './dom.js';
+import { readJsonLd } from './json-ld.js';
+import { readMeta } from './metadata.js';
+import { prune } from './prune.js';
+import { render, type Block } from './render.js';
+import { computeStats, findMainContent } from './score.js';
+import { findSiteRule } from './site-rules.js';
+import { joinParagraphs, normalizeInline } from './text.js';
+import type { Extracted } from './types.js';
+
+export interface ExtractOptions {
+  /** Site rules and boilerplate patterns; the built-in ones apply without it. */
+  config?: Partial<CleanConfig>;
+  /** The HTTP Content-Type, whose charset wins over the page's own declaration for Buffer input. */
+  contentType?: string | null;
+}
+
+// Scoring works on one parser's tree; htmlparser2 builds it several times faster than parse5 (bench/extraction.ts).
+export function parseHtml(html: string): Document {
+  return parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+}
+
+function findBody(doc: Document): Element {
+  for (const el of descendants(doc)) if (el.name === 'body') return el;
+  const html = doc.children.find((c): c is Element => isElement(c) && c.name === 'html');
+  return html ?? (doc as unknown as Element);
+}
+
+const IMAGE_MD = /!\[[^\]]*\]\((\S+?)\)/g;
+
+/** Extracts the article from a page. `url` resolves relative links and selects site rules. */
+export function extract(html: string | Buffer, url?: string, options: ExtractOptions = {}): Extracted {
+  const source = typeof html === 'string' ? html : decodeBody(html, options.contentType).text;
+  const doc = parseHtml(source);
+  const $ = load(doc);
+  const scripts: string[] = [];
+  const jsonLd: string[] = [];
+  $('script').each((_, el) => {
+    const type = (el.attribs['type'] ?? '').toLowerCase();
+    const body = textOf(el);
+    if (type === 'application/ld+json') jsonLd.push(body);
+    else if (!el.attribs['src'] && body.length > 0) scripts.push(body);
+  });
+  const ld = readJsonLd(jsonLd);
+  const rule = findSiteRule(url, options.config as CleanConfig | undefined);
+  const base = $('base[href]').attr('href') ?? url;
+  const body = findBody(doc);
+  const sample = `${$('title').text()} ${textOf(body).slice(0, 3000)}`;
+  const meta = readMeta($, url, rule, scripts, ld, sample);
+
+  for (const sel of rule?.remove ?? []) $(sel).remove();
+  let ruleBody: Element | null = null;
+  if (rule?.body) {
+    const found = $(rule.body).toArray().find((el): el is Element => isElement(el) && normalizeInline(textOf(el)).length > 0);
+    ruleBody = found ?? null;
+  }
+  let blocks: Block[];
+  if (ruleBody) {
+    prune(ruleBody, { light: true });
+    const stats = computeStats([ruleBody]);
+    cleanContent([ruleBody], stats, true);
+    blocks = render([ruleBody], base).blocks;
+  } else {
+    prune(body);
+    const stats = computeStats([body]);
+    const main = findMainContent(body, stats);
+    const elements = main ? main.elements : [body];
+    cleanContent(elements, stats);
+    blocks = render(elements, base).blocks;
+  }
+  blocks = trimBoilerplate(blocks, boilerplateFilter(options.config));
+  if (meta.title && blocks[0]?.kind === 'h' && normalizeInline(blocks[0].text) === meta.title) blocks = blocks.slice(1);
+
+  let text = blocks.filter((b) => b.text).map((b) => b.text).join('\n\n');
+  let markdown = joinMarkdown(blocks);
+  // JSON-LD articleBody is the publisher's own statement of the text: trust it when the page's DOM yields much less.
+  if (ld?.articleBody) {
+    const ldText = joinParagraphs(ld.articleBody.split(/\n+/));
+    if (ldText.length >= 200 && text.length < ldText.length * 0.5) {
+      text = ldText;
+      markdown = ldText;
+    }
+  }
+  const images = [...new Set([...markdown.matchAll(IMAGE_MD)].map((m) => m[1]!))];
+  return {
+    title: meta.title,
+    author: meta.author,
+    publishedAt: meta.publishedAt,
+    modifiedAt: meta.modifiedAt,
+    siteName: meta.siteName,
+    langHint: meta.langHint,
+    canonicalUrl: meta.canonicalUrl,
+    text,
+    markdown,
+    leadImage: meta.leadImage ?? images[0] ?? null,
+    images,
+    links: linksOf(markdown),
+  };
+}
+
+const LINK_MD = /(?<!!)\[(?:[^\]\\]|\\.)*\]\((https?:\/\/\S+?)\)/g;
+
+function linksOf(markdown: string): string[] {
+  return [...new Set([...markdown.matchAll(LINK_MD)].map((m) => m[1]!))];
+}
+
+/** Blocks as Markdown: list items of one list on consecutive lines, everything else a blank line apart. */
+function joinMarkdown(blocks: readonly Block[]): string {
+  let out = '';
+  let prev: Block | null = null;
+  for (const b of blocks) {
+    if (!b.md) continue;
+    if (prev) out += prev.kind === 'li' && b.kind === 'li' ? '\n' : prev.kind === 'row' && b.kind === 'row' ? '\n' : '\n\n';
+    out += b.md;
+    prev = b;
+  }
+  return out;
+}

@@ -1,0 +1,150 @@
+// Page metadata: title without the site suffix, byline, dates with zone, site name, language, canonical URL, lead image.
+import type { CheerioAPI } from 'cheerio';
+import type { SiteRule } from './config.js';
+import { parseDate } from './dates.js';
+import type { JsonLdArticle } from './json-ld.js';
+import { scriptVar, selectValue } from './site-rules.js';
+import { cjkRatio, normalizeInline } from './text.js';
+import { absoluteUrl } from './urls.js';
+
+export interface PageMeta {
+  title: string | null;
+  author: string | null;
+  publishedAt: string | null;
+  modifiedAt: string | null;
+  siteName: string | null;
+  langHint: string | null;
+  canonicalUrl: string | null;
+  leadImage: string | null;
+}
+
+function meta($: CheerioAPI, ...keys: string[]): string | null {
+  for (const key of keys) {
+    for (const a of ['property', 'name', 'itemprop']) {
+      const v = $(`meta[${a}="${key}" i]`).first().attr('content');
+      const n = v ? normalizeInline(v) : '';
+      if (n) return n;
+    }
+  }
+  return null;
+}
+
+const TITLE_SEPARATORS = /\s+[|\-–—·•:»«]\s+|\s*[|_｜]\s*|\s+::\s+/;
+
+/** Drops a leading or trailing site name from a title ("Storm hits coast | Daily Planet" → "Storm hits coast"). */
+export function stripSiteSuffix(title: string, siteName: string | null, h1: string | null): string {
+  if (h1 && h1.length >= 10 && title.includes(h1)) return h1;
+  const parts = title.split(TITLE_SEPARATORS);
+  if (parts.length < 2) return title;
+  const site = siteName?.toLowerCase();
+  const first = parts[0]!.trim();
+  const last = parts[parts.length - 1]!.trim();
+  if (site && last.toLowerCase() === site) return title.slice(0, title.lastIndexOf(last)).replace(TITLE_SEPARATORS_END, '').trim();
+  if (site && first.toLowerCase() === site) return title.slice(first.length).replace(TITLE_SEPARATORS_START, '').trim();
+  const rest = title.slice(0, title.lastIndexOf(last)).replace(TITLE_SEPARATORS_END, '').trim();
+  // A short trailing part is a site or section name when what stays is still a real headline.
+  const short = cjkRatio(last) > 0.5 ? last.length <= 10 : last.split(/\s+/).length <= 4;
+  const restLongEnough = cjkRatio(rest) > 0.5 ? rest.length >= 6 : rest.split(/\s+/).length >= 2;
+  return short && restLongEnough ? rest : title;
+}
+const TITLE_SEPARATORS_END = /(\s+[|\-–—·•:»«]|\s*[|_｜]|\s+::)\s*$/;
+const TITLE_SEPARATORS_START = /^\s*([|\-–—·•:»«_｜]|::)\s*/;
+
+function cleanAuthor(v: string | null): string | null {
+  if (!v) return null;
+  if (/^https?:\/\//i.test(v)) return null;
+  const n = normalizeInline(v.replace(/^(by|von|par|por|作者|文|撰文)\s*[:：|]?\s*/i, ''));
+  return n && n.length <= 120 ? n : null;
+}
+
+function langOf($: CheerioAPI): string | null {
+  const raw = $('html').attr('lang') ?? $('html').attr('xml:lang') ?? meta($, 'og:locale') ?? $('meta[http-equiv="content-language" i]').attr('content') ?? null;
+  if (!raw) return null;
+  const tag = raw.trim().replace(/_/g, '-').split(/[,;\s]/)[0]!;
+  return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag) ? tag : null;
+}
+
+// Hosts whose pages give Beijing time without saying so: the .cn zone and large Chinese platforms on .com.
+const CHINA_HOSTS = /(\.cn|(^|\.)(qq|weibo|163|sohu|sina|ifeng|toutiao|thepaper|caixin|zhihu|people|xinhuanet|chinadaily)\.com)$/;
+
+function hostOf(url: string | undefined): string {
+  try {
+    return url ? new URL(url).hostname.toLowerCase() : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The offset for dates that carry none: the rule's, else the time zone the page's language or host suggests. */
+export function defaultOffset(lang: string | null, url: string | undefined, sample: string, rule: SiteRule | null): string {
+  if (rule?.timeZone) return rule.timeZone;
+  const l = lang?.toLowerCase() ?? '';
+  if (l.startsWith('ja') || l.startsWith('ko')) return '+09:00';
+  if (l.startsWith('zh')) return '+08:00';
+  if (CHINA_HOSTS.test(hostOf(url))) return '+08:00';
+  return cjkRatio(sample) > 0.3 && !l ? '+08:00' : '+00:00';
+}
+
+/** A Chinese byline date near the top of the page, from elements named like a date or time. */
+function bylineDate($: CheerioAPI, offset: string): string | null {
+  let found: string | null = null;
+  $('[class*="time" i], [class*="date" i], [id*="time" i], [id*="date" i], [class*="pub" i], time').each((_, el) => {
+    const t = normalizeInline($(el).text());
+    if (t.length > 60 || t.length < 8) return undefined;
+    const d = parseDate(t, offset);
+    if (d) {
+      found = d;
+      return false;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+export function readMeta(
+  $: CheerioAPI,
+  url: string | undefined,
+  rule: SiteRule | null,
+  scripts: readonly string[],
+  ld: JsonLdArticle | null,
+  sample: string,
+): PageMeta {
+  const base = $('base[href]').attr('href') ?? url;
+  const langHint = langOf($);
+  const offset = defaultOffset(langHint, url, sample, rule);
+  const vars = rule?.scriptVars ?? {};
+  const siteName =
+    selectValue($, rule?.siteName) ?? (vars.siteName ? scriptVar(scripts, vars.siteName) : null) ?? meta($, 'og:site_name', 'application-name') ?? ld?.publisher ?? null;
+  const h1s = $('h1');
+  const h1 = h1s.length === 1 ? normalizeInline(h1s.text()) || null : null;
+  const rawTitle =
+    selectValue($, rule?.title) ?? (vars.title ? scriptVar(scripts, vars.title) : null) ?? meta($, 'og:title', 'twitter:title', 'headline') ?? ld?.headline ?? (normalizeInline($('title').first().text()) || h1);
+  const title = rawTitle ? stripSiteSuffix(rawTitle, siteName, h1) : null;
+  const author = cleanAuthor(
+    selectValue($, rule?.author) ??
+      (vars.author ? scriptVar(scripts, vars.author) : null) ??
+      meta($, 'author', 'article:author', 'dc.creator', 'byl', 'sailthru.author', 'parsely-author') ??
+      ld?.author ??
+      (normalizeInline($('[rel="author"], [itemprop="author"]').first().text()) || null),
+  );
+  const dateText =
+    (vars.date ? scriptVar(scripts, vars.date) : null) ??
+    selectValue($, rule?.date) ??
+    meta($, 'article:published_time', 'og:article:published_time', 'datePublished', 'pubdate', 'publishdate', 'publish-date', 'publish_date', 'dc.date.issued', 'dcterms.created', 'dc.date', 'sailthru.date', 'parsely-pub-date', 'date', 'weibo:article:create_at') ??
+    ld?.datePublished ??
+    ($('time[datetime]').first().attr('datetime') || null);
+  const publishedAt = parseDate(dateText, offset) ?? bylineDate($, offset);
+  const modifiedAt = parseDate(meta($, 'article:modified_time', 'og:updated_time', 'dateModified', 'last-modified', 'dcterms.modified') ?? ld?.dateModified, offset);
+  const canonical = $('link[rel="canonical" i]').attr('href') ?? meta($, 'og:url');
+  const lead = meta($, 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src') ?? ld?.image ?? null;
+  return {
+    title: title || null,
+    author,
+    publishedAt,
+    modifiedAt,
+    siteName,
+    langHint,
+    canonicalUrl: canonical ? absoluteUrl(canonical, base) : null,
+    leadImage: lead ? absoluteUrl(lead, base) : null,
+  };
+}

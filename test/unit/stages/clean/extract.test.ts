@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { extract } from '../../../../src/stages/clean/extract.js';
+
+const NEWS_PAGE = `<html lang="en"><head><title>Storm hits the coast | Daily Planet</title>
+<meta property="og:site_name" content="Daily Planet"><meta property="article:published_time" content="2025-03-04T10:20:00-05:00">
+<meta name="author" content="Lois Lane"></head><body>
+<nav><a href="/">Home</a><a href="/world">World</a></nav>
+<div class="share-bar"><a href="#">Share on X</a></div>
+<article><h1>Storm hits the coast</h1>
+<p>A powerful storm struck the eastern coast on Tuesday, flooding streets and cutting power to thousands of homes, officials said.</p>
+<p>Residents were told to stay indoors while crews, working through the night, cleared <a href="/trees">fallen trees</a> from the main roads.</p>
+<p>Advertisement</p>
+<p>The weather service expects the storm to weaken by Thursday, though heavy rain may continue in some areas.</p>
+<ul class="related"><li><a href="/a">Other story one</a></li><li><a href="/b">Other story two</a></li></ul>
+</article>
+<div id="comments"><p>Great article, thanks for writing it, I really enjoyed reading it.</p></div>
+<footer>© 2025 Daily Planet. All rights reserved.</footer></body></html>`;
+
+describe('extract', () => {
+  it('returns the article paragraphs without navigation, share bar, ads, related list, comments and footer', () => {
+    const r = extract(NEWS_PAGE, 'https://planet.example/news/storm');
+    expect(r.text).toBe(
+      [
+        'A powerful storm struck the eastern coast on Tuesday, flooding streets and cutting power to thousands of homes, officials said.',
+        'Residents were told to stay indoors while crews, working through the night, cleared fallen trees from the main roads.',
+        'The weather service expects the storm to weaken by Thursday, though heavy rain may continue in some areas.',
+      ].join('\n\n'),
+    );
+    expect(r).toMatchObject({
+      title: 'Storm hits the coast',
+      author: 'Lois Lane',
+      publishedAt: '2025-03-04T10:20:00-05:00',
+      siteName: 'Daily Planet',
+      langHint: 'en',
+      links: ['https://planet.example/trees'],
+    });
+    expect(r.markdown).toContain('[fallen trees](https://planet.example/trees)');
+  });
+
+  it('decodes a Buffer by its meta charset', () => {
+    const html = '<html><head><meta charset="windows-1252"><title>Caf\xe9 opens</title></head><body><p>The new caf\xe9 on the square opened its doors this morning, serving coffee and cake.</p></body></html>';
+    const r = extract(Buffer.from(html, 'latin1'));
+    expect(r.text).toBe('The new café on the square opened its doors this morning, serving coffee and cake.');
+  });
+});
