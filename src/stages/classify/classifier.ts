@@ -1,0 +1,190 @@
+// The classifier: language, one scan of the article's fields for every rule term and alias, then watch rules,
+// topics (rules and model), entities and keywords from that scan. Built once from config, used for every article.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Classification, RuleMatch, Topic } from '../../domain/record.js';
+import type { ClassifyConfig } from './config.js';
+import type { Classifier, ClassifyInput } from './types.js';
+import { detectLanguage } from './lang/detect-language.js';
+import { foldText, toOriginalRange, type FoldedText } from './text/fold.js';
+import { Tokenizer, type Token } from './text/tokenize.js';
+import { TermIndex, type HitTable } from './match/term-index.js';
+import { loadRulesFile, type WatchRule } from './rules/watch-rules.js';
+import { evaluate, isTermHit, type Evidence } from './rules/evaluate.js';
+import { Taxonomy } from './topics/taxonomy.js';
+import { loadTopicsFile, topicLabel, type TopicRules } from './topics/topic-rules.js';
+import { Gazetteer, loadGazetteerFile } from './entities/gazetteer.js';
+import { KeywordExtractor } from './keywords/keywords.js';
+
+export interface ClassifierParts {
+  index: TermIndex;
+  rules: WatchRule[];
+  taxonomy: Taxonomy;
+  topicRules: TopicRules;
+  gazetteer: Gazetteer;
+  tokenizer: Tokenizer;
+  options: ClassifyConfig;
+}
+
+/** Everything the classifier found, with the folded texts it worked on (for `newsflow classify` evidence). */
+export interface ClassifyDetails {
+  classification: Classification;
+  script: string;
+}
+
+export class TextClassifier implements Classifier {
+  private readonly keywords: KeywordExtractor;
+  /** Set by loadClassifier when config names a model. */
+  model: { version: string; predict(title: string, text: string): Array<{ label: string; score: number }> } | null = null;
+
+  constructor(private readonly parts: ClassifierParts) {
+    this.keywords = new KeywordExtractor({ maxKeywords: parts.options.maxKeywords, learn: parts.options.learnKeywordFrequencies });
+  }
+
+  classify(input: ClassifyInput): Classification {
+    return this.classifyWithDetails(input).classification;
+  }
+
+  classifyWithDetails(input: ClassifyInput): ClassifyDetails {
+    const { index, rules, gazetteer, tokenizer, options } = this.parts;
+    const title = input.title ?? '';
+    const language = detectLanguage(title ? `${title}\n${input.text}` : input.text, input.langHint);
+    const fields = new Map<string, FoldedText>([
+      ['title', foldText(title)],
+      ['text', foldText(input.text)],
+    ]);
+    const hits = index.scan([...fields].map(([name, folded]) => ({ name, folded })));
+
+    const tokens = new Map<string, Token[]>();
+    const tokensOf = (field: string): Token[] => {
+      let t = tokens.get(field);
+      if (!t) {
+        t = tokenizer.tokenize(fields.get(field)?.text ?? '', language.lang);
+        tokens.set(field, t);
+      }
+      return t;
+    };
+    const tokenAt = (field: string, offset: number) => upperBound(tokensOf(field), offset) - 1;
+
+    const site = hostOf(input.url);
+    const matches: RuleMatch[] = [];
+    for (const rule of rules) {
+      const evidence = evaluate(rule.node, { hits, meta: { lang: language.lang, source: input.sourceId ?? null, site }, tokenAt });
+      if (evidence) matches.push({ rule: rule.id, version: rule.version, hits: this.reportHits(evidence, fields) });
+    }
+
+    const topics = this.topics(hits, title, input.text);
+    const [best, second] = topics;
+    // Close scores mean the labels disagree; two near-certain topics mean an article on both (AI policy), not doubt.
+    const needsReview =
+      best !== undefined && second !== undefined && best.score - second.score < options.reviewMargin && second.score < SURE;
+    return {
+      script: language.script,
+      classification: {
+        lang: language.lang,
+        langConfidence: language.confidence,
+        topics,
+        rules: matches,
+        entities: gazetteer.resolve(hits),
+        keywords: options.maxKeywords > 0 ? this.keywords.extract(tokensOf('title'), tokensOf('text')) : [],
+        needsReview,
+      },
+    };
+  }
+
+  private topics(hits: HitTable, title: string, text: string): Topic[] {
+    const { topicRules, taxonomy, options } = this.parts;
+    const model = this.model;
+    const all = topicRules.score(hits, options.labelLanguage);
+    if (model) {
+      for (const p of model.predict(title, text)) {
+        const known = taxonomy.find(p.label);
+        all.push({
+          code: known?.code ?? null,
+          label: known ? topicLabel(known, options.labelLanguage) : p.label,
+          score: Math.round(p.score * 1000) / 1000,
+          source: `model:${model.version}`,
+        });
+      }
+    }
+    // One entry per topic: the strongest source speaks for it.
+    const byKey = new Map<string, Topic>();
+    for (const t of all) {
+      const key = t.code ?? `label:${t.label}`;
+      const prev = byKey.get(key);
+      if (!prev || t.score > prev.score) byKey.set(key, t);
+    }
+    return [...byKey.values()]
+      .filter((t) => t.score >= options.minTopicScore)
+      .sort((a, b) => b.score - a.score || a.label.localeCompare(b.label))
+      .slice(0, options.maxTopics);
+  }
+
+  private reportHits(evidence: Evidence[], fields: Map<string, FoldedText>): RuleMatch['hits'] {
+    const seen = new Set<string>();
+    const out: RuleMatch['hits'] = [];
+    for (const e of evidence) {
+      if (isTermHit(e)) {
+        const folded = fields.get(e.field)!;
+        const r = toOriginalRange(folded, e.start, e.end);
+        const key = `${e.field}|${r.start}|${r.end}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ term: folded.original.slice(r.start, r.end), field: e.field, start: r.start, end: r.end });
+      } else {
+        const key = `${e.meta}|meta`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ term: e.term, field: e.meta, start: 0, end: e.value.length });
+      }
+    }
+    out.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : b.field === 'title' ? 1 : a.field.localeCompare(b.field)));
+    return out.slice(0, this.parts.options.maxHitsPerRule);
+  }
+}
+
+/** A topic score at which the label is no longer in doubt. */
+const SURE = 0.9;
+
+function upperBound(tokens: Token[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.start <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function hostOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return null;
+  }
+}
+
+/** Builds a classifier from config; relative paths resolve against `baseDir` (the config file's folder). */
+export function loadClassifier(config: ClassifyConfig, baseDir: string): TextClassifier {
+  const resolve = (p: string) => path.resolve(baseDir, p);
+  const index = new TermIndex();
+  const taxonomy = Taxonomy.load(resolve(config.taxonomyFile));
+  const topicRules = loadTopicsFile(resolve(config.topicsFile), index, taxonomy);
+  const rules = config.rulesFile ? loadRulesFile(resolve(config.rulesFile), index) : [];
+  const gazetteer = new Gazetteer(
+    index,
+    config.gazetteerFiles.map((f) => loadGazetteerFile(resolve(f))),
+    { builtinCountries: config.builtinCountries },
+  );
+  index.build();
+  const userWords = config.userDictFile
+    ? readFileSync(resolve(config.userDictFile), 'utf8')
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[0] ?? '')
+        .filter(Boolean)
+    : [];
+  const tokenizer = new Tokenizer([...index.foldedTerms(), ...userWords]);
+  return new TextClassifier({ index, rules, taxonomy, topicRules, gazetteer, tokenizer, options: config });
+}

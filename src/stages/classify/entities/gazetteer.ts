@@ -1,0 +1,129 @@
+// Countries, territories and organisations named in a text: every alias is a term of the shared automaton, so
+// entity matching costs nothing beyond the one scan. Overlaps resolve to the longest alias.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import YAML from 'yaml';
+import { z } from 'zod';
+import countries from 'i18n-iso-countries';
+import type { Entity } from '../../../domain/record.js';
+import type { HitTable, TermHit, TermIndex } from '../match/term-index.js';
+
+const require = createRequire(import.meta.url);
+countries.registerLocale(require('i18n-iso-countries/langs/en.json'));
+countries.registerLocale(require('i18n-iso-countries/langs/zh.json'));
+
+export const GazetteerFileSchema = z
+  .object({
+    entities: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1),
+            type: z.string().min(1).default('organization'),
+            name: z.string().min(1).optional(),
+            aliases: z.array(z.string().min(1)).default([]),
+          })
+          .strict(),
+      )
+      .default([]),
+    compounds: z.record(z.string().min(2), z.array(z.string().min(1)).min(2)).default({}),
+    blockers: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type GazetteerFile = z.infer<typeof GazetteerFileSchema>;
+
+interface EntityInfo {
+  id: string;
+  type: string;
+  name: string;
+}
+
+type AliasKind = { kind: 'entity'; ids: string[]; compound: boolean } | { kind: 'blocker' };
+
+const HAS_LATIN = /[A-Za-z]/;
+const NUMERAL_BEFORE = /[0-9０-９一二三四五六七八九十廿卅]$/;
+
+export class Gazetteer {
+  private readonly info = new Map<string, EntityInfo>();
+  private readonly aliasOf = new Map<number, AliasKind>();
+
+  constructor(
+    private readonly index: TermIndex,
+    files: GazetteerFile[],
+    options: { builtinCountries: boolean },
+  ) {
+    if (options.builtinCountries) this.addCountries();
+    for (const file of files) {
+      for (const e of file.entities) {
+        const known = this.info.get(e.id);
+        this.info.set(e.id, { id: e.id, type: e.type, name: e.name ?? known?.name ?? e.id });
+        for (const alias of e.aliases) this.addAlias(alias, [e.id], false);
+      }
+      for (const [alias, ids] of Object.entries(file.compounds)) {
+        for (const id of ids) if (!this.info.has(id)) throw new Error(`gazetteer compound "${alias}" names unknown id "${id}"`);
+        this.addAlias(alias, ids, true);
+      }
+      for (const b of file.blockers) this.aliasOf.set(this.index.add({ text: b }), { kind: 'blocker' });
+    }
+  }
+
+  private addCountries(): void {
+    const en = countries.getNames('en', { select: 'all' });
+    const zh = countries.getNames('zh', { select: 'all' });
+    for (const [code, names] of Object.entries(en)) {
+      this.info.set(code, { id: code, type: 'country', name: names[0] ?? code });
+      // Two-letter codes other than the ones written as names (US, UK) would match too much ("IT", "IN", "ME").
+      for (const name of names) if (name.length > 2 || name === 'US' || name === 'UK') this.addAlias(name, [code], false);
+      for (const name of zh[code] ?? []) this.addAlias(name, [code], false);
+    }
+  }
+
+  private addAlias(alias: string, ids: string[], compound: boolean): void {
+    const term = this.index.add({ text: alias, caseSensitive: HAS_LATIN.test(alias) });
+    const prev = this.aliasOf.get(term);
+    if (prev?.kind === 'entity' && !compound) {
+      // Two entities sharing an alias: the later (user) file wins, as it is the more specific.
+      prev.ids = ids;
+      return;
+    }
+    this.aliasOf.set(term, { kind: 'entity', ids, compound });
+  }
+
+  /** Entities named in the scanned fields, most mentioned first. */
+  resolve(hits: HitTable): Entity[] {
+    const candidates: Array<TermHit & { alias: AliasKind }> = [];
+    for (const [term, alias] of this.aliasOf) {
+      for (const h of hits.get(term)) candidates.push({ ...h, alias });
+    }
+    // Longest first, then leftmost: an alias inside a longer alias or a blocker does not count.
+    candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const taken = new Map<string, Array<[number, number]>>();
+    const mentions = new Map<string, number>();
+    for (const c of candidates) {
+      const spans = taken.get(c.field) ?? [];
+      if (spans.some(([s, e]) => c.start < e && s < c.end)) continue;
+      if (c.alias.kind === 'entity' && c.alias.compound) {
+        const text = hits.fields.get(c.field)?.text ?? '';
+        if (NUMERAL_BEFORE.test(text.slice(Math.max(0, c.start - 1), c.start))) continue;
+      }
+      spans.push([c.start, c.end]);
+      taken.set(c.field, spans);
+      if (c.alias.kind === 'entity') for (const id of c.alias.ids) mentions.set(id, (mentions.get(id) ?? 0) + 1);
+    }
+    return [...mentions]
+      .map(([id, n]) => {
+        const info = this.info.get(id) ?? { id, type: 'unknown', name: id };
+        return { id, type: info.type, name: info.name, mentions: n };
+      })
+      .sort((a, b) => b.mentions - a.mentions || a.id.localeCompare(b.id));
+  }
+}
+
+export function loadGazetteerFile(file: string): GazetteerFile {
+  const parsed = GazetteerFileSchema.safeParse(YAML.parse(readFileSync(file, 'utf8')) ?? {});
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${i.path.join('.')}: ${i.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,77 @@
+// Top keywords of an article by TF-IDF. Document frequencies come from a running table of the articles this
+// classifier has seen; until it has seen enough, Chinese words fall back to jieba's shipped IDF table, and the
+// stop-word lists of stopwords-iso keep function words out.
+import { idf as jiebaIdf } from '@node-rs/jieba/dict.js';
+import { createRequire } from 'node:module';
+import type { Token } from '../text/tokenize.js';
+
+let priorIdf: Map<string, number> | undefined;
+function prior(): Map<string, number> {
+  if (!priorIdf) {
+    priorIdf = new Map();
+    for (const line of Buffer.from(jiebaIdf).toString('utf8').split('\n')) {
+      const sp = line.lastIndexOf(' ');
+      if (sp > 0) priorIdf.set(line.slice(0, sp), Number(line.slice(sp + 1)));
+    }
+  }
+  return priorIdf;
+}
+
+const stopwords = new Set<string>(Object.values(createRequire(import.meta.url)('stopwords-iso') as Record<string, string[]>).flat());
+const HAN = /\p{Script=Han}/u;
+const NUMERIC = /^[\p{N}.,%]+$/u;
+
+export interface KeywordOptions {
+  maxKeywords: number;
+  /** Learn document frequencies from the articles seen (bounded table); off keeps results independent of order. */
+  learn: boolean;
+  /** Most distinct terms the running table keeps; the rarest are pruned beyond it. */
+  maxTerms?: number;
+}
+
+export class KeywordExtractor {
+  private readonly df = new Map<string, number>();
+  private docs = 0;
+  private readonly medianIdf: number;
+
+  constructor(private readonly options: KeywordOptions) {
+    const values = [...prior().values()].sort((a, b) => a - b);
+    this.medianIdf = values[Math.floor(values.length / 2)] ?? 10;
+  }
+
+  private idf(term: string): number {
+    const seen = this.df.get(term) ?? 0;
+    // The running table speaks once it has seen a few hundred articles; before that the prior does.
+    if (this.docs >= 200) return Math.log((this.docs + 1) / (seen + 1)) + 1;
+    const p = prior().get(term);
+    if (p !== undefined) return p;
+    return HAN.test(term) ? this.medianIdf : this.medianIdf * 0.9;
+  }
+
+  extract(titleTokens: Token[], textTokens: Token[]): string[] {
+    const tf = new Map<string, number>();
+    const add = (tokens: Token[], weight: number) => {
+      for (const t of tokens) {
+        const w = t.text;
+        if (w.length < (HAN.test(w) ? 2 : 3) || stopwords.has(w) || NUMERIC.test(w)) continue;
+        tf.set(w, (tf.get(w) ?? 0) + weight);
+      }
+    };
+    add(titleTokens, 3);
+    add(textTokens, 1);
+    const scored = [...tf].map(([w, f]) => [w, (1 + Math.log(f)) * this.idf(w)] as const);
+    scored.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    if (this.options.learn) this.learn(tf.keys());
+    return scored.slice(0, this.options.maxKeywords).map(([w]) => w);
+  }
+
+  private learn(terms: Iterable<string>): void {
+    this.docs++;
+    for (const t of terms) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    const max = this.options.maxTerms ?? 200_000;
+    if (this.df.size > max) {
+      // Drop terms seen once: the long tail that carries little IDF information.
+      for (const [t, n] of this.df) if (n <= 1) this.df.delete(t);
+    }
+  }
+}

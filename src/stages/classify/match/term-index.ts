@@ -1,0 +1,147 @@
+// Terms of every consumer (watch rules, topic rules, gazetteer) registered in one automaton; a scan of a text's
+// fields yields, per term, its hits after word-boundary and case checks.
+import { AhoCorasick } from './aho-corasick.js';
+import { foldTerm, toOriginalRange, type FoldedText } from '../text/fold.js';
+
+export interface TermSpec {
+  /** The term as written (a word, a phrase, or the stem of a prefix term). */
+  text: string;
+  /** `stem*`: matches any word that starts with the stem. */
+  prefix?: boolean;
+  /** Matches only where the original text has the same letter case (acronyms such as US, WHO). */
+  caseSensitive?: boolean;
+}
+
+export interface TermHit {
+  term: number;
+  field: string;
+  /** Offsets into the folded field text. */
+  start: number;
+  end: number;
+}
+
+export interface ScannedField {
+  name: string;
+  folded: FoldedText;
+}
+
+/** Hits per term id, plus the fields they were found in. */
+export class HitTable {
+  readonly byTerm = new Map<number, TermHit[]>();
+  constructor(readonly fields: Map<string, FoldedText>) {}
+  get(term: number): readonly TermHit[] {
+    return this.byTerm.get(term) ?? [];
+  }
+  add(hit: TermHit): void {
+    const list = this.byTerm.get(hit.term);
+    if (list) list.push(hit);
+    else this.byTerm.set(hit.term, [hit]);
+  }
+}
+
+interface TermEntry {
+  spec: TermSpec;
+  folded: string;
+  /** Whether the term's first / last character is a word character, so a boundary is required there. */
+  boundaryStart: boolean;
+  boundaryEnd: boolean;
+}
+
+const ACRONYM = /^[A-Z][A-Z0-9&]{0,3}$|^(?:[A-Z]\.){2,3}$/;
+
+const wordCache = new Map<number, boolean>();
+/** Letters and digits of space-delimited scripts; Han and kana have no word boundaries to check. */
+export function isWordCode(code: number): boolean {
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+  let v = wordCache.get(code);
+  if (v === undefined) {
+    const ch = String.fromCharCode(code);
+    v = /[\p{L}\p{N}\p{M}]/u.test(ch) && !/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch);
+    // Surrogate halves: letters outside the BMP are rare in news text; treat them as non-word.
+    wordCache.set(code, v);
+  }
+  return v;
+}
+
+export class TermIndex {
+  private readonly automaton = new AhoCorasick();
+  private readonly entries: TermEntry[] = [];
+  private readonly byKey = new Map<string, number>();
+  /** Automaton pattern id → term ids sharing that folded text. */
+  private readonly patternTerms: number[][] = [];
+  private readonly patternOf = new Map<string, number>();
+  private built = false;
+
+  /** Registers a term (deduplicated) and returns its id. Throws on a term that folds to nothing. */
+  add(input: TermSpec): number {
+    // An acronym written in capitals (US, AI, WHO, NATO) matches only in capitals: "us" and "who" are words.
+    const spec = input.caseSensitive === undefined && ACRONYM.test(input.text) ? { ...input, caseSensitive: true } : input;
+    const folded = foldTerm(spec.text);
+    if (!folded) throw new Error(`term "${spec.text}" is empty after normalization`);
+    const key = `${spec.prefix ? 'p' : 'e'}${spec.caseSensitive ? 'c' : 'i'}|${folded}|${spec.caseSensitive ? spec.text : ''}`;
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    if (this.built) throw new Error('TermIndex: add() after build()');
+    const id = this.entries.length;
+    this.entries.push({
+      spec,
+      folded,
+      boundaryStart: isWordCode(folded.charCodeAt(0)),
+      boundaryEnd: !spec.prefix && isWordCode(folded.charCodeAt(folded.length - 1)),
+    });
+    this.byKey.set(key, id);
+    let pattern = this.patternOf.get(folded);
+    if (pattern === undefined) {
+      pattern = this.automaton.add(folded);
+      this.patternOf.set(folded, pattern);
+      this.patternTerms[pattern] = [];
+    }
+    this.patternTerms[pattern]!.push(id);
+    return id;
+  }
+
+  term(id: number): TermSpec {
+    return this.entries[id]!.spec;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Every distinct folded term, for the segmenter's user dictionary. */
+  foldedTerms(): string[] {
+    return [...this.patternOf.keys()];
+  }
+
+  build(): this {
+    this.automaton.build();
+    this.built = true;
+    return this;
+  }
+
+  scan(fields: ScannedField[]): HitTable {
+    const table = new HitTable(new Map(fields.map((f) => [f.name, f.folded])));
+    if (this.entries.length === 0) return table;
+    for (const { name, folded } of fields) {
+      const text = folded.text;
+      this.automaton.search(text, (pattern, start, end) => {
+        for (const id of this.patternTerms[pattern]!) {
+          const e = this.entries[id]!;
+          if (e.boundaryStart && start > 0 && isWordCode(text.charCodeAt(start - 1))) continue;
+          if (e.boundaryEnd && end < text.length && isWordCode(text.charCodeAt(end))) continue;
+          if (e.spec.caseSensitive && !sameCase(folded, start, end, e.spec.text)) continue;
+          table.add({ term: id, field: name, start, end });
+        }
+      });
+    }
+    return table;
+  }
+}
+
+/** The original characters equal the term as written, or are its all-capitals form (headlines) when longer than 4. */
+function sameCase(folded: FoldedText, start: number, end: number, written: string): boolean {
+  const r = toOriginalRange(folded, start, end);
+  const orig = folded.original.slice(r.start, r.end);
+  if (orig === written) return true;
+  return written.length > 4 && orig === written.toUpperCase();
+}

@@ -1,0 +1,116 @@
+// Compiles a parsed query onto the shared term index and evaluates it against one scan of an article.
+import type { QueryNode, MetaField, TextField } from './query-parser.js';
+import type { HitTable, TermHit, TermIndex } from '../match/term-index.js';
+
+export type CompiledNode =
+  | { type: 'term'; term: number; fields: TextField[] | null }
+  | { type: 'meta'; field: MetaField; value: string; prefix: boolean }
+  | { type: 'and' | 'or'; children: CompiledNode[] }
+  | { type: 'not'; child: CompiledNode }
+  | { type: 'near'; left: CompiledNode; right: CompiledNode; distance: number; ordered: boolean };
+
+export function compileQuery(node: QueryNode, index: TermIndex): CompiledNode {
+  switch (node.type) {
+    case 'term':
+      return { type: 'term', term: index.add({ text: node.text, prefix: node.prefix }), fields: node.fields };
+    case 'meta':
+      return { type: 'meta', field: node.field, value: node.value.toLowerCase(), prefix: node.prefix };
+    case 'and':
+    case 'or':
+      return { type: node.type, children: node.children.map((c) => compileQuery(c, index)) };
+    case 'not':
+      return { type: 'not', child: compileQuery(node.child, index) };
+    case 'near':
+      return {
+        type: 'near',
+        left: compileQuery(node.left, index),
+        right: compileQuery(node.right, index),
+        distance: node.distance,
+        ordered: node.ordered,
+      };
+  }
+}
+
+/** A piece of evidence: a term hit in a text field, or a metadata value that matched. */
+export type Evidence = TermHit | { meta: MetaField; value: string; term: string };
+
+export interface EvalContext {
+  hits: HitTable;
+  meta: Record<MetaField, string | null>;
+  /** Token index of a folded offset in a field (for NEAR distances). */
+  tokenAt: (field: string, offset: number) => number;
+}
+
+/** Evidence when the node matches (possibly empty, for a satisfied NOT), or null when it does not. */
+export function evaluate(node: CompiledNode, ctx: EvalContext): Evidence[] | null {
+  switch (node.type) {
+    case 'term': {
+      const hits = ctx.hits.get(node.term);
+      const scoped = node.fields ? hits.filter((h) => (node.fields as string[]).includes(h.field)) : hits;
+      return scoped.length ? [...scoped] : null;
+    }
+    case 'meta':
+      return matchMeta(node, ctx.meta[node.field]);
+    case 'and': {
+      const out: Evidence[] = [];
+      for (const c of node.children) {
+        const r = evaluate(c, ctx);
+        if (!r) return null;
+        out.push(...r);
+      }
+      return out;
+    }
+    case 'or': {
+      let matched = false;
+      const out: Evidence[] = [];
+      for (const c of node.children) {
+        const r = evaluate(c, ctx);
+        if (r) {
+          matched = true;
+          out.push(...r);
+        }
+      }
+      return matched ? out : null;
+    }
+    case 'not':
+      return evaluate(node.child, ctx) ? null : [];
+    case 'near':
+      return evaluateNear(node, ctx);
+  }
+}
+
+function matchMeta(node: Extract<CompiledNode, { type: 'meta' }>, actual: string | null): Evidence[] | null {
+  if (!actual) return null;
+  const value = actual.toLowerCase();
+  let ok: boolean;
+  if (node.prefix) ok = value.startsWith(node.value);
+  else if (node.field === 'lang') ok = value === node.value || value.startsWith(`${node.value}-`);
+  else if (node.field === 'site') ok = value === node.value || value.endsWith(`.${node.value}`);
+  else ok = value === node.value;
+  return ok ? [{ meta: node.field, value: actual, term: `${node.field}:${node.value}${node.prefix ? '*' : ''}` }] : null;
+}
+
+function evaluateNear(node: Extract<CompiledNode, { type: 'near' }>, ctx: EvalContext): Evidence[] | null {
+  const left = (evaluate(node.left, ctx) ?? []).filter(isTermHit);
+  const right = (evaluate(node.right, ctx) ?? []).filter(isTermHit);
+  if (!left.length || !right.length) return null;
+  const out = new Set<TermHit>();
+  for (const a of left) {
+    for (const b of right) {
+      if (a.field !== b.field || a === b) continue;
+      if (node.ordered ? a.start >= b.start : false) continue;
+      const [first, second] = a.start <= b.start ? [a, b] : [b, a];
+      const gap =
+        first.end > second.start ? 0 : ctx.tokenAt(first.field, second.start) - ctx.tokenAt(first.field, first.end - 1) - 1;
+      if (gap <= node.distance) {
+        out.add(a);
+        out.add(b);
+      }
+    }
+  }
+  return out.size ? [...out] : null;
+}
+
+export function isTermHit(e: Evidence): e is TermHit {
+  return 'start' in e;
+}

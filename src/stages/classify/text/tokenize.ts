@@ -1,0 +1,64 @@
+// Words of a folded text with their offsets: jieba for Chinese (it keeps domain terms whole and takes a user
+// dictionary, where Intl.Segmenter splits many of them into characters: see bench/classify.ts), Intl.Segmenter
+// for Japanese, letters-and-digits runs for space-delimited scripts.
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+
+export interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+const HAN = /\p{Script=Han}/u;
+const WORDLIKE = /[\p{L}\p{N}]/u;
+const WORD_RUN = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)?/gu;
+const jiebaByDict = new Map<string, Jieba>();
+let japanese: Intl.Segmenter | undefined;
+
+/** Frequency given to user words: high enough that jieba keeps them whole against its own splits. */
+const USER_WORD_FREQ = 5_000;
+
+export class Tokenizer {
+  private readonly jieba: Jieba;
+
+  /** `userWords`: terms to keep whole (rule terms, aliases, a user dictionary); only Chinese ones matter. */
+  constructor(userWords: Iterable<string> = []) {
+    const words = [...new Set([...userWords].filter((w) => HAN.test(w) && !/\s/.test(w)))].sort();
+    const key = words.join('\n');
+    let jieba = jiebaByDict.get(key);
+    if (!jieba) {
+      jieba = Jieba.withDict(dict);
+      if (words.length) jieba.loadDict(Buffer.from(words.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n') + '\n'));
+      jiebaByDict.set(key, jieba);
+    }
+    this.jieba = jieba;
+  }
+
+  tokenize(text: string, lang?: string): Token[] {
+    if (lang === 'ja') return segmentJapanese(text);
+    if (HAN.test(text)) return this.segmentChinese(text);
+    const out: Token[] = [];
+    for (const m of text.matchAll(WORD_RUN)) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+    return out;
+  }
+
+  private segmentChinese(text: string): Token[] {
+    const out: Token[] = [];
+    let pos = 0;
+    for (const piece of this.jieba.cut(text, true)) {
+      const at = text.startsWith(piece, pos) ? pos : text.indexOf(piece, pos);
+      if (at < 0) continue;
+      pos = at + piece.length;
+      if (WORDLIKE.test(piece) && piece.trim() === piece) out.push({ text: piece, start: at, end: pos });
+    }
+    return out;
+  }
+}
+
+function segmentJapanese(text: string): Token[] {
+  japanese ??= new Intl.Segmenter('ja', { granularity: 'word' });
+  const out: Token[] = [];
+  for (const s of japanese.segment(text)) if (s.isWordLike) out.push({ text: s.segment, start: s.index, end: s.index + s.segment.length });
+  return out;
+}

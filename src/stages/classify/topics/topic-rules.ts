@@ -1,0 +1,87 @@
+// Topic keyword rules: each gives one taxonomy topic a score that grows with the keywords found (diminishing
+// returns per keyword, title hits weigh double), so a single passing mention does not make a topic.
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import { z } from 'zod';
+import type { Topic } from '../../../domain/record.js';
+import type { HitTable, TermIndex } from '../match/term-index.js';
+import type { Taxonomy, TaxonomyTopic } from './taxonomy.js';
+
+export const TopicsFileSchema = z
+  .object({
+    topics: z.array(
+      z
+        .object({
+          id: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+          /** Taxonomy topic (id, code or label). */
+          topic: z.string().min(1),
+          /** Keywords, as one list or grouped by language (the grouping is for readers; all apply to every text). */
+          keywords: z.union([z.array(z.string().min(1)), z.record(z.string(), z.array(z.string().min(1)))]),
+          /** Multiplies the rule's evidence; below 1 for broad lists. */
+          weight: z.number().positive().default(1),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+interface CompiledTopicRule {
+  id: string;
+  topic: TaxonomyTopic;
+  terms: number[];
+  weight: number;
+}
+
+/** Evidence needed for a score of about 0.63; tuned so that three distinct keywords in the body make a topic. */
+const SCALE = 3;
+
+export class TopicRules {
+  private readonly rules: CompiledTopicRule[] = [];
+
+  constructor(index: TermIndex, taxonomy: Taxonomy, file: z.infer<typeof TopicsFileSchema>, fileName = 'topics') {
+    for (const r of file.topics) {
+      const topic = taxonomy.find(r.topic);
+      if (!topic) throw new Error(`${fileName}: topic rule "${r.id}" names "${r.topic}", which is not in the taxonomy`);
+      const words = Array.isArray(r.keywords) ? r.keywords : Object.values(r.keywords).flat();
+      const terms = words.map((w) => {
+        const quoted = /^"(.*)"$/.exec(w);
+        const text = quoted ? quoted[1]! : w.replace(/\*$/, '');
+        return index.add({ text, prefix: !quoted && w.endsWith('*') });
+      });
+      this.rules.push({ id: r.id, topic, terms: [...new Set(terms)], weight: r.weight });
+    }
+  }
+
+  score(hits: HitTable, labelLang: 'en' | 'zh'): Topic[] {
+    const out: Topic[] = [];
+    for (const rule of this.rules) {
+      let evidence = 0;
+      for (const term of rule.terms) {
+        const list = hits.get(term);
+        if (!list.length) continue;
+        let title = 0;
+        for (const h of list) if (h.field === 'title') title++;
+        evidence += Math.log2(1 + list.length - title) + 2 * Math.min(title, 1);
+      }
+      if (evidence <= 0) continue;
+      const score = 1 - Math.exp((-evidence * rule.weight) / SCALE);
+      out.push({ code: rule.topic.code, label: topicLabel(rule.topic, labelLang), score: round(score), source: `rule:${rule.id}` });
+    }
+    return out.sort((a, b) => b.score - a.score);
+  }
+}
+
+export function topicLabel(topic: TaxonomyTopic, labelLang: 'en' | 'zh'): string {
+  return labelLang === 'zh' && topic.zh ? topic.zh : topic.en;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export function loadTopicsFile(file: string, index: TermIndex, taxonomy: Taxonomy): TopicRules {
+  const parsed = TopicsFileSchema.safeParse(YAML.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${i.path.join('.')}: ${i.message}`);
+  }
+  return new TopicRules(index, taxonomy, parsed.data, file);
+}
