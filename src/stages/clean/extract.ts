@@ -1,14 +1,15 @@
 // Main-content extraction: page HTML in, article text, Markdown and metadata out. Pure and synchronous.
-import { load } from 'cheerio';
+import { load, type CheerioAPI } from 'cheerio';
 import type { Document, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { decodeBody } from '../../domain/encoding.js';
 import { boilerplateFilter, trimBoilerplate } from './boilerplate.js';
 import { cleanContent } from './clean-content.js';
 import type { CleanConfig } from './config.js';
-import { descendants, isElement, textOf } from './dom.js';
+import { descendants, isElement, isText, textOf } from './dom.js';
 import { readJsonLd } from './json-ld.js';
 import { readMeta } from './metadata.js';
+import { collectPageInfo } from './page-info.js';
 import { prune } from './prune.js';
 import { render, type Block } from './render.js';
 import { computeStats, findMainContent } from './score.js';
@@ -34,32 +35,43 @@ function findBody(doc: Document): Element {
   return html ?? (doc as unknown as Element);
 }
 
+/** The first characters of visible text, enough to tell the script of the page. */
+function sampleText(root: Element, limit: number): string {
+  let out = '';
+  const walk = (el: Element): boolean => {
+    for (const c of el.children) {
+      if (isText(c)) {
+        out += c.data;
+        if (out.length >= limit) return true;
+      } else if (isElement(c) && c.name !== 'script' && c.name !== 'style' && walk(c)) return true;
+    }
+    return false;
+  };
+  walk(root);
+  return out;
+}
+
 const IMAGE_MD = /!\[[^\]]*\]\((\S+?)\)/g;
 
 /** Extracts the article from a page. `url` resolves relative links and selects site rules. */
 export function extract(html: string | Buffer, url?: string, options: ExtractOptions = {}): Extracted {
   const source = typeof html === 'string' ? html : decodeBody(html, options.contentType).text;
   const doc = parseHtml(source);
-  const $ = load(doc);
-  const scripts: string[] = [];
-  const jsonLd: string[] = [];
-  $('script').each((_, el) => {
-    const type = (el.attribs['type'] ?? '').toLowerCase();
-    const body = textOf(el);
-    if (type === 'application/ld+json') jsonLd.push(body);
-    else if (!el.attribs['src'] && body.length > 0) scripts.push(body);
-  });
-  const ld = readJsonLd(jsonLd);
+  const info = collectPageInfo(doc);
+  let cheerio: CheerioAPI | null = null;
+  // Selector queries are costly on big pages: cheerio is loaded only for site rules.
+  const $ = () => (cheerio ??= load(doc));
+  const ld = readJsonLd(info.jsonLd);
   const rule = findSiteRule(url, options.config as CleanConfig | undefined);
-  const base = $('base[href]').attr('href') ?? url;
-  const body = findBody(doc);
-  const sample = `${$('title').text()} ${textOf(body).slice(0, 3000)}`;
-  const meta = readMeta($, url, rule, scripts, ld, sample);
+  const base = info.baseHref ?? url;
+  const body = info.body ?? findBody(doc);
+  const sample = `${info.title ?? ''} ${sampleText(body, 3000)}`;
+  const meta = readMeta(info, $, url, rule, ld, sample);
 
-  for (const sel of rule?.remove ?? []) $(sel).remove();
+  for (const sel of rule?.remove ?? []) $()(sel).remove();
   let ruleBody: Element | null = null;
   if (rule?.body) {
-    const found = $(rule.body).toArray().find((el): el is Element => isElement(el) && normalizeInline(textOf(el)).length > 0);
+    const found = $()(rule.body).toArray().find((el): el is Element => isElement(el) && normalizeInline(textOf(el)).length > 0);
     ruleBody = found ?? null;
   }
   let blocks: Block[];

@@ -3,6 +3,7 @@ import type { CheerioAPI } from 'cheerio';
 import type { SiteRule } from './config.js';
 import { parseDate } from './dates.js';
 import type { JsonLdArticle } from './json-ld.js';
+import type { PageInfo } from './page-info.js';
 import { scriptVar, selectValue } from './site-rules.js';
 import { cjkRatio, normalizeInline } from './text.js';
 import { absoluteUrl } from './urls.js';
@@ -18,13 +19,11 @@ export interface PageMeta {
   leadImage: string | null;
 }
 
-function meta($: CheerioAPI, ...keys: string[]): string | null {
+function meta(info: PageInfo, ...keys: string[]): string | null {
   for (const key of keys) {
-    for (const a of ['property', 'name', 'itemprop']) {
-      const v = $(`meta[${a}="${key}" i]`).first().attr('content');
-      const n = v ? normalizeInline(v) : '';
-      if (n) return n;
-    }
+    const v = info.meta.get(key.toLowerCase());
+    const n = v ? normalizeInline(v) : '';
+    if (n) return n;
   }
   return null;
 }
@@ -57,8 +56,8 @@ function cleanAuthor(v: string | null): string | null {
   return n && n.length <= 120 ? n : null;
 }
 
-function langOf($: CheerioAPI): string | null {
-  const raw = $('html').attr('lang') ?? $('html').attr('xml:lang') ?? meta($, 'og:locale') ?? $('meta[http-equiv="content-language" i]').attr('content') ?? null;
+function langOf(info: PageInfo): string | null {
+  const raw = info.lang ?? meta(info, 'og:locale', 'content-language', 'language', 'dc.language');
   if (!raw) return null;
   const tag = raw.trim().replace(/_/g, '-').split(/[,;\s]/)[0]!;
   return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag) ? tag : null;
@@ -85,58 +84,54 @@ export function defaultOffset(lang: string | null, url: string | undefined, samp
   return cjkRatio(sample) > 0.3 && !l ? '+08:00' : '+00:00';
 }
 
-/** A Chinese byline date near the top of the page, from elements named like a date or time. */
-function bylineDate($: CheerioAPI, offset: string): string | null {
-  let found: string | null = null;
-  $('[class*="time" i], [class*="date" i], [id*="time" i], [id*="date" i], [class*="pub" i], time').each((_, el) => {
-    const t = normalizeInline($(el).text());
-    if (t.length > 60 || t.length < 8) return undefined;
+/** A byline date from elements named like a date or time ("2025年2月12日 10:30", "12.03.2024, 14:05"). */
+function bylineDate(info: PageInfo, offset: string): string | null {
+  for (const t of info.dateTexts) {
     const d = parseDate(t, offset);
-    if (d) {
-      found = d;
-      return false;
-    }
-    return undefined;
-  });
-  return found;
+    if (d) return d;
+  }
+  return null;
 }
 
+/** Reads the page's metadata; `$` is needed only when the site rule has selectors. */
 export function readMeta(
-  $: CheerioAPI,
+  info: PageInfo,
+  $: () => CheerioAPI,
   url: string | undefined,
   rule: SiteRule | null,
-  scripts: readonly string[],
   ld: JsonLdArticle | null,
   sample: string,
 ): PageMeta {
-  const base = $('base[href]').attr('href') ?? url;
-  const langHint = langOf($);
+  const base = info.baseHref ?? url;
+  const langHint = langOf(info);
   const offset = defaultOffset(langHint, url, sample, rule);
   const vars = rule?.scriptVars ?? {};
-  const siteName =
-    selectValue($, rule?.siteName) ?? (vars.siteName ? scriptVar(scripts, vars.siteName) : null) ?? meta($, 'og:site_name', 'application-name') ?? ld?.publisher ?? null;
-  const h1s = $('h1');
-  const h1 = h1s.length === 1 ? normalizeInline(h1s.text()) || null : null;
+  const fromRule = (selector: string | undefined) => (selector ? selectValue($(), selector) : null);
+  const fromScript = (name: string | undefined) => (name ? scriptVar(info.scripts, name) : null);
+  const siteName = fromRule(rule?.siteName) ?? fromScript(vars.siteName) ?? meta(info, 'og:site_name', 'application-name') ?? ld?.publisher ?? null;
+  const h1 = info.h1s.length === 1 ? info.h1s[0] || null : null;
   const rawTitle =
-    selectValue($, rule?.title) ?? (vars.title ? scriptVar(scripts, vars.title) : null) ?? meta($, 'og:title', 'twitter:title', 'headline') ?? ld?.headline ?? (normalizeInline($('title').first().text()) || h1);
+    fromRule(rule?.title) ?? fromScript(vars.title) ?? meta(info, 'og:title', 'twitter:title', 'headline', 'dc.title') ?? ld?.headline ?? (info.title || h1);
   const title = rawTitle ? stripSiteSuffix(rawTitle, siteName, h1) : null;
   const author = cleanAuthor(
-    selectValue($, rule?.author) ??
-      (vars.author ? scriptVar(scripts, vars.author) : null) ??
-      meta($, 'author', 'article:author', 'dc.creator', 'byl', 'sailthru.author', 'parsely-author') ??
+    fromRule(rule?.author) ??
+      fromScript(vars.author) ??
+      meta(info, 'author', 'article:author', 'dc.creator', 'byl', 'sailthru.author', 'parsely-author') ??
       ld?.author ??
-      (normalizeInline($('[rel="author"], [itemprop="author"]').first().text()) || null),
+      info.authorTexts[0] ??
+      null,
   );
   const dateText =
-    (vars.date ? scriptVar(scripts, vars.date) : null) ??
-    selectValue($, rule?.date) ??
-    meta($, 'article:published_time', 'og:article:published_time', 'datePublished', 'pubdate', 'publishdate', 'publish-date', 'publish_date', 'dc.date.issued', 'dcterms.created', 'dc.date', 'sailthru.date', 'parsely-pub-date', 'date', 'weibo:article:create_at') ??
+    fromScript(vars.date) ??
+    fromRule(rule?.date) ??
+    meta(info, 'article:published_time', 'og:article:published_time', 'datepublished', 'pubdate', 'publishdate', 'publish-date', 'publish_date', 'dc.date.issued', 'dcterms.created', 'dc.date', 'sailthru.date', 'parsely-pub-date', 'date', 'weibo:article:create_at') ??
     ld?.datePublished ??
-    ($('time[datetime]').first().attr('datetime') || null);
-  const publishedAt = parseDate(dateText, offset) ?? bylineDate($, offset);
-  const modifiedAt = parseDate(meta($, 'article:modified_time', 'og:updated_time', 'dateModified', 'last-modified', 'dcterms.modified') ?? ld?.dateModified, offset);
-  const canonical = $('link[rel="canonical" i]').attr('href') ?? meta($, 'og:url');
-  const lead = meta($, 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src') ?? ld?.image ?? null;
+    info.times[0] ??
+    null;
+  const publishedAt = parseDate(dateText, offset) ?? bylineDate(info, offset);
+  const modifiedAt = parseDate(meta(info, 'article:modified_time', 'og:updated_time', 'datemodified', 'last-modified', 'dcterms.modified') ?? ld?.dateModified, offset);
+  const canonical = info.canonical ?? meta(info, 'og:url');
+  const lead = meta(info, 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src') ?? ld?.image ?? null;
   return {
     title: title || null,
     author,
