@@ -1,5 +1,7 @@
 // Decoding bytes to text the way browsers decide the encoding: BOM, then the HTTP charset, then the document's own
 // declaration in its first bytes, then a default.
+import { isUtf8 } from 'node:buffer';
+import chardet from 'chardet';
 import iconv from 'iconv-lite';
 
 /** WHATWG maps these labels to supersets; decoding GB2312/GBK as GB18030 recovers characters sites mislabel. */
@@ -42,19 +44,54 @@ export function charsetFromDocument(bytes: Uint8Array): string | null {
 export interface Decoded {
   text: string;
   encoding: string;
-  /** Where the encoding came from. */
-  source: 'bom' | 'http' | 'document' | 'default';
+  /** Where the encoding came from; `sniffed` when the bytes contradicted what was declared, or nothing was. */
+  source: 'bom' | 'http' | 'document' | 'default' | 'sniffed';
 }
 
+function countNonAscii(bytes: Uint8Array, limit: number): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length && n < limit; i++) if (bytes[i]! >= 0x80) n++;
+  return n;
+}
+
+/** The encoding a statistical detector (chardet) finds, mapped through the WHATWG supersets; null if unsure. */
+export function sniffCharset(bytes: Uint8Array): string | null {
+  const sample = bytes.subarray(0, 64 * 1024);
+  const best = chardet.analyse(sample).find((m) => normalizeCharset(m.name) !== null && m.confidence >= 10);
+  return best ? normalizeCharset(best.name) : null;
+}
+
+/**
+ * Decodes bytes the way browsers decide: BOM, HTTP charset, the document's declaration, then a default. A label the
+ * bytes plainly contradict is overruled, as mature feed readers do: text declared legacy that is valid UTF-8 with
+ * enough multi-byte sequences is UTF-8, and text declared UTF-8 that is not valid UTF-8 goes to the detector.
+ */
 export function decodeBody(bytes: Uint8Array, contentType?: string | null, defaultEncoding = 'utf-8'): Decoded {
   const bom = fromBom(bytes);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bom) return { text: iconv.decode(buf.subarray(bom.skip), bom.encoding), encoding: bom.encoding, source: 'bom' };
-  const http = charsetFromContentType(contentType);
-  if (http) return { text: iconv.decode(buf, http), encoding: http, source: 'http' };
-  const doc = charsetFromDocument(bytes);
+  const decode = (encoding: string, source: Decoded['source']): Decoded => ({ text: iconv.decode(buf, encoding), encoding, source });
+  const nonAscii = countNonAscii(bytes, 16);
+  const validUtf8 = nonAscii === 0 || isUtf8(bytes);
+  let doc = charsetFromDocument(bytes);
   // A document that claims UTF-16 in ASCII-compatible bytes is lying (WHATWG rule): read it as UTF-8.
-  if (doc && !doc.startsWith('utf-16')) return { text: iconv.decode(buf, doc), encoding: doc, source: 'document' };
+  if (doc?.startsWith('utf-16')) doc = 'utf-8';
+  const declared = charsetFromContentType(contentType);
+  const overrule = (label: string): string | null => {
+    if (label === 'utf-8' && !validUtf8) return (doc && doc !== 'utf-8' ? doc : null) ?? sniffCharset(bytes);
+    if (label !== 'utf-8' && validUtf8 && nonAscii >= 8 && !label.startsWith('utf-')) return 'utf-8';
+    return null;
+  };
+  for (const [label, source] of [[declared, 'http'], [doc, 'document']] as const) {
+    if (!label) continue;
+    const better = overrule(label);
+    return better && better !== label ? decode(better, 'sniffed') : decode(label, source);
+  }
   const fallback = normalizeCharset(defaultEncoding) ?? 'utf-8';
-  return { text: iconv.decode(buf, fallback), encoding: fallback, source: 'default' };
+  if (nonAscii > 0 && validUtf8 && fallback !== 'utf-8' && nonAscii >= 8) return decode('utf-8', 'sniffed');
+  if (fallback === 'utf-8' && !validUtf8) {
+    const sniffed = sniffCharset(bytes);
+    if (sniffed && sniffed !== 'utf-8') return decode(sniffed, 'sniffed');
+  }
+  return decode(fallback, 'default');
 }

@@ -26,6 +26,10 @@ export interface ParsedFeed {
   items: FeedItem[];
   /** Null when the feed parsed cleanly; otherwise why it did not, with what could be recovered in `items`. */
   malformed: { reason: string } | null;
+  /** Repairs the tolerant pre-pass applied (bare-ampersand, html-entity, bom, wrong-declared-encoding, ...). */
+  repairs: string[];
+  /** The character encoding the bytes were decoded with; null when text was given. */
+  encoding: string | null;
 }
 
 export interface ParseFeedOptions {
@@ -33,4 +37,6 @@ export interface ParseFeedOptions {
   url?: string;
   /** The HTTP Content-Type header, for its charset. */
   contentType?: string;
+  /** Encoding assumed when nothing declares one (FetchConfig.defaultEncoding). */
+  defaultEncoding?: string;
 }

@@ -1,0 +1,98 @@
+// Politeness shared by every worker process through Redis: per host, at most N leases (SET NX PX with a token,
+// released by a Lua compare-and-delete, so a crashed holder's lease simply expires) and a next-allowed time.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { PolitenessConfig } from '../stages/fetch/config.js';
+import type { Politeness } from '../stages/fetch/deps.js';
+import { luaScript } from './fetch-lua.js';
+
+// KEYS: next-allowed key, then one lease key per slot. ARGV: token, lease ms, delay ms, spacing (1 = set next on start).
+// Returns -slot when a lease was taken, else the milliseconds worth waiting before asking again.
+const ACQUIRE = luaScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if nextAt > now then return nextAt - now end
+local shortest = nil
+for i = 2, #KEYS do
+  if redis.call('SET', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    local delay = tonumber(ARGV[3])
+    if ARGV[4] == '1' and delay > 0 then redis.call('SET', KEYS[1], now + delay, 'PX', delay + 1000) end
+    return -(i - 1)
+  end
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl > 0 and (shortest == nil or ttl < shortest) then shortest = ttl end
+end
+return shortest or 1
+`);
+
+// KEYS: lease key, next-allowed key. ARGV: token, delay ms.
+const RELEASE = luaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+local delay = tonumber(ARGV[2])
+if delay > 0 then
+  local t = redis.call('TIME')
+  local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + delay
+  local cur = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if at > cur then redis.call('SET', KEYS[2], at, 'PX', delay + 1000) end
+end
+return 1
+`);
+
+// KEYS: lease key. ARGV: token, lease ms. Keeps a live holder's lease from expiring under a long request.
+const EXTEND = luaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`);
+
+export interface RedisPolitenessOptions {
+  redis: Redis;
+  keyPrefix: string;
+  config: PolitenessConfig;
+  /** How long a lease lives without renewal; a crashed holder blocks its host at most this long. */
+  leaseMs: number;
+  /** Longest pause between two attempts while another holder has the host. */
+  pollMs?: number;
+}
+
+export function createRedisPoliteness(opts: RedisPolitenessOptions): Politeness {
+  const { redis, keyPrefix, config, leaseMs } = opts;
+  const pollMs = opts.pollMs ?? 50;
+  const slots = config.maxInFlightPerHost;
+  const keys = (host: string) => {
+    const base = `${keyPrefix}:fetch:host:${host}`;
+    return { next: `${base}:next`, leases: Array.from({ length: slots }, (_, i) => `${base}:lease:${i + 1}`) };
+  };
+
+  return {
+    async withHost(host, work, options = {}) {
+      const h = host.toLowerCase();
+      const configured = config.hostDelayMs[h] ?? config.minDelayMs;
+      const delay = Math.max(configured, Math.min(options.minDelayMs ?? 0, config.maxCrawlDelayMs));
+      const k = keys(h);
+      const token = randomUUID();
+      let slot = 0;
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const r = Number(await ACQUIRE.run(redis, [k.next, ...k.leases], [token, leaseMs, delay, slots > 1 ? '1' : '0']));
+        if (r < 0) {
+          slot = -r;
+          break;
+        }
+        // Jitter spreads waiters so they do not all ask again in the same millisecond.
+        const wait = Math.min(r, pollMs) + Math.floor(Math.random() * Math.min(10, pollMs));
+        await sleep(wait, undefined, options.signal ? { signal: options.signal } : undefined);
+      }
+      const lease = k.leases[slot - 1]!;
+      const renew = setInterval(() => void EXTEND.run(redis, [lease], [token, leaseMs]).catch(() => undefined), Math.max(100, Math.floor(leaseMs / 3)));
+      renew.unref();
+      try {
+        return await work();
+      } finally {
+        clearInterval(renew);
+        await RELEASE.run(redis, [lease, k.next], [token, delay]);
+      }
+    },
+  };
+}

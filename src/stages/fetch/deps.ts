@@ -1,0 +1,94 @@
+// What the fetch stage cores need from the outside world, as interfaces: the worker wires Redis-backed
+// implementations (src/infra/fetch-*.ts), tests may wire in-memory ones.
+import type { RawStore } from '../raw-store.js';
+import type { FetchConfig } from './config.js';
+
+/** What a response must be for the caller to want its body; anything else fails with `unsupported-content-type`. */
+export type ResponsePurpose = 'feed' | 'page' | 'robots';
+
+export interface HttpGetOptions {
+  purpose: ResponsePurpose;
+  /** Extra request headers (If-None-Match, If-Modified-Since, ...). */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  /** The URL asked for. */
+  url: string;
+  /** The URL after redirects. */
+  finalUrl: string;
+  /** 2xx, or 304 when a conditional request found nothing new (then `body` is empty). */
+  status: number;
+  /** Lower-cased header names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** The body after content decoding (gzip, deflate, br), at most `maxBytes`. */
+  body: Buffer;
+  redirects: number;
+}
+
+/** GETs a URL; non-2xx answers other than 304, refused targets and transport failures throw a FetchError. */
+export interface HttpClient {
+  get(url: string, options: HttpGetOptions): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+/** Runs work against a host when politeness allows (one at a time by default, spaced by a delay), across processes. */
+export interface Politeness {
+  /** Waits (abortable) for the host's turn, runs `work`, then lets the next one in after the host's delay. */
+  withHost<T>(host: string, work: () => Promise<T>, options?: { signal?: AbortSignal; minDelayMs?: number }): Promise<T>;
+}
+
+export interface RobotsVerdict {
+  allowed: boolean;
+  /** Crawl-delay asked by the site for our agent, capped by config; null when none. */
+  crawlDelayMs: number | null;
+}
+
+export interface RobotsPolicy {
+  check(url: string, signal?: AbortSignal): Promise<RobotsVerdict>;
+}
+
+export interface FeedValidators {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export interface FeedHealth {
+  lastSuccessAt: string | null;
+  lastErrorAt: string | null;
+  lastErrorCode: string | null;
+  lastErrorMessage: string | null;
+  consecutiveFailures: number;
+  /** When the feed should be polled again; null when it may be polled on schedule. */
+  nextAttemptAt: string | null;
+  paused: boolean;
+}
+
+export interface FeedStateStore {
+  getValidators(feedId: string): Promise<FeedValidators>;
+  setValidators(feedId: string, validators: FeedValidators): Promise<void>;
+  getHealth(feedId: string): Promise<FeedHealth>;
+  recordSuccess(feedId: string, at: Date): Promise<void>;
+  /** Records a failure and returns the updated record (paused when the limit is reached). */
+  recordFailure(feedId: string, error: { code: string; message: string; retryAfterMs?: number | undefined }, at: Date): Promise<FeedHealth>;
+  /** Clears the failure count and un-pauses a feed. */
+  resetHealth(feedId: string): Promise<void>;
+}
+
+/** Per feed, the ids of items already passed on, with a hash of their content to notice edits. */
+export interface SeenItemsStore {
+  /** The items of `items` that are new or whose content hash changed. */
+  unseen(feedId: string, items: ReadonlyArray<{ id: string; hash: string }>): Promise<Set<string>>;
+  markSeen(feedId: string, items: ReadonlyArray<{ id: string; hash: string }>, at: Date): Promise<void>;
+}
+
+export interface FetchDeps {
+  http: HttpClient;
+  feedState: FeedStateStore;
+  seen: SeenItemsStore;
+  politeness: Politeness;
+  robots: RobotsPolicy;
+  raw: RawStore;
+  config: FetchConfig;
+}

@@ -1,0 +1,134 @@
+// fetchFeed: one poll of one feed. Conditional GET, raw copy, parse, and for each new or changed item a job for
+// the page fetch or, when the feed carries the full text, straight for clean.
+import { permanent } from '../../domain/errors.js';
+import { describeError } from '../../domain/errors.js';
+import { jobId, sha256Hex, shortId } from '../../domain/ids.js';
+import type { CleanPayload, FetchArticlePayload, FetchFeedPayload, ItemHints } from '../../jobs/payloads.js';
+import type { Emit, StageContext, StageResult } from '../types.js';
+import type { FetchDeps, HttpResponse } from './deps.js';
+import { bestHtml, itemDocument, useFeedText } from './full-text.js';
+import { parseFeed } from './parse-feed.js';
+import type { FeedItem } from './types.js';
+
+const KEPT_HEADERS = ['content-type', 'etag', 'last-modified', 'date', 'content-encoding'];
+
+export function keptHeaders(res: HttpResponse): Record<string, string> {
+  return Object.fromEntries(KEPT_HEADERS.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!]));
+}
+
+/** What makes an item "changed": its visible content, not its position or the feed's build date. */
+export function itemHash(item: FeedItem): string {
+  return sha256Hex(JSON.stringify([item.title, item.link, item.contentHtml, item.summary, item.updatedAt, item.images])).slice(0, 16);
+}
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return url;
+  }
+}
+
+function hintsOf(item: FeedItem): ItemHints {
+  return {
+    feedItemId: item.id,
+    title: item.title,
+    author: item.author,
+    publishedAt: item.publishedAt,
+    summary: item.summary,
+    images: item.images,
+  };
+}
+
+export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, deps: FetchDeps): Promise<StageResult> {
+  const { feedId } = payload;
+  const health = await deps.feedState.getHealth(feedId);
+  if (health.paused && !payload.force) {
+    ctx.count('feeds-paused');
+    return { drop: `feed paused after ${health.consecutiveFailures} consecutive failures (last: ${health.lastErrorCode})` };
+  }
+  const validators = payload.force ? { etag: null, lastModified: null } : await deps.feedState.getValidators(feedId);
+  const headers: Record<string, string> = {};
+  if (validators.etag) headers['if-none-match'] = validators.etag;
+  if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+
+  let res: HttpResponse;
+  try {
+    res = await deps.politeness.withHost(hostOf(payload.url), () => deps.http.get(payload.url, { purpose: 'feed', headers, signal: ctx.signal }), {
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    if (!ctx.signal.aborted) await recordFailure(deps, feedId, err, ctx);
+    throw err;
+  }
+  if (res.status === 304) {
+    await deps.feedState.recordSuccess(feedId, ctx.now());
+    ctx.count('feeds-not-modified');
+    return { emit: [] };
+  }
+
+  const fetchedAt = ctx.now().toISOString();
+  await deps.raw.put(res.body, { url: payload.url, finalUrl: res.finalUrl, status: res.status, headers: keptHeaders(res), fetchedAt, feedId, kind: 'feed' });
+  const feed = await parseFeed(res.body, { url: res.finalUrl, contentType: res.headers['content-type'], defaultEncoding: deps.config.defaultEncoding });
+  if (feed.malformed && feed.items.length === 0) {
+    const err = permanent('feed-unparseable', `${payload.url}: ${feed.malformed.reason}`);
+    await recordFailure(deps, feedId, err, ctx);
+    throw err;
+  }
+  if (feed.malformed) ctx.log.warn({ feedId, reason: feed.malformed.reason, recovered: feed.items.length }, 'feed malformed; using what was recovered');
+  if (feed.repairs.length) ctx.log.debug({ feedId, repairs: feed.repairs }, 'feed repaired');
+
+  // One entry per id: feeds repeat items, and the first occurrence is the newest in practice.
+  const byId = new Map<string, FeedItem>();
+  for (const item of feed.items) if (!byId.has(item.id)) byId.set(item.id, item);
+  const hashed = [...byId.values()].map((item) => ({ item, id: item.id, hash: itemHash(item) }));
+  const fresh = payload.force ? new Set(hashed.map((h) => h.id)) : await deps.seen.unseen(feedId, hashed);
+
+  const source = { id: feedId, title: payload.title ?? feed.title, url: payload.url };
+  const emit: Emit[] = [];
+  for (const { item } of hashed.filter((h) => fresh.has(h.id))) {
+    const articleId = shortId(feedId, item.id);
+    const hints = hintsOf(item);
+    const html = bestHtml(item);
+    if (useFeedText(item, payload.fullText, deps.config.fullTextMinChars)) {
+      if (!html && !item.title) {
+        ctx.count('items-empty');
+        ctx.log.info({ feedId, itemId: item.id }, 'item has neither text nor link; skipped');
+        continue;
+      }
+      const url = item.link ?? res.finalUrl;
+      const rawRef = await deps.raw.put(Buffer.from(itemDocument(item, html ?? ''), 'utf8'), {
+        url,
+        finalUrl: url,
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        fetchedAt,
+        feedId,
+        kind: 'article',
+      });
+      const clean: CleanPayload = { runId: payload.runId, articleId, url, source, hints, rawRef, format: 'html', fetchedAt };
+      emit.push({ queue: 'clean', id: jobId('clean', articleId, payload.runId), payload: clean });
+    } else {
+      const article: FetchArticlePayload = { runId: payload.runId, articleId, url: item.link!, source, hints };
+      emit.push({ queue: 'fetch-article', id: jobId('fetch-article', articleId, payload.runId), payload: article });
+    }
+  }
+  await deps.seen.markSeen(feedId, hashed, ctx.now());
+  if (res.headers.etag || res.headers['last-modified']) {
+    await deps.feedState.setValidators(feedId, { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null });
+  }
+  await deps.feedState.recordSuccess(feedId, ctx.now());
+  ctx.count('feeds-fetched');
+  ctx.count('items-new', emit.length);
+  return { emit };
+}
+
+async function recordFailure(deps: FetchDeps, feedId: string, err: unknown, ctx: StageContext): Promise<void> {
+  const { code, message } = describeError(err);
+  const retryAfterMs = (err as { retryAfterMs?: number }).retryAfterMs;
+  const health = await deps.feedState.recordFailure(feedId, { code, message, retryAfterMs }, ctx.now());
+  if (health.paused) {
+    ctx.count('feeds-paused');
+    ctx.log.error({ feedId, code, failures: health.consecutiveFailures }, 'feed paused after repeated failures');
+  }
+}

@@ -1,0 +1,95 @@
+// The tolerant pre-pass: repairs what browsers and mature feed readers tolerate before a strict XML parser sees it.
+// Each repair is named so a user debugging a source can see what was wrong with it.
+import { decodeHTMLStrict } from 'entities';
+
+export interface Repaired {
+  xml: string;
+  repairs: string[];
+}
+
+const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+// Characters XML 1.0 forbids: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
+const INVALID_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Elements whose text is HTML in every dialect.
+const HTML_BEARING = /(<(description|content:encoded|summary|content|title|subtitle|itunes:summary)(?:\s[^>]*)?>)([\s\S]*?)<\/\2\s*>/g;
+// An ampersand and what follows it, up to a possible entity end.
+const AMP = /&(#x[0-9a-fA-F]+;|#[0-9]+;|[A-Za-z][A-Za-z0-9]*;?)?/g;
+
+function fixEntities(text: string, found: Set<string>): string {
+  return text.replace(AMP, (whole, ref: string | undefined) => {
+    if (!ref) {
+      found.add('bare-ampersand');
+      return '&amp;';
+    }
+    if (ref.startsWith('#')) {
+      const code = ref[1] === 'x' ? parseInt(ref.slice(2, -1), 16) : parseInt(ref.slice(1, -1), 10);
+      const ok = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+      if (ok) return whole;
+      found.add('invalid-character-reference');
+      return '';
+    }
+    if (ref.endsWith(';')) {
+      const name = ref.slice(0, -1);
+      if (XML_ENTITIES.has(name)) return whole;
+      const decoded = decodeHTMLStrict(whole);
+      if (decoded !== whole) {
+        found.add('html-entity');
+        return [...decoded].map((c) => `&#${c.codePointAt(0)};`).join('');
+      }
+    }
+    // "&foo" without ';' or an unknown name: the ampersand was meant literally (a URL query, "AT&T").
+    found.add('bare-ampersand');
+    return `&amp;${ref}`;
+  });
+}
+
+/** Repairs a feed document; CDATA sections, comments and processing instructions are left as they are. */
+export function repairXml(input: string): Repaired {
+  const found = new Set<string>();
+  let xml = input;
+  if (xml.charCodeAt(0) === 0xfeff) {
+    xml = xml.slice(1);
+    found.add('bom');
+  }
+  const start = xml.search(/<[?!a-zA-Z]/);
+  if (start > 0) {
+    found.add('junk-before-xml');
+    xml = xml.slice(start);
+  }
+  // An XML declaration anywhere but first is a fatal error; drop one that follows whitespace or a stray comment.
+  const decl = xml.indexOf('<?xml');
+  if (decl > 0) {
+    const end = xml.indexOf('?>', decl);
+    if (end > 0) {
+      xml = xml.slice(0, decl) + xml.slice(end + 2);
+      found.add('misplaced-xml-declaration');
+    }
+  }
+  // HTML pasted into a text element without CDATA or escaping: the markup belongs to the text, keep it as such.
+  xml = xml.replace(HTML_BEARING, (whole, open: string, name: string, inner: string) => {
+    if (!/<[A-Za-z/!]/.test(inner) || inner.includes('<![CDATA[')) return whole;
+    if (/\btype\s*=\s*["']xhtml["']/.test(open) && !/&[A-Za-z][A-Za-z0-9]*;/.test(inner.replace(/&(amp|lt|gt|quot|apos);/g, ''))) return whole;
+    found.add('markup-in-text');
+    return `${open}<![CDATA[${inner.replace(/\]\]>/g, ']]]]><![CDATA[>')}]]></${name}>`;
+  });
+  const cleaned = xml.replace(INVALID_CHARS, '');
+  if (cleaned.length !== xml.length) found.add('invalid-characters');
+  xml = cleaned;
+
+  // Split into markup that must stay verbatim and text/attribute runs that get entity repairs.
+  const out: string[] = [];
+  const verbatim = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi;
+  let last = 0;
+  for (const m of xml.matchAll(verbatim)) {
+    out.push(fixEntities(xml.slice(last, m.index), found), m[0]);
+    last = m.index + m[0].length;
+  }
+  out.push(fixEntities(xml.slice(last), found));
+  xml = out.join('');
+  // A DOCTYPE (RSS 0.91's Netscape DTD) would make the parser look for entity declarations it cannot fetch.
+  if (/<!DOCTYPE/i.test(xml)) {
+    xml = xml.replace(/<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi, '');
+    found.add('doctype');
+  }
+  return { xml, repairs: [...found] };
+}

@@ -1,0 +1,65 @@
+// Item HTML made safe to render (allow-list: no scripts, styles, handlers, forms, frames, javascript:/data: URLs),
+// with relative links made absolute; and plain text for fields that must never carry tags.
+import { decodeHTML } from 'entities';
+import sanitizeHtml from 'sanitize-html';
+
+function absolute(value: string | undefined, base: string | undefined): string | undefined {
+  if (!value || !base) return value;
+  try {
+    return new URL(value.trim(), base).href;
+  } catch {
+    return value;
+  }
+}
+
+const ALLOWED_TAGS = [
+  'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'cite', 'code', 'dd', 'del', 'details', 'dfn', 'div', 'dl', 'dt',
+  'em', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'ol',
+  'p', 'picture', 'pre', 'q', 's', 'small', 'source', 'span', 'strong', 'sub', 'summary', 'sup', 'table', 'tbody',
+  'td', 'tfoot', 'th', 'thead', 'time', 'tr', 'u', 'ul', 'article', 'section', 'aside', 'header', 'footer', 'main',
+];
+
+/** Sanitized HTML with links and image sources resolved against `baseUrl`; null for empty input. */
+export function sanitizeItemHtml(html: string | null | undefined, baseUrl?: string): string | null {
+  if (!html || !html.trim()) return null;
+  const out = sanitizeHtml(html, {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: {
+      a: ['href', 'title', 'hreflang'],
+      img: ['src', 'srcset', 'alt', 'title', 'width', 'height'],
+      source: ['srcset', 'media', 'type'],
+      td: ['colspan', 'rowspan'],
+      th: ['colspan', 'rowspan', 'scope'],
+      time: ['datetime'],
+      blockquote: ['cite'],
+      q: ['cite'],
+    },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesByTag: { img: ['http', 'https'], source: ['http', 'https'] },
+    allowProtocolRelative: false,
+    // Drop the contents of these along with the tag; other disallowed tags keep their text.
+    nonTextTags: ['script', 'style', 'textarea', 'noscript', 'iframe', 'frame', 'frameset', 'object', 'embed', 'form', 'select', 'button', 'template', 'svg', 'math'],
+    transformTags: {
+      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, ...(attribs.href ? { href: absolute(attribs.href, baseUrl)! } : {}) } }),
+      img: (tagName, attribs) => {
+        // Lazy-loading sites put the real source in data-src.
+        const src = attribs.src && !attribs.src.startsWith('data:') ? attribs.src : (attribs['data-src'] ?? attribs['data-original'] ?? attribs.src);
+        return { tagName, attribs: { ...attribs, ...(src ? { src: absolute(src, baseUrl)! } : {}) } };
+      },
+    },
+  }).trim();
+  return out || null;
+}
+
+/** Text without tags, entities decoded, whitespace collapsed; null when nothing is left. */
+export function toPlainText(html: string | null | undefined): string | null {
+  if (!html) return null;
+  // Decode first too: titles are often double-escaped ("&lt;b&gt;"), which must not come back as tags.
+  let text = html;
+  for (let i = 0; i < 2 && /<[a-z!/]|&[#a-z0-9]+;/i.test(text); i++) {
+    text = sanitizeHtml(text, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'noscript'] });
+    text = decodeHTML(text);
+  }
+  text = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '').replace(/\s+/g, ' ').trim();
+  return text || null;
+}
