@@ -16,7 +16,7 @@ export class ConfigError extends Error {
 export interface LoadedConfig {
   config: Config;
   /** Absolute paths, resolved against the file that named them. */
-  paths: { dataDir: string; feedsFile: string; topicsFile: string };
+  paths: { dataDir: string; feedsFile: string; classifyBaseDir: string };
   /** The config files read, in order of precedence (last wins). */
   files: string[];
 }
@@ -98,11 +98,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     : env.NEWSFLOW_FEEDS
       ? path.resolve(cwd, env.NEWSFLOW_FEEDS)
       : path.resolve(pathKeySources(layers, (d) => d.feedsFile), config.feedsFile);
-  const topicsFile = path.resolve(
-    pathKeySources(layers, (d) => (isObject(d.classify) ? d.classify.topicsFile : undefined)),
-    config.classify.topicsFile,
-  );
-  return { config, files, paths: { dataDir: path.resolve(cwd, config.dataDir), feedsFile, topicsFile } };
+  // The classify section's files resolve against the folder of the last config file that has a classify section.
+  const classifyBaseDir = pathKeySources(layers, (d) => d.classify);
+  return { config, files, paths: { dataDir: path.resolve(cwd, config.dataDir), feedsFile, classifyBaseDir } };
 }
 
 export function loadFeeds(file: string): Feed[] {

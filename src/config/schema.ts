@@ -69,6 +69,15 @@ export const FeedSchema = z
     tags: z.array(z.string()).default([]),
     /** auto: fetch the article page when the feed item has little text; always / never. */
     fullText: z.enum(['auto', 'always', 'never']).default('auto'),
+    /** How often `serve` polls the feed: a duration such as 90s, 15m, 2h, 1d. Ignored when `cron` is set. */
+    interval: z
+      .string()
+      .regex(/^\d+(s|m|h|d)$/, 'a duration such as 90s, 15m, 2h or 1d')
+      .default('30m'),
+    /** A cron pattern instead of an interval, e.g. "0 7-22 * * *". */
+    cron: z.string().optional(),
+    /** Time zone of the cron pattern, e.g. Asia/Shanghai; UTC by default. */
+    tz: z.string().optional(),
   })
   .strict();
 export type Feed = z.infer<typeof FeedSchema>;
@@ -84,3 +93,12 @@ export const FeedsFileSchema = z
     });
   });
 export type FeedsFile = z.infer<typeof FeedsFileSchema>;
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Milliseconds of a duration such as 90s, 15m, 2h, 1d. */
+export function durationMs(text: string): number {
+  const m = /^(\d+)(s|m|h|d)$/.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+}

@@ -1,0 +1,103 @@
+// Entry point: parse arguments → load config → run one command. Errors a user can fix are printed without a stack.
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, loadFeeds, type LoadOptions } from './config/load.js';
+import { RedisUnavailableError } from './infra/redis.js';
+import { openRuntime } from './workers/runtime.js';
+import { crawlOnce } from './commands/crawl.js';
+import { ingestFiles } from './commands/ingest.js';
+import { runDemo } from './commands/demo.js';
+import { serve } from './commands/serve.js';
+import { formatSummary } from './commands/summary.js';
+import { PACKAGE_VERSION } from './workers/runtime.js';
+
+const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+
+function loadOptions(cmd: Command): LoadOptions {
+  const o = cmd.optsWithGlobals<{ config?: string; feeds?: string }>();
+  return { configPath: o.config, feedsPath: o.feeds };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('newsflow')
+    .description('Monitors news feeds: fetch, clean, classify and deduplicate articles into JSONL.')
+    .version(PACKAGE_VERSION)
+    .addOption(new Option('-c, --config <file>', 'config file merged over config/default.yaml').env('NEWSFLOW_CONFIG'))
+    .addOption(new Option('-f, --feeds <file>', 'feeds file (overrides feedsFile in the config)').env('NEWSFLOW_FEEDS'))
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('run stage workers and the crawl schedule until SIGTERM/SIGINT')
+    .option('--stages <list>', 'comma-separated stages to run: fetch, fetch-feed, fetch-article, clean, classify, dedupe, sink (default: all)')
+    .option('--no-schedule', 'do not synchronise the crawl schedules with the feeds file')
+    .action(async (opts: { stages?: string; schedule: boolean }, cmd: Command) => {
+      const rt = await openRuntime(loadOptions(cmd));
+      await serve(rt, { stages: opts.stages, schedule: opts.schedule });
+    });
+
+  program
+    .command('crawl')
+    .description('enqueue feeds, run the pipeline until it is drained, print a summary; exit 1 if anything failed')
+    .requiredOption('--once', 'crawl once and exit (the only mode; `serve` crawls on a schedule)')
+    .option('--feed <id>', 'only this feed')
+    .option('--force', 'ignore stored ETag/Last-Modified and the seen-items memory')
+    .action(async (opts: { feed?: string; force?: boolean }, cmd: Command) => {
+      const rt = await openRuntime(loadOptions(cmd));
+      try {
+        const summary = await crawlOnce(rt, { feedId: opts.feed, force: opts.force ?? false });
+        out(formatSummary(summary));
+        process.exitCode = (summary.counts.errors ?? 0) > 0 ? 1 : 0;
+      } finally {
+        await rt.close();
+      }
+    });
+
+  program
+    .command('ingest')
+    .description('send local HTML files and Markdown dumps with YAML front matter through the stages')
+    .argument('<paths...>', 'files or folders')
+    .action(async (paths: string[], _opts: unknown, cmd: Command) => {
+      const rt = await openRuntime(loadOptions(cmd));
+      try {
+        const summary = await ingestFiles(rt, paths);
+        out(formatSummary(summary));
+        process.exitCode = (summary.counts.errors ?? 0) > 0 ? 1 : 0;
+      } finally {
+        await rt.close();
+      }
+    });
+
+  program
+    .command('demo')
+    .description('crawl the built-in sample sources once (served on 127.0.0.1) and print where the output is')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const result = await runDemo(loadOptions(cmd));
+      process.exitCode = result.invalid > 0 || (result.summary.counts.errors ?? 0) > 0 ? 1 : 0;
+    });
+
+  const config = program.command('config').description('configuration');
+  config
+    .command('check')
+    .description('validate the config and feeds files without starting anything')
+    .action((_opts: unknown, cmd: Command) => {
+      const loaded = loadConfig(loadOptions(cmd));
+      const feeds = loadFeeds(loaded.paths.feedsFile);
+      out(`config ok: ${loaded.files.join(' + ')}`);
+      out(`feeds ok: ${feeds.length} feeds in ${loaded.paths.feedsFile}`);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
+      process.stderr.write(`newsflow: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,55 @@
+// Crawl schedules on BullMQ Job Schedulers: one scheduler per feed, synchronised with the feeds file (added, changed,
+// removed) under a Redis lease, so many processes starting together create each scheduler once.
+import { randomBytes } from 'node:crypto';
+import type { Feed } from '../config/schema.js';
+import { durationMs } from '../config/schema.js';
+import type { FetchFeedPayload } from './payloads.js';
+import type { Runtime } from '../workers/runtime.js';
+
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+export const SCHEDULED_RUN_ID = 'scheduled';
+
+const schedulerId = (feed: Feed) => `feed-${feed.id}`;
+
+export interface SyncResult {
+  upserted: number;
+  removed: number;
+}
+
+export async function syncSchedules(rt: Runtime, feeds: Feed[]): Promise<SyncResult> {
+  const redis = rt.redis.client;
+  const lock = `${rt.root}:schedules:lock`;
+  const token = randomBytes(12).toString('hex');
+  for (let i = 0; (await redis.set(lock, token, 'PX', 30_000, 'NX')) !== 'OK'; i++) {
+    if (i > 300) throw new Error('could not take the schedule lock in 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    const queue = rt.queues['fetch-feed'];
+    const wanted = new Map(feeds.map((f) => [schedulerId(f), f]));
+    let removed = 0;
+    for (const existing of await queue.getJobSchedulers(0, -1)) {
+      const id = existing.key;
+      if (id.startsWith('feed-') && !wanted.has(id)) {
+        await queue.removeJobScheduler(id);
+        removed += 1;
+      }
+    }
+    for (const [id, feed] of wanted) {
+      const data: FetchFeedPayload = {
+        runId: SCHEDULED_RUN_ID,
+        feedId: feed.id,
+        url: feed.url,
+        title: feed.title ?? null,
+        fullText: feed.fullText,
+        force: false,
+      };
+      const repeat = feed.cron ? { pattern: feed.cron, tz: feed.tz ?? 'UTC' } : { every: durationMs(feed.interval) };
+      // Upserting an unchanged scheduler is a no-op for BullMQ, so a restart does not shift the next poll.
+      await queue.upsertJobScheduler(id, repeat, { name: 'fetch-feed', data });
+    }
+    return { upserted: wanted.size, removed };
+  } finally {
+    await redis.eval(RELEASE, 1, lock, token);
+  }
+}

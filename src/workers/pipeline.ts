@@ -1,0 +1,46 @@
+// Starting stage workers in this process and running a batch of work (a crawl, an ingest, a replay) to completion.
+import type { Worker } from 'bullmq';
+import { STAGES, type StageName } from '../jobs/names.js';
+import { pendingJobs } from '../jobs/queues.js';
+import { startStageWorker, type ShellOptions } from './shell.js';
+import type { Runtime } from './runtime.js';
+import { createStageDefinitions } from './stages.js';
+
+export async function startWorkers(
+  rt: Runtime,
+  stages: readonly StageName[] = STAGES,
+  hooks: Pick<ShellOptions, 'onFinalFailure' | 'onOutcome'> = {},
+): Promise<Worker[]> {
+  const defs = await createStageDefinitions(rt);
+  const { config } = rt.loaded;
+  return stages.map((name) =>
+    startStageWorker(defs[name], {
+      connection: rt.redis.client,
+      prefix: config.redis.prefix,
+      queues: rt.queues,
+      stats: rt.stats,
+      log: rt.log,
+      concurrency: config.workers.concurrency[name] ?? 1,
+      ...hooks,
+    }),
+  );
+}
+
+/** A run id that sorts by time and contains no ':' (it becomes part of job ids). */
+export function newRunId(kind: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${kind}-${stamp}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Waits until no stage has waiting, active or delayed jobs (seen twice in a row, to step over hand-offs). */
+export async function waitUntilDrained(rt: Runtime, options: { pollMs?: number; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+  const pollMs = options.pollMs ?? 200;
+  const deadline = Date.now() + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
+  let idle = 0;
+  while (idle < 2) {
+    if (options.signal?.aborted) throw new Error('interrupted');
+    if (Date.now() > deadline) throw new Error('timed out waiting for the pipeline to drain');
+    await new Promise((r) => setTimeout(r, pollMs));
+    idle = (await pendingJobs(rt.queues)) === 0 ? idle + 1 : 0;
+  }
+}

@@ -1,0 +1,86 @@
+// Everything a newsflow process holds open: config, logger, Redis, queues, run counters, the raw store and the output.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, PACKAGE_ROOT, type LoadedConfig, type LoadOptions } from '../config/load.js';
+import { closeQueues, createQueues, keyRoot, type Queues } from '../jobs/queues.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { connectRedis, type RedisHandle } from '../infra/redis.js';
+import { RunStats } from '../infra/run-stats.js';
+import { DirRawStore } from '../infra/raw-store.js';
+import { JsonlOutput } from '../infra/jsonl-output.js';
+
+export const PACKAGE_VERSION: string = (
+  JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+export interface Runtime {
+  loaded: LoadedConfig;
+  log: Logger;
+  redis: RedisHandle;
+  /** `{prefix}`: the root of every Redis key of this deployment. */
+  root: string;
+  queues: Queues;
+  stats: RunStats;
+  raw: DirRawStore;
+  output: JsonlOutput;
+  outDir: string;
+  /** Package version + a hash of the settings that change records, so a rule change yields a new version. */
+  pipelineVersion: string;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions extends LoadOptions {
+  loaded?: LoadedConfig;
+  log?: Logger;
+  /** Write records here instead of `<dataDir>/<sink.dir>` (replays). */
+  outDir?: string;
+}
+
+/** Hash of what decides a record's content: the clean, classify and dedupe settings and the files they name. */
+export function pipelineVersionOf(loaded: LoadedConfig): string {
+  const h = createHash('sha256');
+  const { clean, classify, dedupe } = loaded.config;
+  h.update(JSON.stringify({ clean, classify, dedupe }));
+  const c = classify;
+  const files = [c.topicsFile, c.rulesFile, c.taxonomyFile, ...c.gazetteerFiles, c.modelFile, c.userDictFile];
+  for (const name of files.filter((f): f is string => Boolean(f))) {
+    const file = path.resolve(loaded.paths.classifyBaseDir, name);
+    try {
+      h.update(readFileSync(file));
+    } catch {
+      h.update(`missing:${file}`);
+    }
+  }
+  return `${PACKAGE_VERSION}+${h.digest('hex').slice(0, 8)}`;
+}
+
+export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const loaded = options.loaded ?? loadConfig(options);
+  const { config, paths } = loaded;
+  const log = options.log ?? createLogger({ level: config.log.level });
+  const redis = await connectRedis({ url: config.redis.url, autoStart: config.redis.autoStart, dataDir: paths.dataDir, log });
+  const root = keyRoot(config.redis.prefix);
+  const queues = createQueues(redis.client, config.redis.prefix, config.workers);
+  const outDir = options.outDir ?? path.join(paths.dataDir, config.sink.dir);
+  const output = new JsonlOutput(redis.client, { dir: outDir, root, fsync: config.sink.fsync });
+  let closing: Promise<void> | null = null;
+  return {
+    loaded,
+    log,
+    redis,
+    root,
+    queues,
+    stats: new RunStats(redis.client, root),
+    raw: new DirRawStore(path.join(paths.dataDir, 'raw')),
+    output,
+    outDir,
+    pipelineVersion: pipelineVersionOf(loaded),
+    close: () =>
+      (closing ??= (async () => {
+        await closeQueues(queues);
+        await redis.close();
+        log.flush?.();
+      })()),
+  };
+}
