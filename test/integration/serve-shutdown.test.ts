@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import type { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import { STAGES } from '../../src/jobs/names.js';
+import { dropPrefix, testRedis, uniquePrefix, REDIS_URL } from '../helpers/redis.js';
+
+const ROOT = path.resolve(__dirname, '../..');
+const prefix = uniquePrefix('serve');
+let redis: Redis;
+let server: Server;
+let base = '';
+
+beforeAll(async () => {
+  redis = testRedis();
+  // A feed of 30 items whose pages answer only after 60 s: fetch-article jobs are active when the signal comes.
+  server = createServer((req, res) => {
+    if (req.url === '/feed.rss') {
+      const items = Array.from({ length: 30 }, (_, i) => `<item><title>Item ${i}</title><link>${base}/slow/${i}</link><guid>slow-${i}</guid><description>short</description></item>`).join('');
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Slow</title>${items}</channel></rss>`);
+    } else if (req.url === '/robots.txt') {
+      res.writeHead(404).end();
+    } else {
+      const t = setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>late</p>'), 60_000);
+      res.on('close', () => clearTimeout(t));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await dropPrefix(redis, prefix);
+  await redis.quit();
+});
+
+describe('serve', () => {
+  it('on SIGTERM while jobs run, exits 0 within the shutdown bound and leaves no job active', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nf-serve-'));
+    const feedsFile = path.join(dir, 'feeds.yaml');
+    writeFileSync(feedsFile, YAML.stringify({ feeds: [{ id: 'slow', url: `${base}/feed.rss`, interval: '1h' }] }));
+    const configFile = path.join(dir, 'config.yaml');
+    const graceMs = 1500;
+    writeFileSync(
+      configFile,
+      YAML.stringify({
+        dataDir: dir,
+        feedsFile,
+        redis: { url: REDIS_URL, prefix, autoStart: false },
+        log: { level: 'info' },
+        workers: { shutdownGraceMs: graceMs, concurrency: { 'fetch-article': 4 } },
+        fetch: { allowHosts: ['127.0.0.1'], politeness: { maxInFlightPerHost: 4, minDelayMs: 0 } },
+      }),
+    );
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/newsflow.js'), 'serve', '--config', configFile], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let logs = '';
+    child.stderr.on('data', (d) => (logs += d));
+    child.stdout.on('data', (d) => (logs += d));
+    const queues = Object.fromEntries(STAGES.map((s) => [s, new Queue(s, { connection: redis, prefix: `{${prefix}}` })]));
+    try {
+      // Wait until fetch-article jobs are running.
+      const deadline = Date.now() + 20_000;
+      while ((await queues['fetch-article']!.getActiveCount()) < 1) {
+        if (Date.now() > deadline) throw new Error(`no active jobs; logs:\n${logs}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      const elapsed = Date.now() - t0;
+      expect(code, logs).toBe(0);
+      // The bound, plus the cancel window and closing Redis.
+      expect(elapsed).toBeLessThan(graceMs + 6000);
+      for (const s of STAGES) expect(await queues[s]!.getActiveCount(), `${s} active`).toBe(0);
+      // Cancelled jobs went back to be retried, not lost.
+      const counts = await queues['fetch-article']!.getJobCounts('waiting', 'delayed', 'failed');
+      expect(counts.waiting + counts.delayed).toBeGreaterThan(0);
+      expect(counts.failed).toBe(0);
+      expect(logs).toMatch(/shut down/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    }
+  });
+});
