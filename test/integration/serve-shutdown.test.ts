@@ -85,7 +85,7 @@ describe('serve', () => {
       for (const s of STAGES) expect(await queues[s]!.getActiveCount(), `${s} active`).toBe(0);
       // Cancelled jobs went back to be retried, not lost.
       const counts = await queues['fetch-article']!.getJobCounts('waiting', 'delayed', 'failed');
-      expect(counts.waiting + counts.delayed).toBeGreaterThan(0);
+      expect((counts.waiting ?? 0) + (counts.delayed ?? 0)).toBeGreaterThan(0);
       expect(counts.failed).toBe(0);
       expect(logs).toMatch(/shut down/);
     } finally {
