@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import PlainSummaryReporter from './test/plain-summary-reporter.js';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests start servers and worker processes; two cores cannot run many at once.
     maxWorkers: 2,
+    reporters: ['default', new PlainSummaryReporter()],
   },
 });
