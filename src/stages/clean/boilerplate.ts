@@ -25,6 +25,21 @@ const TAIL_STARTS: RegExp[] = [
   /^(read|see) more:?$/i,
 ];
 
+/**
+ * Short lines that are chrome wherever they stand: "read also" links in many languages, photo credits, lone dates.
+ * They are tested only on lines of at most MAX_ANYWHERE_LINE characters.
+ */
+const ANYWHERE_LINES: RegExp[] = [
+  /^(read|see) (more|also)\b/i, /^(related|more)( articles?| stories| posts| coverage)?:/i,
+  /^(lesen sie (auch|mehr|hier)|mehr zum thema|mehr dazu|auch interessant|das könnte (dich|sie) auch interessieren|weitere (artikel|beiträge|meldungen)|empfohlene beiträge|ähnliche (artikel|beiträge)|zum thema:)/i,
+  /^(lire aussi|à lire aussi|a lire aussi|voir aussi|lire la suite|à voir aussi)/i, /^(lea (también|más)|leer más|ver también|te puede interesar|lee también)/i,
+  /^(czytaj (też|także|więcej)|zobacz (też|także))/i, /^(veja também|leia (também|mais))/i, /^leggi anche/i,
+  /^(foto|fotos|bild|bilder|photo|photos|image|images|credit|credits|crédits?( photos?)?|illustration|grafik|video)\s*[:：]/i,
+  /^\(?(foto|photo|bild|image|credit)s?\s*[:：]?\s*[^)]{0,60}\)?$/i,
+  /^[\s\p{P}]*((am|on|le|el|den|vom|publié le|veröffentlicht( am)?|published( on)?|updated|aktualisiert( am)?|stand)[:\s]+)?(\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}|\d{1,2}\.?\s+\p{L}+\.?\s+\d{4}|\p{L}+\.?\s+\d{1,2},?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)([\s,|–-]+((um|at|à|a las)\s+)?\d{1,2}[:.h]\d{2}(\s*(uhr|am|pm|h|mez|cet))?)?[\s\p{P}]*$/iu,
+];
+const MAX_ANYWHERE_LINE = 100;
+
 // Edge lines are short; a long paragraph that mentions a QR code is content.
 const MAX_EDGE_LINE = 160;
 // Tail starts count only in the last part of the body, so a mid-article "END" of a quoted section survives.
@@ -82,5 +97,7 @@ export function trimBoilerplate(blocks: readonly Block[], filter: BoilerplateFil
   }
   const tailImages = images.reverse();
   // Standalone "Advertisement" labels anywhere in the body.
-  return [...pending, ...out.slice(start, end), ...tailImages].filter((b) => !/^(advertisement|anzeige|werbung|广告)$/i.test(b.text));
+  return [...pending, ...out.slice(start, end), ...tailImages].filter(
+    (b) => !/^(advertisement|anzeige|werbung|广告)$/i.test(b.text) && !(b.text.length <= MAX_ANYWHERE_LINE && ANYWHERE_LINES.some((re) => re.test(b.text))),
+  );
 }

@@ -2,7 +2,7 @@
 // chrome go, judged bottom-up with counts kept current as children are removed.
 import type { Element } from 'domhandler';
 import { classAndId, isElement, removeNode } from './dom.js';
-import { isNegativeName } from './hints.js';
+import { classify } from './hints.js';
 import type { NodeStats } from './score.js';
 
 const CONDITIONAL = new Set(['div', 'section', 'ul', 'ol', 'dl', 'table', 'form', 'header', 'figure', 'center']);
@@ -22,10 +22,14 @@ function subtract(from: Element, removed: NodeStats, stats: Map<Element, NodeSta
 }
 
 function shouldRemove(el: Element, s: NodeStats, light: boolean): boolean {
-  if (!light && isNegativeName(classAndId(el))) return true;
-  if (s.chars === 0) return false;
-  const ld = s.linkChars / s.chars;
+  const ld = s.chars > 0 ? s.linkChars / s.chars : 0;
   const plain = s.chars - s.linkChars;
+  if (!light) {
+    const verdict = classify(classAndId(el));
+    if (verdict === 'strong-negative') return true;
+    if (verdict === 'negative' && !(plain >= 400 && ld < 0.3 && s.punct >= 8)) return true;
+  }
+  if (s.chars === 0) return false;
   if (ld > 0.5 && plain < 200) return true;
   if (el.name === 'header' && s.chars < 300) return true;
   // Lists of short link items: related articles and tag lists carry little prose between their links.

@@ -76,12 +76,12 @@ export function extract(html: string | Buffer, url?: string, options: ExtractOpt
   }
   let blocks: Block[];
   if (ruleBody) {
-    prune(ruleBody, { light: true });
+    prune(ruleBody, computeStats([ruleBody]), { light: true });
     const stats = computeStats([ruleBody]);
     cleanContent([ruleBody], stats, true);
     blocks = render([ruleBody], base).blocks;
   } else {
-    prune(body);
+    prune(body, computeStats([body]));
     const stats = computeStats([body]);
     const main = findMainContent(body, stats);
     const elements = main ? main.elements : [body];

@@ -1,42 +1,83 @@
 // What class and id names say about a block: site authors name content "article-body" and chrome "share-bar".
+// Each class name is read on its own, and its last meaningful word decides ("post-meta" is chrome, "meta-content"
+// content); some words name chrome wherever they stand ("comment-content" is a comment).
 
-const NEGATIVE = new Set([
+/** Words that mark chrome wherever they appear in a name. */
+const STRONG_NEGATIVE = new Set([
   'comment', 'comments', 'commentlist', 'kommentar', 'kommentare', 'disqus', 'replies', 'respond', 'share', 'shares',
   'sharing', 'sharebar', 'shariff', 'social', 'socials', 'related', 'recommended', 'recommendations', 'recirculation',
-  'newsletter', 'subscribe', 'subscription', 'cookie', 'cookies', 'consent', 'gdpr', 'ad', 'ads', 'advert',
-  'advertisement', 'advertising', 'werbung', 'anzeige', 'sponsor', 'sponsored', 'promo', 'promotion', 'breadcrumb',
-  'breadcrumbs', 'pagination', 'pager', 'sidebar', 'widget', 'widgets', 'footer', 'navbar', 'nav', 'navigation',
-  'menu', 'topbar', 'toolbar', 'masthead', 'popup', 'modal', 'overlay', 'outbrain', 'taboola', 'tags', 'tagcloud',
-  'taglist', 'meta', 'byline', 'author', 'authors', 'copyright', 'skip', 'skiplink', 'community', 'trending', 'popular',
-  'mostread', 'mostpopular', 'ticker', 'follow', 'rss', 'login', 'signup', 'print', 'sr', 'visually', 'screen',
-  'pinglun', 'fenxiang', 'tuijian', 'xiangguan', 'banner', 'teaser', 'teasers', 'rating', 'shopping', 'sponsoredlinks',
+  'newsletter', 'subscribe', 'subscription', 'cookie', 'cookies', 'consent', 'gdpr', 'advert', 'advertisement',
+  'advertising', 'werbung', 'anzeige', 'sponsor', 'sponsored', 'promo', 'breadcrumb', 'breadcrumbs', 'pagination',
+  'outbrain', 'taboola', 'pinglun', 'fenxiang', 'tuijian', 'xiangguan', 'sponsoredlinks', 'mostread', 'mostpopular',
+]);
+
+/** Words that mark chrome when they are the head of the name. */
+const NEGATIVE = new Set([
+  'ad', 'ads', 'promotion', 'pager', 'sidebar', 'widget', 'widgets', 'footer', 'navbar', 'nav', 'navigation', 'menu',
+  'topbar', 'toolbar', 'masthead', 'popup', 'modal', 'overlay', 'tags', 'tagcloud', 'taglist', 'meta', 'byline', 'author',
+  'authors', 'copyright', 'skip', 'skiplink', 'community', 'trending', 'popular', 'ticker', 'follow', 'rss', 'login',
+  'signup', 'print', 'sr', 'visually', 'screen', 'banner', 'teaser', 'teasers', 'rating', 'shopping', 'hidden', 'dropdown',
 ]);
 
 const POSITIVE = new Set([
-  'article', 'articlebody', 'article_body', 'body', 'content', 'entry', 'hentry', 'main', 'post', 'text', 'blog', 'story',
-  'storybody', 'artikel', 'inhalt', 'detail', 'rich', 'js_content', 'news', 'single', 'column', 'page', 'prose',
+  'article', 'articlebody', 'body', 'content', 'entry', 'hentry', 'main', 'post', 'text', 'blog', 'story', 'storybody',
+  'artikel', 'inhalt', 'detail', 'rich', 'news', 'single', 'prose', 'page', 'beitrag', 'zhengwen', 'wenzhang', 'con',
 ]);
 
-// Tokens that name content even when a negative token is present too ("article-body has-share").
-const STRONG_POSITIVE = /(?:^|[\s_-])(article-?body|article-?content|entry-content|post-?content|post-?body|story-?body|articlebody|main-?content|js_content|rich_media_content)(?:$|[\s_-])/;
+export type NameVerdict = 'strong-negative' | 'negative' | 'positive' | 'neutral';
 
-function tokens(name: string): string[] {
-  return name.split(/[^a-z0-9]+/).filter(Boolean);
+function nameVerdict(name: string): NameVerdict {
+  const tokens = name.split(/[^a-z0-9]+/).filter(Boolean);
+  let lastNeg = -1;
+  let lastPos = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (STRONG_NEGATIVE.has(t)) return 'strong-negative';
+    if (NEGATIVE.has(t)) lastNeg = i;
+    else if (POSITIVE.has(t)) lastPos = i;
+  }
+  if (lastNeg < 0) return lastPos >= 0 ? 'positive' : 'neutral';
+  return lastPos > lastNeg ? 'positive' : 'negative';
+}
+
+const TAXONOMY = /^(category|tag|tags|topic|rubrik|ressort)-[a-z0-9-]+$/;
+
+/** The verdict of all class names and the id together: a strong chrome word wins, then any content name. */
+export function classify(classAndId: string): NameVerdict {
+  if (!classAndId.trim()) return 'neutral';
+  let verdict: NameVerdict = 'neutral';
+  for (const name of classAndId.split(/\s+/)) {
+    // CMS taxonomy classes ("category-comments", "tag-social-media") name the topic, not the block.
+    if (!name || TAXONOMY.test(name)) continue;
+    const v = nameVerdict(name);
+    if (v === 'strong-negative') return v;
+    if (v === 'positive') verdict = 'positive';
+    else if (v === 'negative' && verdict === 'neutral') verdict = 'negative';
+  }
+  return verdict;
 }
 
 /** True when a class or id names page chrome (comments, share bars, related lists, ads, navigation, ...). */
 export function isNegativeName(name: string): boolean {
-  if (!name || STRONG_POSITIVE.test(name)) return false;
-  return tokens(name).some((t) => NEGATIVE.has(t));
+  const v = classify(name);
+  return v === 'negative' || v === 'strong-negative';
 }
 
-/** Readability-style weight of a class/id: +25 for content names, -25 for chrome names. */
+// Names that publishers give the article body itself.
+const BODY_NAME = /(?:^|[\s_-])(article-?body|article-?content|article-?text|entry-content|post-?content|post-?body|post-?entry|story-?body|story-?content|articlebody|main-?content|js_content|rich_media_content|field-body|body-?text)(?:$|[\s_-])/;
+
+/** Readability-style weight of a class/id: positive for content names, negative for chrome names. */
 export function nameWeight(name: string): number {
   if (!name) return 0;
-  if (STRONG_POSITIVE.test(name)) return 40;
-  let w = 0;
-  const ts = tokens(name);
-  if (ts.some((t) => NEGATIVE.has(t))) w -= 25;
-  if (ts.some((t) => POSITIVE.has(t))) w += 25;
-  return w;
+  if (BODY_NAME.test(name)) return 40;
+  switch (classify(name)) {
+    case 'strong-negative':
+      return -50;
+    case 'negative':
+      return -25;
+    case 'positive':
+      return 25;
+    default:
+      return 0;
+  }
 }

@@ -1,38 +1,60 @@
 // Boilerplate removal before scoring: tags that never hold article text, and blocks named or marked as page chrome.
-import type { Element, ParentNode } from 'domhandler';
+// Removal by name is cautious: a block named like a widget or sidebar that holds real prose is left to scoring.
+import type { Element } from 'domhandler';
 import { ElementType } from 'htmlparser2';
-import { classAndId, isElement, removeNode, textOf } from './dom.js';
-import { isNegativeName } from './hints.js';
+import { classAndId, isElement, removeNode } from './dom.js';
+import { classify } from './hints.js';
+import type { NodeStats } from './score.js';
 
 const DROP_TAGS = new Set([
   'script', 'style', 'noscript', 'template', 'svg', 'math', 'canvas', 'iframe', 'object', 'embed', 'button', 'input',
-  'select', 'textarea', 'option', 'nav', 'dialog', 'link', 'meta', 'head', 'map', 'audio', 'video', 'aside', 'footer',
-  'menu', 'title',
+  'select', 'textarea', 'option', 'dialog', 'link', 'meta', 'head', 'map', 'audio', 'video', 'title',
 ]);
-/** Kept in "tags only" mode: inside a body a site rule names, only tags that never hold text go. */
+/** Chrome by tag, unless it wraps most of the page (some sites put everything in a <nav> or <aside>). */
+const CHROME_TAGS = new Set(['nav', 'aside', 'footer', 'menu']);
+/** Inside a body named by a site rule, only tags that never hold text go. */
 const DROP_TAGS_LIGHT = new Set(['script', 'style', 'noscript', 'template', 'link', 'meta', 'button', 'input', 'select', 'textarea']);
-const CHROME_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'menu', 'menubar', 'search', 'dialog', 'alertdialog', 'toolbar']);
+const NAV_ROLES = new Set(['navigation', 'menu', 'menubar', 'search', 'dialog', 'alertdialog', 'toolbar']);
+const WEAK_ROLES = new Set(['banner', 'contentinfo', 'complementary']);
 const PROTECTED = new Set(['html', 'body', 'main', 'article']);
-
-/** Whether an element is hidden on purpose; inline `visibility:hidden` is not (WeChat ships its body that way). */
-function isHidden(el: Element): boolean {
-  if (el.attribs['hidden'] !== undefined) return true;
-  const style = el.attribs['style'];
-  return !!style && /display\s*:\s*none/i.test(style);
-}
 
 export interface PruneOptions {
   /** Only drop tags that never hold text; keep class-named blocks (the body came from a site rule). */
   light?: boolean;
 }
 
+/** Real prose: enough text outside links, with sentence punctuation. */
+function hasProse(s: NodeStats | undefined): boolean {
+  if (!s) return false;
+  const plain = s.chars - s.linkChars;
+  return plain >= 400 && s.linkChars < s.chars * 0.3 && s.punct >= 8;
+}
+
 /**
- * Removes non-content subtrees in place. A named-chrome block is kept when it holds most of the page's text, since
- * sites put "sidebar" or "comments" in the class of wrappers around everything.
+ * Removes non-content subtrees in place. `stats` are the counts before pruning; a chrome block is kept when it holds
+ * most of the page's text, since sites put "sidebar" or "comments" in the class of wrappers around everything.
  */
-export function prune(root: ParentNode, options: PruneOptions = {}): void {
-  const total = Math.max(1, textOf(root as Element).length);
-  const visit = (node: ParentNode): void => {
+export function prune(root: Element, stats: Map<Element, NodeStats>, options: PruneOptions = {}): void {
+  const total = Math.max(1, stats.get(root)?.chars ?? 1);
+  const major = (el: Element) => (stats.get(el)?.chars ?? 0) >= total * 0.5;
+  const shouldDrop = (el: Element): boolean => {
+    const tag = el.name;
+    if (options.light) return DROP_TAGS_LIGHT.has(tag) || el.attribs['hidden'] !== undefined;
+    // Pages that render their body with scripts often ship the same text in <noscript> for crawlers.
+    if (tag === 'noscript') return !hasProse(stats.get(el));
+    if (DROP_TAGS.has(tag)) return true;
+    if (CHROME_TAGS.has(tag)) return !major(el);
+    if (PROTECTED.has(tag)) return false;
+    const role = el.attribs['role'];
+    if (role === 'main' || role === 'article') return false;
+    if (role && NAV_ROLES.has(role)) return !major(el);
+    const verdict = classify(classAndId(el));
+    if (verdict === 'strong-negative') return !major(el);
+    const hidden = el.attribs['hidden'] !== undefined || /display\s*:\s*none/i.test(el.attribs['style'] ?? '');
+    if (verdict === 'negative' || hidden || (role && WEAK_ROLES.has(role))) return !major(el) && !hasProse(stats.get(el));
+    return false;
+  };
+  const visit = (node: Element): void => {
     for (let i = node.children.length - 1; i >= 0; i--) {
       const child = node.children[i]!;
       if (child.type === ElementType.Comment || child.type === ElementType.Directive || child.type === ElementType.CDATA) {
@@ -40,24 +62,9 @@ export function prune(root: ParentNode, options: PruneOptions = {}): void {
         continue;
       }
       if (!isElement(child)) continue;
-      if (shouldDrop(child, options, total)) {
-        removeNode(child);
-        continue;
-      }
-      visit(child);
+      if (shouldDrop(child)) removeNode(child);
+      else visit(child);
     }
   };
   visit(root);
-}
-
-function shouldDrop(el: Element, options: PruneOptions, total: number): boolean {
-  const tag = el.name;
-  if (options.light) return DROP_TAGS_LIGHT.has(tag) || el.attribs['hidden'] !== undefined;
-  if (DROP_TAGS.has(tag)) return !(tag === 'aside' || tag === 'footer') || textOf(el).length < total * 0.5;
-  if (PROTECTED.has(tag)) return false;
-  const role = el.attribs['role'];
-  const chrome = (role !== undefined && CHROME_ROLES.has(role)) || isHidden(el) || isNegativeName(classAndId(el));
-  if (!chrome) return false;
-  // Wrappers named after chrome that hold most of the page are layout, not chrome.
-  return textOf(el).length < total * 0.5;
 }

@@ -118,6 +118,8 @@ class Renderer {
     if (tag === 'strong' || tag === 'b') return this.wrap(el, '**', '**');
     if (tag === 'em' || tag === 'i') return this.wrap(el, '*', '*');
     if (tag === 'code' && this.ctx.kind !== 'pre') return this.wrap(el, '`', '`');
+    // Captions and credits describe a picture; they stay in the Markdown as the image's alt text, not in the text.
+    if (tag === 'figcaption') return this.caption(el);
     if (!isBlock(el)) return this.children(el);
     this.flush();
     if (tag in HEADINGS) this.within({ kind: 'h', heading: HEADINGS[tag]! }, () => this.children(el));
@@ -132,6 +134,15 @@ class Renderer {
     else if (tag === 'table' && isDataTable(el)) this.table(el);
     else this.within({ kind: this.ctx.kind === 'li' ? 'li' : this.ctx.kind === 'h' ? 'h' : 'p' }, () => this.children(el));
     this.flush();
+  }
+
+  private caption(el: Element): void {
+    this.flush();
+    const sub = new Renderer(this.base);
+    sub.children(el);
+    sub.flush();
+    const md = sub.blocks.map((b) => b.md).filter(Boolean).join(' ');
+    if (md) this.blocks.push({ kind: 'img', text: '', md: `*${md.replace(/\*/g, '')}*` });
   }
 
   private pre(el: Element): void {

@@ -22,7 +22,7 @@ export function computeStats(roots: readonly Element[]): Map<Element, NodeStats>
       return { chars, linkChars: inLink ? chars : 0, punct: chars ? countPunctuation(node.data) : 0 };
     }
     const s: NodeStats = { chars: 0, linkChars: 0, punct: 0 };
-    if (!isElement(node)) return s;
+    if (!isElement(node) || node.name === 'script' || node.name === 'style') return s;
     const link = inLink || node.name === 'a';
     for (const c of node.children) {
       const cs = visit(c, link);
