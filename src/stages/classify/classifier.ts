@@ -15,6 +15,7 @@ import { Taxonomy } from './topics/taxonomy.js';
 import { loadTopicsFile, topicLabel, type TopicRules } from './topics/topic-rules.js';
 import { Gazetteer, loadGazetteerFile } from './entities/gazetteer.js';
 import { KeywordExtractor } from './keywords/keywords.js';
+import { loadModel, type TextModel } from './model/text-model.js';
 
 export interface ClassifierParts {
   index: TermIndex;
@@ -23,29 +24,38 @@ export interface ClassifierParts {
   topicRules: TopicRules;
   gazetteer: Gazetteer;
   tokenizer: Tokenizer;
+  model: TextModel | null;
   options: ClassifyConfig;
 }
 
-/** Everything the classifier found, with the folded texts it worked on (for `newsflow classify` evidence). */
+/** The classification with the evidence behind it (for `newsflow classify`). */
 export interface ClassifyDetails {
   classification: Classification;
+  /** ISO 15924 script of the text (Hans, Hant, Latn, ...). */
   script: string;
+  /** Per topic source ("rule:<id>"), the keywords found and how often. */
+  topicEvidence: Map<string, Array<{ term: string; count: number }>>;
+  /** Per entity id, the aliases found. */
+  entityAliases: Map<string, Set<string>>;
 }
 
 export class TextClassifier implements Classifier {
   private readonly keywords: KeywordExtractor;
-  /** Set by loadClassifier when config names a model. */
-  model: { version: string; predict(title: string, text: string): Array<{ label: string; score: number }> } | null = null;
 
   constructor(private readonly parts: ClassifierParts) {
     this.keywords = new KeywordExtractor({ maxKeywords: parts.options.maxKeywords, learn: parts.options.learnKeywordFrequencies });
   }
 
   classify(input: ClassifyInput): Classification {
-    return this.classifyWithDetails(input).classification;
+    return this.run(input, null).classification;
   }
 
   classifyWithDetails(input: ClassifyInput): ClassifyDetails {
+    const details = { topicEvidence: new Map(), entityAliases: new Map() };
+    return { ...this.run(input, details), ...details };
+  }
+
+  private run(input: ClassifyInput, details: Pick<ClassifyDetails, 'topicEvidence' | 'entityAliases'> | null) {
     const { index, rules, gazetteer, tokenizer, options } = this.parts;
     const title = input.title ?? '';
     const language = detectLanguage(title ? `${title}\n${input.text}` : input.text, input.langHint);
@@ -73,7 +83,7 @@ export class TextClassifier implements Classifier {
       if (evidence) matches.push({ rule: rule.id, version: rule.version, hits: this.reportHits(evidence, fields) });
     }
 
-    const topics = this.topics(hits, title, input.text);
+    const topics = this.topics(hits, title, input.text, details?.topicEvidence);
     const [best, second] = topics;
     // Close scores mean the labels disagree; two near-certain topics mean an article on both (AI policy), not doubt.
     const needsReview =
@@ -85,17 +95,19 @@ export class TextClassifier implements Classifier {
         langConfidence: language.confidence,
         topics,
         rules: matches,
-        entities: gazetteer.resolve(hits),
-        keywords: options.maxKeywords > 0 ? this.keywords.extract(tokensOf('title'), tokensOf('text')) : [],
+        entities: gazetteer.resolve(hits, details?.entityAliases),
+        keywords:
+          options.maxKeywords > 0
+            ? this.keywords.extract(outsideUrls(tokensOf('title'), fields.get('title')!.text), outsideUrls(tokensOf('text'), fields.get('text')!.text))
+            : [],
         needsReview,
       },
     };
   }
 
-  private topics(hits: HitTable, title: string, text: string): Topic[] {
-    const { topicRules, taxonomy, options } = this.parts;
-    const model = this.model;
-    const all = topicRules.score(hits, options.labelLanguage);
+  private topics(hits: HitTable, title: string, text: string, evidence: ClassifyDetails['topicEvidence'] | undefined): Topic[] {
+    const { topicRules, taxonomy, model, options } = this.parts;
+    const all = topicRules.score(hits, options.labelLanguage, evidence);
     if (model) {
       for (const p of model.predict(title, text)) {
         const known = taxonomy.find(p.label);
@@ -146,6 +158,15 @@ export class TextClassifier implements Classifier {
 /** A topic score at which the label is no longer in doubt. */
 const SURE = 0.9;
 
+const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)\S+|\S+@\S+\.\w+/g;
+
+/** Tokens that are not part of a link or address: "https" and "mmbiz" are no keywords. */
+function outsideUrls(tokens: Token[], text: string): Token[] {
+  const spans = [...text.matchAll(URL_OR_EMAIL)].map((m) => [m.index, m.index + m[0].length] as const);
+  if (!spans.length) return tokens;
+  return tokens.filter((t) => !spans.some(([s, e]) => t.start < e && s < t.end));
+}
+
 function upperBound(tokens: Token[], offset: number): number {
   let lo = 0;
   let hi = tokens.length;
@@ -186,5 +207,6 @@ export function loadClassifier(config: ClassifyConfig, baseDir: string): TextCla
         .filter(Boolean)
     : [];
   const tokenizer = new Tokenizer([...index.foldedTerms(), ...userWords]);
-  return new TextClassifier({ index, rules, taxonomy, topicRules, gazetteer, tokenizer, options: config });
+  const model = config.modelFile ? loadModel(resolve(config.modelFile)) : null;
+  return new TextClassifier({ index, rules, taxonomy, topicRules, gazetteer, tokenizer, model, options: config });
 }

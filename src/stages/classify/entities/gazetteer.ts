@@ -89,14 +89,16 @@ export class Gazetteer {
     this.aliasOf.set(term, { kind: 'entity', ids, compound });
   }
 
-  /** Entities named in the scanned fields, most mentioned first. */
-  resolve(hits: HitTable): Entity[] {
+  /** Entities named in the scanned fields, most mentioned first; `aliases`, when given, receives the alias texts found per id. */
+  resolve(hits: HitTable, aliases?: Map<string, Set<string>>): Entity[] {
     const candidates: Array<TermHit & { alias: AliasKind }> = [];
     for (const [term, alias] of this.aliasOf) {
       for (const h of hits.get(term)) candidates.push({ ...h, alias });
     }
-    // Longest first, then leftmost: an alias inside a longer alias or a blocker does not count.
-    candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    // Names before compounds ("其中法国" is 法国, not 中法), then longest, then leftmost: an alias inside a longer
+    // alias or a blocker does not count.
+    const isCompound = (c: (typeof candidates)[number]) => (c.alias.kind === 'entity' && c.alias.compound ? 1 : 0);
+    candidates.sort((a, b) => isCompound(a) - isCompound(b) || b.end - b.start - (a.end - a.start) || a.start - b.start);
     const taken = new Map<string, Array<[number, number]>>();
     const mentions = new Map<string, number>();
     for (const c of candidates) {
@@ -108,7 +110,11 @@ export class Gazetteer {
       }
       spans.push([c.start, c.end]);
       taken.set(c.field, spans);
-      if (c.alias.kind === 'entity') for (const id of c.alias.ids) mentions.set(id, (mentions.get(id) ?? 0) + 1);
+      if (c.alias.kind !== 'entity') continue;
+      for (const id of c.alias.ids) {
+        mentions.set(id, (mentions.get(id) ?? 0) + 1);
+        if (aliases) (aliases.get(id) ?? aliases.set(id, new Set()).get(id)!).add(this.index.term(c.term).text);
+      }
     }
     return [...mentions]
       .map(([id, n]) => {

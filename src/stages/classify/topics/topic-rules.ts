@@ -38,7 +38,12 @@ const SCALE = 3;
 export class TopicRules {
   private readonly rules: CompiledTopicRule[] = [];
 
-  constructor(index: TermIndex, taxonomy: Taxonomy, file: z.infer<typeof TopicsFileSchema>, fileName = 'topics') {
+  constructor(
+    private readonly index: TermIndex,
+    taxonomy: Taxonomy,
+    file: z.infer<typeof TopicsFileSchema>,
+    fileName = 'topics',
+  ) {
     for (const r of file.topics) {
       const topic = taxonomy.find(r.topic);
       if (!topic) throw new Error(`${fileName}: topic rule "${r.id}" names "${r.topic}", which is not in the taxonomy`);
@@ -52,19 +57,23 @@ export class TopicRules {
     }
   }
 
-  score(hits: HitTable, labelLang: 'en' | 'zh'): Topic[] {
+  /** Scored topics; `evidence`, when given, receives the keywords (with counts) behind each rule source. */
+  score(hits: HitTable, labelLang: 'en' | 'zh', evidence?: Map<string, Array<{ term: string; count: number }>>): Topic[] {
     const out: Topic[] = [];
     for (const rule of this.rules) {
-      let evidence = 0;
+      let weight = 0;
+      const found: Array<{ term: string; count: number }> = [];
       for (const term of rule.terms) {
         const list = hits.get(term);
         if (!list.length) continue;
+        if (evidence) found.push({ term: this.index.term(term).text, count: list.length });
         let title = 0;
         for (const h of list) if (h.field === 'title') title++;
-        evidence += Math.log2(1 + list.length - title) + 2 * Math.min(title, 1);
+        weight += Math.log2(1 + list.length - title) + 2 * Math.min(title, 1);
       }
-      if (evidence <= 0) continue;
-      const score = 1 - Math.exp((-evidence * rule.weight) / SCALE);
+      if (weight <= 0) continue;
+      const score = 1 - Math.exp((-weight * rule.weight) / SCALE);
+      evidence?.set(`rule:${rule.id}`, found.sort((a, b) => b.count - a.count));
       out.push({ code: rule.topic.code, label: topicLabel(rule.topic, labelLang), score: round(score), source: `rule:${rule.id}` });
     }
     return out.sort((a, b) => b.score - a.score);

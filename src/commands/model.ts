@@ -1,0 +1,86 @@
+// `newsflow model train` and `newsflow model eval`: train a topic model on the user's labelled JSONL, measure it.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_MODEL_OPTIONS, TextModel, loadModel, type Example, type ModelType } from '../stages/classify/model/text-model.js';
+import { crossValidate, evaluateModel, formatReport, type EvalReport } from '../stages/classify/model/evaluate.js';
+
+const ExampleSchema = z.object({
+  text: z.string(),
+  label: z.union([z.string().min(1), z.number()]).transform(String),
+  title: z.string().nullish(),
+});
+
+/** Reads `{"text": ..., "label": ..., "title"?: ...}` lines; a bad line is an error naming its number. */
+export function readExamples(file: string): Example[] {
+  const out: Example[] = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      let data: unknown;
+      try {
+        data = JSON.parse(line);
+      } catch (err) {
+        throw new Error(`${file}:${i + 1}: not JSON: ${(err as Error).message}`);
+      }
+      const parsed = ExampleSchema.safeParse(data);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new Error(`${file}:${i + 1}: ${issue.path.join('.') || 'line'}: ${issue.message} (expected {"text", "label", "title"?})`);
+      }
+      const { text, label, title } = parsed.data;
+      if (!text.trim() && !title?.trim()) throw new Error(`${file}:${i + 1}: empty text and title`);
+      out.push({ text, label, title: title ?? undefined });
+    });
+  if (out.length === 0) throw new Error(`${file}: no examples`);
+  return out;
+}
+
+export interface ModelTrainArgs {
+  input: string;
+  output: string;
+  /** Cross-validate with this many folds before training on everything. */
+  folds?: number;
+  /** nb+logreg (default), nb or logreg. */
+  type?: ModelType;
+}
+
+export interface ModelTrainResult {
+  /** What to print. */
+  text: string;
+  version: string;
+  crossValidation: EvalReport | null;
+}
+
+export async function modelTrain(args: ModelTrainArgs): Promise<ModelTrainResult> {
+  const examples = readExamples(args.input);
+  const options = { ...DEFAULT_MODEL_OPTIONS, type: args.type ?? DEFAULT_MODEL_OPTIONS.type };
+  const lines: string[] = [];
+  let cv: EvalReport | null = null;
+  if (args.folds !== undefined) {
+    const t0 = performance.now();
+    cv = crossValidate(examples, args.folds, options);
+    lines.push(`${args.folds}-fold cross-validation (${seconds(t0)}):`, formatReport(cv), '');
+  }
+  const t0 = performance.now();
+  const model = TextModel.train(examples, options);
+  model.save(args.output);
+  lines.push(
+    `trained ${model.type} model ${model.version} on ${examples.length} examples, ${model.labels.length} labels (${model.labels.join(', ')}) in ${seconds(t0)}`,
+    `wrote ${args.output}`,
+  );
+  return { text: lines.join('\n'), version: model.version, crossValidation: cv };
+}
+
+export interface ModelEvalArgs {
+  input: string;
+  model: string;
+}
+
+export async function modelEval(args: ModelEvalArgs): Promise<{ text: string; report: EvalReport }> {
+  const model = loadModel(args.model);
+  const report = evaluateModel(model, readExamples(args.input));
+  return { text: `model ${model.version} (${model.type}) on ${args.input}:\n${formatReport(report)}`, report };
+}
+
+const seconds = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(2)}s`;

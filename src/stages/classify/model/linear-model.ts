@@ -1,0 +1,176 @@
+// Linear text classifiers over hashed features, written here because they are the product's own value: users
+// train them on their labels in seconds, and their weights stay small enough to ship in a JSON file.
+//   logreg: multinomial logistic regression by SGD on sublinear-tf, L2-normalised vectors (the default);
+//   nb: multinomial Naive Bayes with Laplace smoothing over raw counts (the classic baseline).
+import type { SparseVector } from './features.js';
+
+export type ModelKind = 'logreg' | 'nb';
+
+export interface TrainOptions {
+  kind: ModelKind;
+  /** logreg: passes over the data. */
+  epochs: number;
+  /** logreg: initial step size; it decays linearly to a tenth over training. */
+  learningRate: number;
+  /** logreg: L2 penalty per step, applied as weight decay on the touched weights. */
+  l2: number;
+  /** nb: additive smoothing. */
+  alpha: number;
+  /** Shuffling seed, so training is reproducible. */
+  seed: number;
+}
+
+// Settings chosen by 5-fold cross-validation on the development set (see bench/classify.ts).
+export const DEFAULT_TRAIN: TrainOptions = { kind: 'logreg', epochs: 10, learningRate: 2, l2: 1e-6, alpha: 0.1, seed: 1 };
+
+/** Weights of a trained model: `rowOf[feature]` is its row in `weights` (rows × classes), or -1. */
+export interface LinearWeights {
+  kind: ModelKind;
+  classes: number;
+  bits: number;
+  rowOf: Int32Array;
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
+/** Deterministic PRNG (mulberry32) for shuffling. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Sublinear term frequency, L2-normalised: long texts do not outvote short ones. */
+export function logregInput(v: SparseVector): SparseVector {
+  const values = new Float32Array(v.values.length);
+  let norm = 0;
+  for (let i = 0; i < values.length; i++) {
+    values[i] = 1 + Math.log(v.values[i]!);
+    norm += values[i]! * values[i]!;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < values.length; i++) values[i]! /= norm;
+  return { ids: v.ids, values };
+}
+
+export function train(xs: SparseVector[], ys: number[], classes: number, bits: number, options: TrainOptions): LinearWeights {
+  const dense = options.kind === 'nb' ? trainNaiveBayes(xs, ys, classes, bits, options) : trainLogreg(xs, ys, classes, bits, options);
+  return compact(dense.weights, dense.bias, classes, bits, options.kind);
+}
+
+function trainLogreg(xs: SparseVector[], ys: number[], K: number, bits: number, o: TrainOptions) {
+  const W = new Float32Array((1 << bits) * K);
+  const bias = new Float32Array(K);
+  const inputs = xs.map(logregInput);
+  const order = Array.from(inputs.keys());
+  const random = rng(o.seed);
+  const scores = new Float64Array(K);
+  const total = Math.max(1, o.epochs * inputs.length);
+  let step = 0;
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const n of order) {
+      const { ids, values } = inputs[n]!;
+      const lr = o.learningRate * (1 - (0.9 * step++) / total);
+      softmaxScores(ids, values, W, bias, K, scores);
+      const y = ys[n]!;
+      const decay = 1 - lr * o.l2;
+      for (let k = 0; k < K; k++) {
+        const g = scores[k]! - (k === y ? 1 : 0);
+        bias[k]! -= lr * g;
+        for (let f = 0; f < ids.length; f++) {
+          const at = ids[f]! * K + k;
+          W[at] = W[at]! * decay - lr * g * values[f]!;
+        }
+      }
+    }
+  }
+  return { weights: W, bias };
+}
+
+function trainNaiveBayes(xs: SparseVector[], ys: number[], K: number, bits: number, o: TrainOptions) {
+  const size = 1 << bits;
+  const counts = new Float32Array(size * K);
+  const perClass = new Float64Array(K);
+  const docs = new Float64Array(K);
+  const used = new Uint8Array(size);
+  xs.forEach(({ ids, values }, n) => {
+    const y = ys[n]!;
+    docs[y]!++;
+    for (let f = 0; f < ids.length; f++) {
+      counts[ids[f]! * K + y]! += values[f]!;
+      perClass[y]! += values[f]!;
+      used[ids[f]!] = 1;
+    }
+  });
+  let vocabulary = 0;
+  for (let i = 0; i < size; i++) vocabulary += used[i]!;
+  const denom = Array.from(perClass, (c) => Math.log(c + o.alpha * vocabulary));
+  const W = new Float32Array(size * K);
+  for (let i = 0; i < size; i++) {
+    if (!used[i]) continue;
+    for (let k = 0; k < K; k++) W[i * K + k] = Math.log(counts[i * K + k]! + o.alpha) - denom[k]!;
+  }
+  const bias = Float32Array.from(docs, (d) => Math.log((d + 1) / (xs.length + K)));
+  return { weights: W, bias };
+}
+
+/** Keeps only the rows of features seen in training. */
+function compact(W: Float32Array, bias: Float32Array, K: number, bits: number, kind: ModelKind): LinearWeights {
+  const size = 1 << bits;
+  const rowOf = new Int32Array(size).fill(-1);
+  let rows = 0;
+  for (let i = 0; i < size; i++) {
+    for (let k = 0; k < K; k++) {
+      if (W[i * K + k] !== 0) {
+        rowOf[i] = rows++;
+        break;
+      }
+    }
+  }
+  const weights = new Float32Array(rows * K);
+  for (let i = 0; i < size; i++) if (rowOf[i]! >= 0) weights.set(W.subarray(i * K, i * K + K), rowOf[i]! * K);
+  return { kind, classes: K, bits, rowOf, weights, bias };
+}
+
+function softmaxScores(ids: Int32Array, values: Float32Array, W: Float32Array, bias: Float32Array, K: number, out: Float64Array): void {
+  for (let k = 0; k < K; k++) out[k] = bias[k]!;
+  for (let f = 0; f < ids.length; f++) {
+    const base = ids[f]! * K;
+    const v = values[f]!;
+    for (let k = 0; k < K; k++) out[k]! += W[base + k]! * v;
+  }
+  softmaxInPlace(out);
+}
+
+function softmaxInPlace(out: Float64Array): void {
+  let max = -Infinity;
+  for (const s of out) max = Math.max(max, s);
+  let sum = 0;
+  for (let k = 0; k < out.length; k++) sum += out[k] = Math.exp(out[k]! - max);
+  for (let k = 0; k < out.length; k++) out[k]! /= sum;
+}
+
+/** Class probabilities of one example. */
+export function predictProba(model: LinearWeights, v: SparseVector): Float64Array {
+  const K = model.classes;
+  const input = model.kind === 'logreg' ? logregInput(v) : v;
+  const out = new Float64Array(K);
+  for (let k = 0; k < K; k++) out[k] = model.bias[k]!;
+  for (let f = 0; f < input.ids.length; f++) {
+    const row = model.rowOf[input.ids[f]!]!;
+    if (row < 0) continue;
+    const v = input.values[f]!;
+    for (let k = 0; k < K; k++) out[k]! += model.weights[row * K + k]! * v;
+  }
+  softmaxInPlace(out);
+  return out;
+}
