@@ -157,7 +157,7 @@ if status == 'unique' and size >= minSh then
   local cands = {}
   for _, key in ipairs(order) do cands[#cands + 1] = votes[key] end
   table.sort(cands, function(x, y) if x[3] ~= y[3] then return x[3] > y[3] end return x[1] < y[1] or (x[1] == y[1] and x[2] < y[2]) end)
-  local best, bestScore, bestSim = nil, -1, 0
+  local best, bestSim = nil, 0
   for i = 1, math.min(#cands, maxCand) do
     local c = cands[i]
     local r = getRecord(c[1], c[2])
@@ -167,8 +167,9 @@ if status == 'unique' and size >= minSh then
         local j = jaccard(sig, string.sub(r, 12, 43))
         local cont = containment(j, size, rs)
         local s = nil
-        if j >= tJ then s = j elseif cont >= tC and j >= tCJ then s = cont end
-        if s and j > bestScore then best, bestScore, bestSim = { c[1], c[2], r }, j, s end
+        if cont >= tC and j >= tCJ then s = cont elseif j >= tJ then s = j end
+        -- of the articles it matches, the first seen is the one it copies
+        if s and (not best or c[1] < best[1] or (c[1] == best[1] and c[2] < best[2])) then best, bestSim = { c[1], c[2], r }, s end
       end
     end
   end
@@ -210,6 +211,8 @@ end
 for k = 1, 3 do
   if exact[k] and not found[k] then put(xkey(cur, cg[2], exact[k][1]), exact[k][2], seq, 'HSETNX') end
 end
+-- Band values already taken stay with their first owner (often another copy of the same story): a copy that
+-- resembles several members then reports the first seen. New values of a near duplicate extend its cluster.
 if status ~= 'duplicate' and size >= minSh then
   for k = 1, nb do
     if not bandSeen[k] then put(bkey(cur, cg[3], bands[k][1]), bands[k][2], seq, 'HSETNX') end

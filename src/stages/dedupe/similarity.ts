@@ -44,15 +44,16 @@ export function nibbleOverlap(a: Sketch, b: Sketch): Overlap {
 
 export interface Decision {
   status: Exclude<DedupeStatus, 'duplicate'>;
-  /** Resemblance, or the containment when containment decided the match. */
+  /** The containment when the shorter text lies (almost) wholly in the longer, else the resemblance. */
   similarity: number;
 }
 
+/** Near duplicate when the texts resemble each other, or when one is (nearly) contained in the other and not tiny beside it. */
 export function decide(o: Overlap, t: Thresholds = DEFAULT_DEDUPE_CONFIG): Decision {
   if (Math.min(o.sizeA, o.sizeB) < t.minShingles) return { status: 'unique', similarity: o.jaccard };
-  if (o.jaccard >= t.nearJaccard) return { status: 'near-duplicate', similarity: o.jaccard };
   if (o.containment >= t.nearContainment && o.jaccard >= t.containmentMinJaccard) {
     return { status: 'near-duplicate', similarity: o.containment };
   }
+  if (o.jaccard >= t.nearJaccard) return { status: 'near-duplicate', similarity: o.jaccard };
   return { status: 'unique', similarity: o.jaccard };
 }
