@@ -46,6 +46,15 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0
 `);
 
+/** An abortable pause that rejects with the signal's own reason, as the caller's other awaits do. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+  } catch (err) {
+    throw signal?.aborted ? (signal.reason ?? err) : err;
+  }
+}
+
 export interface RedisPolitenessOptions {
   redis: Redis;
   keyPrefix: string;
@@ -82,7 +91,7 @@ export function createRedisPoliteness(opts: RedisPolitenessOptions): Politeness 
         }
         // Jitter spreads waiters so they do not all ask again in the same millisecond.
         const wait = Math.min(r, pollMs) + Math.floor(Math.random() * Math.min(10, pollMs));
-        await sleep(wait, undefined, options.signal ? { signal: options.signal } : undefined);
+        await pause(wait, options.signal);
       }
       const lease = k.leases[slot - 1]!;
       const renew = setInterval(() => void EXTEND.run(redis, [lease], [token, leaseMs]).catch(() => undefined), Math.max(100, Math.floor(leaseMs / 3)));

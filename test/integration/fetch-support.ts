@@ -10,7 +10,7 @@ import type { FetchManifest, RawStore } from '../../src/stages/raw-store.js';
 import type { StageContext } from '../../src/stages/types.js';
 import { FetchConfigSchema, type FetchConfig } from '../../src/stages/fetch/config.js';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface TestServer {
   url: string;

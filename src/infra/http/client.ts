@@ -25,6 +25,12 @@ function acceptsType(purpose: ResponsePurpose, contentType: string | undefined):
   return true;
 }
 
+/** Drops a body we will not read; undici reports a destroyed body as an error, which is expected here. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 function headerMap(raw: Dispatcher.ResponseData['headers']): Record<string, string> {
@@ -53,6 +59,7 @@ export function checkTarget(raw: string, guard: AddressGuard): URL {
   return url;
 }
 
+/** `dispatcher` replaces the guarded agent (tests inject one with a fake resolver); the caller then owns closing it. */
 export function createHttpClient(config: FetchConfig, dispatcher?: Dispatcher): HttpClient {
   const guard = createAddressGuard(config.allowHosts);
   const agent =
@@ -85,7 +92,7 @@ export function createHttpClient(config: FetchConfig, dispatcher?: Dispatcher): 
           },
         });
       } catch (err) {
-        throw failure(err, current, options.signal);
+        throw failure(err, current, options.signal, deadline);
       }
       const headers = headerMap(res.headers);
       const status = res.statusCode;
@@ -104,31 +111,30 @@ export function createHttpClient(config: FetchConfig, dispatcher?: Dispatcher): 
         throw statusError(status, url.href, headers['retry-after']);
       }
       if (!acceptsType(options.purpose, headers['content-type'])) {
-        res.body.destroy();
+        discard(res.body);
         throw new FetchError('unsupported-content-type', `${headers['content-type']} is not usable as a ${options.purpose} (${url.href})`, { status });
       }
       const declared = Number(headers['content-length']);
       if (!headers['content-encoding'] && Number.isFinite(declared) && declared > config.maxBytes) {
-        res.body.destroy();
+        discard(res.body);
         throw new FetchError('too-large', `${url.href} declares ${declared} bytes, more than ${config.maxBytes}`, { status });
       }
       let body: Buffer;
       try {
         body = await readBody(res.body, headers['content-encoding'], config.maxBytes, url.href, signal);
       } catch (err) {
-        res.body.destroy();
-        throw failure(err, url.href, options.signal);
+        discard(res.body);
+        throw failure(err, url.href, options.signal, deadline);
       }
       return { url: startUrl, finalUrl: url.href, status, headers, body, redirects };
     }
   }
 
   /** The caller's own abort passes through untouched; our deadline becomes a timeout; the rest goes through the table. */
-  function failure(err: unknown, url: string, callerSignal: AbortSignal | undefined): unknown {
+  function failure(err: unknown, url: string, callerSignal: AbortSignal | undefined, deadline: AbortSignal): unknown {
     if (err instanceof FetchError) return err;
     if (callerSignal?.aborted) return callerSignal.reason ?? err;
-    const name = (err as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
+    if (deadline.aborted) {
       return new FetchError('net-timeout', `no complete answer from ${url} within ${config.timeoutMs} ms`, { cause: err });
     }
     return networkError(err, url);

@@ -13,11 +13,13 @@ export interface GuardedAgentOptions {
   bodyIdleTimeoutMs: number;
   /** Connections kept per origin; politeness already bounds requests per host. */
   connections?: number;
+  /** Name resolution (default dns.lookup); tests inject names that point inward. */
+  resolve?: typeof dns.lookup;
 }
 
-function guardedLookup(guard: AddressGuard): LookupFunction {
+function guardedLookup(guard: AddressGuard, resolve: typeof dns.lookup): LookupFunction {
   return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       const ok = addresses.filter((a) => guard.check(hostname, a.address) === null);
       if (ok.length === 0) {
@@ -32,7 +34,7 @@ function guardedLookup(guard: AddressGuard): LookupFunction {
 }
 
 export function createGuardedAgent(opts: GuardedAgentOptions): Agent {
-  const base = buildConnector({ timeout: opts.connectTimeoutMs, lookup: guardedLookup(opts.guard) });
+  const base = buildConnector({ timeout: opts.connectTimeoutMs, lookup: guardedLookup(opts.guard, opts.resolve ?? dns.lookup) });
   const connect: buildConnector.connector = (options, callback) => {
     base(options, (err, socket) => {
       if (err || !socket) return callback(err ?? new Error('no socket'), null);

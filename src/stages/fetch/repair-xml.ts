@@ -66,10 +66,10 @@ export function repairXml(input: string): Repaired {
     }
   }
   // HTML pasted into a text element without CDATA or escaping: the markup belongs to the text, keep it as such.
+  // (XHTML content bodies are wrapped too: the tree parser would lose the order of their mixed text and tags.)
   xml = xml.replace(HTML_BEARING, (whole, open: string, name: string, inner: string) => {
     if (!/<[A-Za-z/!]/.test(inner) || inner.includes('<![CDATA[')) return whole;
-    if (/\btype\s*=\s*["']xhtml["']/.test(open) && !/&[A-Za-z][A-Za-z0-9]*;/.test(inner.replace(/&(amp|lt|gt|quot|apos);/g, ''))) return whole;
-    found.add('markup-in-text');
+    if (!/\btype\s*=\s*["']xhtml["']/.test(open)) found.add('markup-in-text');
     return `${open}<![CDATA[${inner.replace(/\]\]>/g, ']]]]><![CDATA[>')}]]></${name}>`;
   });
   const cleaned = xml.replace(INVALID_CHARS, '');

@@ -36,9 +36,9 @@ function safe<T>(fn: () => T): T | null {
 }
 
 /** "jane@example.org (Jane Doe)" → "Jane Doe"; Atom <author><name>. */
-function authorOf(raw: XmlNode, built: BuiltItem): string | null {
+function authorOf(raw: XmlNode, built: BuiltItem, feedAuthor: string | null): string | null {
   const atom = children(raw, 'author')[0];
-  const name = textOf(children(atom, 'name')) ?? textOf(children(raw, 'dc:creator')) ?? (typeof built.author === 'string' ? built.author : null) ?? textOf(children(raw, 'itunes:author'));
+  const name = textOf(children(atom, 'name')) ?? textOf(children(raw, 'dc:creator')) ?? (typeof built.author === 'string' ? built.author : null) ?? textOf(children(raw, 'itunes:author')) ?? feedAuthor;
   if (!name) return null;
   const paren = name.match(/^\s*\S+@\S+\s*\((.+)\)\s*$/);
   return toPlainText(paren ? paren[1] : name);
@@ -65,6 +65,9 @@ function imagesOf(raw: XmlNode, base: string | null): string[] {
     for (const t of children(node, 'media:thumbnail')) add(attrOf(t, 'url'));
   }
   add(attrOf(children(raw, 'itunes:image'), 'href'));
+  for (const l of children(raw, 'link')) {
+    if (attrOf(l, 'rel') === 'enclosure' && (attrOf(l, 'type') ?? '').startsWith('image/')) add(attrOf(l, 'href'));
+  }
   return out;
 }
 
@@ -80,7 +83,7 @@ function contentText(node: unknown, built: string | undefined): string | null {
   return textOf(node);
 }
 
-function normalizeItem(raw: XmlNode, format: Format, feedBase: string | null, assumeOffsetMinutes: number): FeedItem {
+function normalizeItem(raw: XmlNode, format: Format, feedBase: string | null, assumeOffsetMinutes: number, feedAuthor: string | null): FeedItem {
   const isAtom = format === 'atom';
   const built: BuiltItem = safe(() => (isAtom ? builders.parseItemAtom(raw) : builders.parseItemRss(raw, RSS_FIELDS))) ?? {};
   const base = resolve(attrOf(raw, 'xml:base'), feedBase) ?? feedBase;
@@ -106,7 +109,7 @@ function normalizeItem(raw: XmlNode, format: Format, feedBase: string | null, as
   const summary = sanitizeItemHtml(summaryRaw, link ?? base ?? undefined);
   const explicitId = (isAtom ? textOf(children(raw, 'id')) : guidRaw) ?? attrOf(raw, 'rdf:about');
   const id = explicitId?.trim() || link || `sha256:${sha256Hex(`${title ?? ''}\n${publishedAt ?? updatedAt ?? ''}\n${summary ?? ''}`).slice(0, 32)}`;
-  return { id, link, title, author: authorOf(raw, built), publishedAt, updatedAt, contentHtml, summary, images: imagesOf(raw, link ?? base) };
+  return { id, link, title, author: authorOf(raw, built, feedAuthor), publishedAt, updatedAt, contentHtml, summary, images: imagesOf(raw, link ?? base) };
 }
 
 const PERIOD_SECONDS: Record<string, number> = { hourly: 3600, daily: 86_400, weekly: 604_800, monthly: 2_592_000, yearly: 31_536_000 };
@@ -149,11 +152,13 @@ export function feedFromTree(tree: XmlNode, feedUrl: string | null): Omit<Parsed
   const lang = (attrOf(root, 'xml:lang') ?? textOf(children(channel, 'language')) ?? textOf(children(channel, 'dc:language')) ?? '').toLowerCase();
   const assume = lang.startsWith('zh') ? 480 : 0;
   const link = resolve(format === 'atom' ? atomLink(channel) : textOf(children(channel, 'link')), base);
+  // Atom entries without an author inherit the feed's.
+  const feedAuthor = format === 'atom' ? textOf(children(children(channel, 'author')[0], 'name')) : null;
   return {
     format,
     title: toPlainText(textOf(children(channel, 'title'))),
     link,
     ttlSeconds: format === 'atom' ? null : ttlOf(channel),
-    items: items.filter((i): i is XmlNode => !!i && typeof i === 'object').map((i) => normalizeItem(i, format, base, assume)),
+    items: items.filter((i): i is XmlNode => !!i && typeof i === 'object').map((i) => normalizeItem(i, format, base, assume, feedAuthor)),
   };
 }

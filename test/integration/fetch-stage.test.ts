@@ -1,0 +1,261 @@
+// fetchFeed and fetchArticle end to end: real HTTP on 127.0.0.1, real Redis, an in-memory raw store.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CleanPayloadSchema, FetchArticlePayloadSchema, type FetchArticlePayload, type FetchFeedPayload } from '../../src/jobs/payloads.js';
+import { createFetchDeps } from '../../src/infra/fetch-state.js';
+import { FetchError } from '../../src/infra/http/errors.js';
+import { NewsflowError } from '../../src/domain/errors.js';
+import { fetchArticle } from '../../src/stages/fetch/fetch-article.js';
+import { fetchFeed } from '../../src/stages/fetch/fetch-feed.js';
+import type { FetchDeps } from '../../src/stages/fetch/deps.js';
+import type { Emit, StageResult } from '../../src/stages/types.js';
+import { ENCODING_SAMPLES, sampleFeed } from '../fixtures/feeds/encoding-samples.js';
+import { MemoryRawStore, startServer, testConfig, testContext, testRedis, type TestRedis, type TestServer } from './fetch-support.js';
+
+const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/feeds/parse');
+const emits = (r: StageResult): Emit[] => ('emit' in r ? r.emit : []);
+
+let srv: TestServer;
+let r: TestRedis;
+let raw: MemoryRawStore;
+let deps: FetchDeps;
+/** What /feed currently serves; tests change it to simulate edits. */
+let feedItems: Array<{ title: string; body: string }>;
+let serveEtag = false;
+
+function rss(items: Array<{ title: string; body: string }>): string {
+  const xs = items.map((it, i) => `<item><title>${it.title}</title><link>/story/${i}</link><guid>story-${i}</guid><description><![CDATA[${it.body}]]></description></item>`);
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Test Feed</title><link>/</link>${xs.join('')}</channel></rss>`;
+}
+
+const payload = (over: Partial<FetchFeedPayload> = {}): FetchFeedPayload => ({
+  runId: 'run-1',
+  feedId: 'test-feed',
+  url: `${srv.url}/feed`,
+  title: null,
+  fullText: 'auto',
+  force: false,
+  ...over,
+});
+
+beforeAll(async () => {
+  srv = await startServer();
+  r = await testRedis();
+  raw = new MemoryRawStore();
+  deps = createFetchDeps(r.redis, r.prefix, testConfig({ fullTextMinChars: 200, health: { pauseAfterFailures: 3, backoffBaseMs: 1000 } }), raw);
+  feedItems = [
+    { title: 'Short one', body: 'Only a teaser.' },
+    { title: 'Long one', body: `<p>${'Full article text. '.repeat(30)}</p>` },
+  ];
+  srv.route('/feed', (req, res) => {
+    const body = rss(feedItems);
+    const etag = `"${body.length}"`;
+    if (serveEtag && req.headers['if-none-match'] === etag) {
+      res.statusCode = 304;
+      return res.end();
+    }
+    if (serveEtag) res.setHeader('etag', etag);
+    res.setHeader('content-type', 'application/rss+xml');
+    res.end(body);
+  });
+  srv.route('/failing', (_req, res) => {
+    res.statusCode = 500;
+    res.end();
+  });
+  srv.route('/limited', (_req, res) => {
+    res.statusCode = 429;
+    res.setHeader('retry-after', '3600');
+    res.end();
+  });
+  srv.route('/html', (_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end('<html><body>no feed here</body></html>');
+  });
+  for (const name of readdirSync(fixtures).filter((f) => /\.(xml|json)$/.test(f) && !f.endsWith('.expected.json'))) {
+    srv.route(`/fixtures/${name}`, (_req, res) => {
+      res.setHeader('content-type', name.endsWith('.json') ? 'application/feed+json' : 'application/xml');
+      res.end(readFileSync(path.join(fixtures, name)));
+    });
+  }
+  for (const sample of ENCODING_SAMPLES) {
+    const bytes = iconv.encode(sampleFeed(sample, true), sample.writeAs);
+    srv.route(`/enc/${sample.label}/header`, (_req, res) => {
+      res.setHeader('content-type', `application/rss+xml; charset=${sample.label}`);
+      res.end(bytes);
+    });
+    srv.route(`/enc/${sample.label}/declared`, (_req, res) => {
+      res.setHeader('content-type', 'application/rss+xml');
+      res.end(bytes);
+    });
+    srv.route(`/enc/${sample.label}/bare`, (_req, res) => {
+      res.setHeader('content-type', 'text/xml');
+      res.end(iconv.encode(sampleFeed(sample, false), sample.writeAs));
+    });
+  }
+  srv.route('/robots.txt', (_req, res) => res.end('User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n\nUser-agent: otherbot\nDisallow: /\n'));
+  srv.route('/story/0', (_req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end('<html><body><article><p>The whole story.</p></article></body></html>');
+  });
+  srv.route('/private/page', (_req, res) => res.end('secret'));
+});
+
+afterAll(async () => {
+  await deps.http.close();
+  await r.cleanup();
+  await srv.close();
+});
+
+describe('fetchFeed', () => {
+  it('sends short items to fetch-article and full-text items straight to clean', async () => {
+    const ctx = testContext();
+    const out = emits(await fetchFeed(payload(), ctx, deps));
+    expect(out.map((e) => e.queue).sort()).toEqual(['clean', 'fetch-article']);
+    const article = FetchArticlePayloadSchema.parse(out.find((e) => e.queue === 'fetch-article')!.payload);
+    expect(article.url).toBe(`${srv.url}/story/0`);
+    expect(article.hints).toMatchObject({ feedItemId: 'story-0', title: 'Short one', summary: 'Only a teaser.' });
+    expect(out.find((e) => e.queue === 'fetch-article')!.id).toBe(`fetch-article-${article.articleId}-run-1`);
+    const clean = CleanPayloadSchema.parse(out.find((e) => e.queue === 'clean')!.payload);
+    const doc = (await raw.get(clean.rawRef)).toString('utf8');
+    expect(doc).toContain('<title>Long one</title>');
+    expect(doc).toContain('Full article text.');
+    expect(raw.manifests.some((m) => m.kind === 'feed' && m.feedId === 'test-feed')).toBe(true);
+    expect(ctx.counts).toMatchObject({ 'feeds-fetched': 1, 'items-new': 2 });
+  });
+
+  it('enqueues nothing when an unchanged feed is fetched again, and only the edited item after an edit', async () => {
+    const ctx = testContext();
+    expect(emits(await fetchFeed(payload({ runId: 'run-2' }), ctx, deps))).toEqual([]);
+    expect(ctx.counts['items-new']).toBe(0);
+    feedItems[0] = { title: 'Short one', body: 'Only a teaser, now corrected.' };
+    const after = emits(await fetchFeed(payload({ runId: 'run-3' }), testContext(), deps));
+    expect(after).toHaveLength(1);
+    expect((after[0]!.payload as FetchArticlePayload).hints.summary).toBe('Only a teaser, now corrected.');
+  });
+
+  it('passes everything on again when forced', async () => {
+    expect(emits(await fetchFeed(payload({ runId: 'run-4', force: true }), testContext(), deps))).toHaveLength(2);
+  });
+
+  it('answers a 304 with no parsing and no jobs', async () => {
+    serveEtag = true;
+    try {
+      await fetchFeed(payload({ feedId: 'etag-feed' }), testContext(), deps);
+      const rawCount = raw.manifests.length;
+      const ctx = testContext();
+      expect(await fetchFeed(payload({ feedId: 'etag-feed', runId: 'run-5' }), ctx, deps)).toEqual({ emit: [] });
+      expect(ctx.counts).toEqual({ 'feeds-not-modified': 1 });
+      expect(raw.manifests.length).toBe(rawCount);
+      expect(srv.log.filter((l) => l === 'GET /feed').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      serveEtag = false;
+    }
+  });
+
+  it('keeps a health record, backs off, and pauses a feed after repeated failures', async () => {
+    const p = payload({ feedId: 'failing-feed', url: `${srv.url}/failing` });
+    for (let i = 1; i <= 3; i++) {
+      const err = await fetchFeed(p, testContext(), deps).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FetchError);
+      expect((err as FetchError).kind).toBe('retryable');
+    }
+    const health = await deps.feedState.getHealth('failing-feed');
+    expect(health).toMatchObject({ consecutiveFailures: 3, lastErrorCode: 'http-server-error', paused: true });
+    expect(Date.parse(health.nextAttemptAt!)).toBeGreaterThan(Date.now());
+    const ctx = testContext();
+    const dropped = await fetchFeed(p, ctx, deps);
+    expect('drop' in dropped && dropped.drop).toMatch(/paused/);
+    expect(ctx.counts['feeds-paused']).toBe(1);
+    await deps.feedState.resetHealth('failing-feed');
+    expect((await deps.feedState.getHealth('failing-feed')).paused).toBe(false);
+  });
+
+  it('schedules the next attempt no earlier than Retry-After', async () => {
+    const err = await fetchFeed(payload({ feedId: 'limited-feed', url: `${srv.url}/limited` }), testContext(), deps).catch((e: unknown) => e);
+    expect((err as FetchError).retryAfterMs).toBe(3_600_000);
+    const health = await deps.feedState.getHealth('limited-feed');
+    expect(Date.parse(health.nextAttemptAt!) - Date.now()).toBeGreaterThan(3_500_000);
+  });
+
+  it('fails permanently on a document that is not a feed', async () => {
+    const err = await fetchFeed(payload({ feedId: 'html-feed', url: `${srv.url}/html` }), testContext(), deps).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NewsflowError);
+    expect((err as NewsflowError).code).toBe('feed-unparseable');
+    expect((err as NewsflowError).kind).toBe('permanent');
+  });
+
+  it('fetches every dialect and repair fixture over HTTP and emits one job per distinct item', async () => {
+    for (const name of readdirSync(fixtures).filter((f) => /\.(xml|json)$/.test(f) && !f.endsWith('.expected.json'))) {
+      const expected = JSON.parse(readFileSync(path.join(fixtures, `${name}.expected.json`), 'utf8')) as { items: Array<{ id: string }> };
+      const out = emits(await fetchFeed(payload({ feedId: `fx-${name}`, url: `${srv.url}/fixtures/${name}`, fullText: 'never' }), testContext(), deps));
+      expect([name, out.length]).toEqual([name, new Set(expected.items.map((i) => i.id)).size]);
+    }
+  });
+
+  for (const sample of ENCODING_SAMPLES) {
+    it(`reads ${sample.label} served with a charset header, with only a declaration, and with neither`, async () => {
+      for (const variant of ['header', 'declared', 'bare']) {
+        const out = emits(await fetchFeed(payload({ feedId: `enc-${sample.label}-${variant}`, url: `${srv.url}/enc/${sample.label}/${variant}` }), testContext(), deps));
+        const titles = out.map((e) => (e.payload as FetchArticlePayload).hints.title);
+        expect([variant, titles]).toEqual([variant, sample.items]);
+        expect((out[0]!.payload as FetchArticlePayload).source.title).toBe(sample.title);
+      }
+    });
+  }
+});
+
+describe('fetchArticle', () => {
+  const article = (url: string): FetchArticlePayload => ({
+    runId: 'run-a',
+    articleId: 'a1b2c3d4e5f60718',
+    url,
+    source: { id: 'test-feed', title: 'Test Feed', url: `${srv.url}/feed` },
+    hints: { feedItemId: 'x', title: 'T', author: null, publishedAt: null, summary: null, images: [] },
+  });
+
+  it('fetches an allowed page, stores it raw and emits a clean job', async () => {
+    const ctx = testContext();
+    const out = emits(await fetchArticle(article(`${srv.url}/story/0`), ctx, deps));
+    expect(out).toHaveLength(1);
+    const clean = CleanPayloadSchema.parse(out[0]!.payload);
+    expect(out[0]!.id).toBe('clean-a1b2c3d4e5f60718-run-a');
+    expect((await raw.get(clean.rawRef)).toString()).toContain('The whole story.');
+    expect(ctx.counts['articles-fetched']).toBe(1);
+  });
+
+  it('obeys robots.txt: a disallowed page is dropped unfetched, and robots.txt is fetched once', async () => {
+    const ctx = testContext();
+    const result = await fetchArticle(article(`${srv.url}/private/page`), ctx, deps);
+    expect('drop' in result && result.drop).toMatch(/robots/);
+    expect(ctx.counts['articles-robots-disallowed']).toBe(1);
+    expect(srv.log).not.toContain('GET /private/page');
+    expect(srv.log.filter((l) => l === 'GET /robots.txt')).toHaveLength(1);
+  });
+
+  it('reads Crawl-delay, capped by config', async () => {
+    const verdict = await deps.robots.check(`${srv.url}/story/0`);
+    expect(verdict).toEqual({ allowed: true, crawlDelayMs: 2000 });
+  });
+
+  it('treats a missing robots.txt as allowing everything and an unreachable one as retry later', async () => {
+    const other = await startServer();
+    other.route('/page', (_req, res) => res.end('<p>ok</p>'));
+    try {
+      expect((await deps.robots.check(`${other.url}/page`)).allowed).toBe(true);
+      const down = await startServer();
+      down.route('/robots.txt', (_req, res) => {
+        res.statusCode = 503;
+        res.end();
+      });
+      const err = await deps.robots.check(`${down.url}/page`).catch((e: unknown) => e);
+      await down.close();
+      expect((err as FetchError).code).toBe('robots-unavailable');
+      expect((err as FetchError).kind).toBe('retryable');
+    } finally {
+      await other.close();
+    }
+  });
+});
