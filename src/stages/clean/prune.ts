@@ -43,11 +43,11 @@ export function prune(root: Element, stats: Map<Element, NodeStats>, options: Pr
     // Pages that render their body with scripts often ship the same text in <noscript> for crawlers.
     if (tag === 'noscript') return !hasProse(stats.get(el));
     if (DROP_TAGS.has(tag)) return true;
-    if (CHROME_TAGS.has(tag)) return !major(el);
+    if (CHROME_TAGS.has(tag)) return !(major(el) && hasProse(stats.get(el)));
     if (PROTECTED.has(tag)) return false;
     const role = el.attribs['role'];
     if (role === 'main' || role === 'article') return false;
-    if (role && NAV_ROLES.has(role)) return !major(el);
+    if (role && NAV_ROLES.has(role)) return !(major(el) && hasProse(stats.get(el)));
     const verdict = classify(classAndId(el));
     if (verdict === 'comments') return !major(el);
     // Broken markup can leave an article inside a cookie or share wrapper; no such widget has this much prose.
