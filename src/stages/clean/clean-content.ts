@@ -26,7 +26,7 @@ function shouldRemove(el: Element, s: NodeStats, light: boolean): boolean {
   const plain = s.chars - s.linkChars;
   if (!light) {
     const verdict = classify(classAndId(el));
-    if (verdict === 'strong-negative') return true;
+    if (verdict === 'comments' || verdict === 'strong-negative') return true;
     if (verdict === 'negative' && !(plain >= 400 && ld < 0.3 && s.punct >= 8)) return true;
   }
   if (s.chars === 0) return false;

@@ -88,6 +88,9 @@ export function extract(html: string | Buffer, url?: string, options: ExtractOpt
     cleanContent(elements, stats);
     blocks = render(elements, base).blocks;
   }
+  // A paragraph that is all link is a teaser or a "read more" line, not article text.
+  // A written-out address (a URL or e-mail in the text) is content even as a link.
+  blocks = blocks.filter((b) => !(b.kind !== 'row' && (b.linkRatio ?? 0) > 0.8 && b.text.length < 200 && !/^\S+(@|:\/\/|www\.)\S+$/.test(b.text)));
   blocks = trimBoilerplate(blocks, boilerplateFilter(options.config));
   if (meta.title && blocks[0]?.kind === 'h' && normalizeInline(blocks[0].text) === meta.title) blocks = blocks.slice(1);
 

@@ -24,7 +24,10 @@ const POSITIVE = new Set([
   'artikel', 'inhalt', 'detail', 'rich', 'news', 'single', 'prose', 'page', 'beitrag', 'zhengwen', 'wenzhang', 'con',
 ]);
 
-export type NameVerdict = 'strong-negative' | 'negative' | 'positive' | 'neutral';
+/** Strong words that name discussion threads: removed even when they hold much prose, since comments do. */
+const COMMENT_WORDS = new Set(['comment', 'comments', 'commentlist', 'kommentar', 'kommentare', 'disqus', 'replies', 'respond', 'pinglun']);
+
+export type NameVerdict = 'comments' | 'strong-negative' | 'negative' | 'positive' | 'neutral';
 
 function nameVerdict(name: string): NameVerdict {
   const tokens = name.split(/[^a-z0-9]+/).filter(Boolean);
@@ -32,6 +35,7 @@ function nameVerdict(name: string): NameVerdict {
   let lastPos = -1;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
+    if (COMMENT_WORDS.has(t)) return 'comments';
     if (STRONG_NEGATIVE.has(t)) return 'strong-negative';
     if (NEGATIVE.has(t)) lastNeg = i;
     else if (POSITIVE.has(t)) lastPos = i;
@@ -42,35 +46,49 @@ function nameVerdict(name: string): NameVerdict {
 
 const TAXONOMY = /^(category|tag|tags|topic|rubrik|ressort)-[a-z0-9-]+$/;
 
-/** The verdict of all class names and the id together: a strong chrome word wins, then any content name. */
+/**
+ * The verdict of all class names and the id together: comment words win; a strong chrome word weakens to a plain
+ * negative next to a content name ("entry share"), so the prose guard can keep it; then any content name wins.
+ */
 export function classify(classAndId: string): NameVerdict {
   if (!classAndId.trim()) return 'neutral';
-  let verdict: NameVerdict = 'neutral';
+  let strong = false;
+  let positive = false;
+  let negative = false;
   for (const name of classAndId.split(/\s+/)) {
     // CMS taxonomy classes ("category-comments", "tag-social-media") name the topic, not the block.
     if (!name || TAXONOMY.test(name)) continue;
     const v = nameVerdict(name);
-    if (v === 'strong-negative') return v;
-    if (v === 'positive') verdict = 'positive';
-    else if (v === 'negative' && verdict === 'neutral') verdict = 'negative';
+    if (v === 'comments') return v;
+    if (v === 'strong-negative') strong = true;
+    else if (v === 'positive') positive = true;
+    else if (v === 'negative') negative = true;
   }
-  return verdict;
+  if (strong) return positive ? 'negative' : 'strong-negative';
+  if (positive) return 'positive';
+  return negative ? 'negative' : 'neutral';
 }
 
 /** True when a class or id names page chrome (comments, share bars, related lists, ads, navigation, ...). */
 export function isNegativeName(name: string): boolean {
   const v = classify(name);
-  return v === 'negative' || v === 'strong-negative';
+  return v === 'negative' || v === 'strong-negative' || v === 'comments';
 }
 
 // Names that publishers give the article body itself.
 const BODY_NAME = /(?:^|[\s_-])(article-?body|article-?content|article-?text|entry-content|post-?content|post-?body|post-?entry|story-?body|story-?content|articlebody|main-?content|js_content|rich_media_content|field-body|body-?text)(?:$|[\s_-])/;
+
+/** True when a class or id is one publishers give the article body itself ("entry-content", "article-body"). */
+export function isBodyName(name: string): boolean {
+  return BODY_NAME.test(name);
+}
 
 /** Readability-style weight of a class/id: positive for content names, negative for chrome names. */
 export function nameWeight(name: string): number {
   if (!name) return 0;
   if (BODY_NAME.test(name)) return 40;
   switch (classify(name)) {
+    case 'comments':
     case 'strong-negative':
       return -50;
     case 'negative':

@@ -8,7 +8,7 @@ import type { NodeStats } from './score.js';
 
 const DROP_TAGS = new Set([
   'script', 'style', 'noscript', 'template', 'svg', 'math', 'canvas', 'iframe', 'object', 'embed', 'button', 'input',
-  'select', 'textarea', 'option', 'dialog', 'link', 'meta', 'head', 'map', 'audio', 'video', 'title',
+  'select', 'textarea', 'option', 'dialog', 'link', 'meta', 'head', 'map', 'audio', 'video', 'title', 'rt', 'rp',
 ]);
 /** Chrome by tag, unless it wraps most of the page (some sites put everything in a <nav> or <aside>). */
 const CHROME_TAGS = new Set(['nav', 'aside', 'footer', 'menu']);
@@ -24,10 +24,10 @@ export interface PruneOptions {
 }
 
 /** Real prose: enough text outside links, with sentence punctuation. */
-function hasProse(s: NodeStats | undefined): boolean {
+function hasProse(s: NodeStats | undefined, minChars = 400): boolean {
   if (!s) return false;
   const plain = s.chars - s.linkChars;
-  return plain >= 400 && s.linkChars < s.chars * 0.3 && s.punct >= 8;
+  return plain >= minChars && s.linkChars < s.chars * 0.3 && s.punct >= minChars / 50;
 }
 
 /**
@@ -43,13 +43,15 @@ export function prune(root: Element, stats: Map<Element, NodeStats>, options: Pr
     // Pages that render their body with scripts often ship the same text in <noscript> for crawlers.
     if (tag === 'noscript') return !hasProse(stats.get(el));
     if (DROP_TAGS.has(tag)) return true;
-    if (CHROME_TAGS.has(tag)) return !major(el);
+    if (CHROME_TAGS.has(tag)) return !(major(el) && hasProse(stats.get(el)));
     if (PROTECTED.has(tag)) return false;
     const role = el.attribs['role'];
     if (role === 'main' || role === 'article') return false;
-    if (role && NAV_ROLES.has(role)) return !major(el);
+    if (role && NAV_ROLES.has(role)) return !(major(el) && hasProse(stats.get(el)));
     const verdict = classify(classAndId(el));
-    if (verdict === 'strong-negative') return !major(el);
+    if (verdict === 'comments') return !major(el);
+    // Broken markup can leave an article inside a cookie or share wrapper; no such widget has this much prose.
+    if (verdict === 'strong-negative') return !major(el) && !hasProse(stats.get(el), 1500);
     const hidden = el.attribs['hidden'] !== undefined || /display\s*:\s*none/i.test(el.attribs['style'] ?? '');
     if (verdict === 'negative' || hidden || (role && WEAK_ROLES.has(role))) return !major(el) && !hasProse(stats.get(el));
     return false;

@@ -12,6 +12,8 @@ export interface Block {
   text: string;
   /** The same block as Markdown. */
   md: string;
+  /** Share of the text inside links (0 to 1). */
+  linkRatio?: number;
 }
 
 export interface Rendered {
@@ -40,6 +42,8 @@ class Renderer {
   readonly links: string[] = [];
   private text = '';
   private md = '';
+  private linkText = '';
+  private inLink = 0;
   private ctx: Context = { kind: 'p', heading: 0, listDepth: 0, ordered: null, quote: false };
   private bullet: string | null = null;
   private generation = 0;
@@ -50,8 +54,10 @@ class Renderer {
     this.generation++;
     const text = normalizeInline(this.text);
     const md = normalizeInline(this.md);
+    const linkChars = normalizeInline(this.linkText).length;
     this.text = '';
     this.md = '';
+    this.linkText = '';
     if (!text && !md) return;
     const { kind, heading, listDepth, quote } = this.ctx;
     let prefix = '';
@@ -62,7 +68,7 @@ class Renderer {
       this.bullet = null;
     }
     if (quote) prefix = `> ${prefix}`;
-    this.blocks.push({ kind: text ? kind : 'img', text, md: md ? prefix + md : '' });
+    this.blocks.push({ kind: text ? kind : 'img', text, md: md ? prefix + md : '', linkRatio: text ? Math.min(1, linkChars / text.length) : 0 });
   }
 
   private addImage(img: Element): void {
@@ -92,6 +98,7 @@ class Renderer {
     for (const child of el.children) {
       if (isText(child)) {
         this.text += child.data;
+        if (this.inLink > 0) this.linkText += child.data;
         this.md += this.ctx.kind === 'pre' ? child.data : escapeMd(child.data);
       } else if (isElement(child)) this.element(child);
     }
@@ -113,7 +120,11 @@ class Renderer {
     if (tag === 'a') {
       const abs = el.attribs['href'] ? absoluteUrl(el.attribs['href'], this.base) : null;
       if (abs && !this.links.includes(abs)) this.links.push(abs);
-      return abs ? this.wrap(el, '[', `](${abs})`) : this.children(el);
+      this.inLink++;
+      if (abs) this.wrap(el, '[', `](${abs})`);
+      else this.children(el);
+      this.inLink--;
+      return;
     }
     if (tag === 'strong' || tag === 'b') return this.wrap(el, '**', '**');
     if (tag === 'em' || tag === 'i') return this.wrap(el, '*', '*');

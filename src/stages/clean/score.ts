@@ -2,7 +2,7 @@
 // are discounted by link density and adjusted by tag and class/id hints; the best block and its kin are the article.
 import type { AnyNode, Element } from 'domhandler';
 import { classAndId, isBlock, isElement, isText } from './dom.js';
-import { nameWeight } from './hints.js';
+import { isBodyName, nameWeight } from './hints.js';
 import { cjkRatio, countPunctuation } from './text.js';
 
 export interface NodeStats {
@@ -147,7 +147,67 @@ export function findMainContent(root: Element, stats: Map<Element, NodeStats>): 
     top = top.parent;
   }
   topScore = Math.max(topScore, finals.get(top) ?? 0);
+  const semantic = semanticContainer(root, stats);
+  if (semantic && preferSemantic(semantic, top, stats)) return { elements: [semantic], top: semantic, score: topScore };
   return { elements: withSiblings(top, topScore, finals, stats), top, score: topScore };
+}
+
+const plainChars = (s: NodeStats | undefined) => (s ? s.chars - s.linkChars : 0);
+
+/**
+ * The block the page itself marks as the article body: a body class name ("entry-content"), itemprop=articleBody,
+ * or the page's one <article> or <main>; the one with the most text outside links wins.
+ */
+function semanticContainer(root: Element, stats: Map<Element, NodeStats>): Element | null {
+  let best: Element | null = null;
+  let bestChars = 0;
+  const articles: Element[] = [];
+  const consider = (el: Element) => {
+    const s = stats.get(el);
+    const plain = plainChars(s);
+    if (!s || plain < 200 || linkDensity(s) > 0.5) return;
+    if (plain > bestChars) {
+      best = el;
+      bestChars = plain;
+    }
+  };
+  for (const el of descendantsOf(root)) {
+    if (el.name === 'article') articles.push(el);
+    else if (el.attribs['itemprop'] === 'articleBody' || isBodyName(classAndId(el))) consider(el);
+  }
+  // Several <article> elements are a list of teasers, not one article.
+  if (articles.length === 1) consider(articles[0]!);
+  return best;
+}
+
+function* descendantsOf(root: Element): Generator<Element> {
+  const stack: Element[] = [root];
+  while (stack.length) {
+    const el = stack.pop()!;
+    yield el;
+    for (let i = el.children.length - 1; i >= 0; i--) {
+      const c = el.children[i]!;
+      if (isElement(c)) stack.push(c);
+    }
+  }
+}
+
+function contains(outer: Element, inner: Element): boolean {
+  let p: AnyNode | null = inner;
+  while (p) {
+    if (p === outer) return true;
+    p = p.parent;
+  }
+  return false;
+}
+
+/** The page's own body marker wins when it holds the scored block, or most of its text. */
+function preferSemantic(semantic: Element, top: Element, stats: Map<Element, NodeStats>): boolean {
+  const semChars = plainChars(stats.get(semantic));
+  const topChars = plainChars(stats.get(top));
+  if (contains(semantic, top)) return semChars <= topChars * 3 || linkDensity(stats.get(semantic)) < 0.25;
+  if (contains(top, semantic)) return semChars >= topChars * 0.6;
+  return semChars >= topChars * 0.8;
 }
 
 /** When several near-best candidates share an ancestor, the article spans them (split bodies, ads in between). */
