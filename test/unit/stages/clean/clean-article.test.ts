@@ -95,7 +95,7 @@ describe('cleanArticle', () => {
     const result = await cleanArticle(payload, ctx, deps(raw));
     if (!('emit' in result)) throw new Error('expected an emit');
     const { article } = result.emit[0]!.payload as { article: import('../../../../src/domain/record.js').CleanArticle };
-    expect(article.canonicalUrl).toBe('https://mp.weixin.qq.com/s?__biz=MzIyMzQ1Njc4OQ%3D%3D&mid=2247480001&idx=1&sn=0a1b2c3d4e5f60718293a4b5c6d7e8f9');
+    expect(article.canonicalUrl).toBe('https://mp.weixin.qq.com/s?__biz=MzIyMzQ1Njc4OQ==&mid=2247480001&idx=1&sn=0a1b2c3d4e5f60718293a4b5c6d7e8f9');
     expect(article.publishedAt).toBe('2024-11-03T00:00:00+08:00');
     expect(article.author).toBe('林远');
     expect(article.text).not.toContain('微信扫一扫');
