@@ -9,6 +9,10 @@ import { runDemo } from './commands/demo.js';
 import { serve } from './commands/serve.js';
 import { formatSummary } from './commands/summary.js';
 import { PACKAGE_VERSION } from './workers/runtime.js';
+import { jobsFailed, jobsRetry } from './commands/jobs.js';
+import { STAGES, type StageName } from './jobs/names.js';
+
+const stageOption = () => new Option('--stage <stage>', 'only this stage').choices(STAGES);
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
@@ -73,6 +77,35 @@ export function buildProgram(): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       const result = await runDemo(loadOptions(cmd));
       process.exitCode = result.invalid > 0 || (result.summary.counts.errors ?? 0) > 0 ? 1 : 0;
+    });
+
+  const jobs = program.command('jobs').description('failed jobs (dead letters)');
+  jobs
+    .command('failed')
+    .description('list jobs that failed for good, with their stage, error code and message')
+    .addOption(stageOption())
+    .option('--json', 'print JSON (with the original payloads)')
+    .action(async (opts: { stage?: StageName; json?: boolean }, cmd: Command) => {
+      const rt = await openRuntime(loadOptions(cmd));
+      try {
+        out(await jobsFailed(rt, opts));
+      } finally {
+        await rt.close();
+      }
+    });
+  jobs
+    .command('retry')
+    .description('send dead letters back to their stage (by id, or all)')
+    .argument('[ids...]', 'dead-letter ids as listed by `jobs failed`, or original job ids')
+    .option('--all', 'every dead letter (of --stage, if given)')
+    .addOption(stageOption())
+    .action(async (ids: string[], opts: { all?: boolean; stage?: StageName }, cmd: Command) => {
+      const rt = await openRuntime(loadOptions(cmd));
+      try {
+        out(await jobsRetry(rt, { ids, ...opts }));
+      } finally {
+        await rt.close();
+      }
     });
 
   const config = program.command('config').description('configuration');

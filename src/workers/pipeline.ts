@@ -5,6 +5,7 @@ import { pendingJobs } from '../jobs/queues.js';
 import { startStageWorker, type ShellOptions } from './shell.js';
 import type { Runtime } from './runtime.js';
 import { createStageDefinitions } from './stages.js';
+import { addDeadLetter } from '../jobs/dead-letters.js';
 
 export async function startWorkers(
   rt: Runtime,
@@ -22,6 +23,10 @@ export async function startWorkers(
       log: rt.log,
       concurrency: config.workers.concurrency[name] ?? 1,
       ...hooks,
+      onFinalFailure: async (job, error) => {
+        await addDeadLetter(rt.deadLetters, job, name, error);
+        await hooks.onFinalFailure?.(job, error);
+      },
     }),
   );
 }

@@ -9,6 +9,8 @@ import { connectRedis, type RedisHandle } from '../infra/redis.js';
 import { RunStats } from '../infra/run-stats.js';
 import { DirRawStore } from '../infra/raw-store.js';
 import { JsonlOutput } from '../infra/jsonl-output.js';
+import { createDeadLetterQueue } from '../jobs/dead-letters.js';
+import type { Queue } from 'bullmq';
 
 export const PACKAGE_VERSION: string = (
   JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
@@ -21,6 +23,8 @@ export interface Runtime {
   /** `{prefix}`: the root of every Redis key of this deployment. */
   root: string;
   queues: Queues;
+  /** Jobs that failed for good, with their payloads, until a user retries them. */
+  deadLetters: Queue;
   stats: RunStats;
   raw: DirRawStore;
   output: JsonlOutput;
@@ -62,6 +66,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const redis = await connectRedis({ url: config.redis.url, autoStart: config.redis.autoStart, dataDir: paths.dataDir, log });
   const root = keyRoot(config.redis.prefix);
   const queues = createQueues(redis.client, config.redis.prefix, config.workers);
+  const deadLetters = createDeadLetterQueue(redis.client, config.redis.prefix);
   const outDir = options.outDir ?? path.join(paths.dataDir, config.sink.dir);
   const output = new JsonlOutput(redis.client, { dir: outDir, root, fsync: config.sink.fsync });
   let closing: Promise<void> | null = null;
@@ -71,6 +76,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     redis,
     root,
     queues,
+    deadLetters,
     stats: new RunStats(redis.client, root),
     raw: new DirRawStore(path.join(paths.dataDir, 'raw')),
     output,
@@ -79,6 +85,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     close: () =>
       (closing ??= (async () => {
         await closeQueues(queues);
+        await deadLetters.close();
         await redis.close();
         log.flush?.();
       })()),

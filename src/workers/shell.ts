@@ -127,13 +127,13 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
 
   worker.on('failed', (job, err) => {
     if (!job) return;
-    const attempts = job.opts.attempts ?? 1;
-    const final = err instanceof UnrecoverableError || job.attemptsMade >= attempts;
-    if (!final) return;
-    const e = { kind: err instanceof UnrecoverableError ? 'permanent' : 'retryable', code: codeOfFailure(err.message), message: err.message };
-    stageLog.error({ jobId: job.id, code: e.code, err }, 'job failed for good');
-    const runId = (job.data as { runId?: unknown }).runId;
     void (async () => {
+      // Final when BullMQ moved the job to the failed set (attempts used up, unrecoverable, or stalled too often);
+      // otherwise it waits in delayed for its next attempt.
+      if ((await job.getState()) !== 'failed') return;
+      const e = { kind: err instanceof UnrecoverableError ? 'permanent' : 'retryable', code: codeOfFailure(err.message), message: err.message };
+      stageLog.error({ jobId: job.id, code: e.code, err }, 'job failed for good');
+      const runId = (job.data as { runId?: unknown }).runId;
       if (typeof runId === 'string') await stats.incr(runId, 'errors');
       await options.onFinalFailure?.(job, e);
     })().catch((error) => stageLog.error({ err: error }, 'could not record a failed job'));

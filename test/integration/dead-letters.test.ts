@@ -1,0 +1,79 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobId, shortId } from '../../src/domain/ids.js';
+import { enqueue } from '../../src/jobs/queues.js';
+import type { CleanPayload } from '../../src/jobs/payloads.js';
+import { listDeadLetters } from '../../src/jobs/dead-letters.js';
+import { jobsFailed, jobsRetry } from '../../src/commands/jobs.js';
+import { closeWorkers } from '../../src/workers/shutdown.js';
+import { startWorkers, waitUntilDrained } from '../../src/workers/pipeline.js';
+import { createHash } from 'node:crypto';
+import { openTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+
+let rt: TestRuntime;
+beforeAll(async () => {
+  rt = await openTestRuntime('dlq', { tweak: (c) => void (c.workers.attempts = 2) });
+});
+afterAll(async () => {
+  await rt.dispose();
+});
+
+const page = (n: number) =>
+  `<html><head><title>Report ${n}</title></head><body><article><h1>Report ${n}</h1><p>The harbour board published report number ${n} on Monday, describing repairs to quay ${n} and the dredging plan for the coming season in considerable detail.</p><p>Board members said the work on quay ${n} would be finished before the autumn storms, and that shipping would not be interrupted while it lasts.</p></article></body></html>`;
+
+async function cleanJob(n: number, runId: string, store: boolean): Promise<{ emit: Parameters<typeof enqueue>[1][number]; body: Buffer }> {
+  const body = Buffer.from(page(n));
+  const url = `https://harbour.example/report-${n}`;
+  const rawRef = store
+    ? await rt.raw.put(body, { url, finalUrl: url, status: 200, headers: {}, fetchedAt: new Date().toISOString(), feedId: null, kind: 'file' })
+    : createHash('sha256').update(body).digest('hex');
+  const articleId = shortId('url', url);
+  const payload: CleanPayload = {
+    runId, articleId, url, source: { id: 'harbour', title: null, url: null },
+    hints: { feedItemId: null, title: null, author: null, publishedAt: null, summary: null, images: [] },
+    rawRef, format: 'html', fetchedAt: new Date().toISOString(),
+  };
+  return { emit: { queue: 'clean', id: jobId('clean', articleId, runId), payload }, body };
+}
+
+const written = () =>
+  readdirSync(rt.outDir).flatMap((f) => readFileSync(path.join(rt.outDir, f), 'utf8').split('\n').filter(Boolean)).map((l) => JSON.parse(l).title as string);
+
+describe('dead letters', () => {
+  it('a poison job lands in the dead letters while others flow, and `jobs retry` after the fix delivers it once', async () => {
+    const workers = await startWorkers(rt, ['clean', 'classify', 'dedupe', 'sink']);
+    try {
+      const good = await Promise.all(Array.from({ length: 20 }, (_, i) => cleanJob(i, 'run-a', true)));
+      // Its raw payload is not in the store: the clean stage fails it permanently.
+      const poisoned = await cleanJob(99, 'run-a', false);
+      // And one whose payload is not even valid.
+      const invalid = { queue: 'clean' as const, id: 'clean-invalid-run-a', payload: { runId: 'run-a', url: 42 } };
+      await enqueue(rt.queues, [poisoned.emit, ...good.map((g) => g.emit), invalid]);
+      await waitUntilDrained(rt, { timeoutMs: 30_000 });
+      // The failed-event handler files the letters just after the jobs leave the queue.
+      for (let i = 0; (await listDeadLetters(rt.deadLetters)).length < 2 && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+
+      expect(written().filter((t) => t.startsWith('Report')).length).toBe(20);
+      const letters = await listDeadLetters(rt.deadLetters);
+      expect(letters.map((l) => [l.stage, l.code]).sort()).toEqual([
+        ['clean', 'bad-payload'],
+        ['clean', 'raw-missing'],
+      ]);
+      const missing = letters.find((l) => l.code === 'raw-missing')!;
+      expect(missing.payload).toMatchObject({ url: 'https://harbour.example/report-99' });
+      expect(await jobsFailed(rt, { stage: 'clean' })).toMatch(/raw-missing/);
+
+      // The fix: the payload is stored after all. Retry that letter; it is written once.
+      await rt.raw.put(poisoned.body, { url: 'x', finalUrl: 'x', status: 200, headers: {}, fetchedAt: new Date().toISOString(), feedId: null, kind: 'file' });
+      expect(await jobsRetry(rt, { ids: [missing.id] })).toMatch(/sent 1 job back/);
+      await waitUntilDrained(rt, { timeoutMs: 30_000 });
+      expect(written().filter((t) => t === 'Report 99')).toHaveLength(1);
+      expect((await listDeadLetters(rt.deadLetters)).map((l) => l.code)).toEqual(['bad-payload']);
+      // A second retry of the same letter finds nothing to send.
+      expect(await jobsRetry(rt, { ids: [missing.id] })).toBe('nothing to retry');
+    } finally {
+      await closeWorkers(workers, 2000, rt.log);
+    }
+  });
+});
