@@ -1,114 +1,164 @@
 // Exactly-once JSONL output shared by any number of sink processes on any number of hosts (on a shared volume).
 //
-// One writer per file at a time, by a lease in Redis. Under the lease a writer: (1) reconciles the file's tail with
-// the ledger — bytes past the offset the ledger last recorded were written by a writer that died before recording
-// them: a torn last line is cut off, whole lines are recorded as written; (2) skips a record already in the ledger;
-// (3) appends the line in one write and fsyncs; (4) records the id and the new offset in one MULTI. A crash anywhere
-// leaves either no line, a torn line (cut at the next reconcile), or a whole line that the next reconcile records, so
-// a record appears once even when its job is delivered twice or a worker dies between writing and acknowledging.
+// Records are grouped by day (`YYYY-MM-DD`); a day is one file, `YYYY-MM-DD.jsonl`, rolling over to
+// `YYYY-MM-DD.1.jsonl`, `.2.jsonl`, … at a size limit. One writer per day at a time, by a lease in Redis. Under the
+// lease a writer: (1) reconciles the current file's tail with the ledger — bytes past the offset the ledger last
+// recorded were written by a writer that died before recording them: a torn last line is cut off, whole lines are
+// recorded as written; (2) skips records already in the ledger; (3) appends the batch in one write and fsyncs;
+// (4) records the ids and the new offset in one MULTI. A crash anywhere leaves no line, a torn line (cut at the next
+// reconcile) or a whole line that the next reconcile records, so a record appears once even when its job is delivered
+// twice or a worker dies between writing and acknowledging. The files, not Redis, are the truth: a Redis that lost
+// its data rebuilds the ledger from the current file.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import type { ArticleRecord } from '../domain/record.js';
 import { retryable } from '../domain/errors.js';
 import type { RecordOutput } from '../stages/sink/sink-record.js';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const SEGMENT = /^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.jsonl(\.gz)?$/;
+const DAY_MS = 86_400_000;
 
 export interface JsonlOutputOptions {
   dir: string;
   /** Redis key root, e.g. `{newsflow}`. */
   root: string;
   fsync: 'always' | 'never';
+  maxFileBytes?: number;
+  compressClosed?: boolean;
+  leaseMs?: number;
   /** How long ledger entries are kept, in days (a redelivery older than this would be written again). */
   ledgerDays?: number;
-  lockMs?: number;
-  /** Name of the file a record goes to; by default the UTC day of fetchedAt. */
-  fileFor?: (record: ArticleRecord) => string;
 }
 
 export const recordKey = (r: Pick<ArticleRecord, 'id' | 'pipelineVersion'>) => `${r.id}@${r.pipelineVersion}`;
 
+/** The day group of a record: the UTC day of fetchedAt. */
+export const dayOf = (record: Pick<ArticleRecord, 'fetchedAt'>) => new Date(record.fetchedAt).toISOString().slice(0, 10);
+
+export const segmentName = (day: string, n: number) => (n === 0 ? `${day}.jsonl` : `${day}.${n}.jsonl`);
+
+interface Pending {
+  record: ArticleRecord;
+  resolve: (file: string | null) => void;
+  reject: (err: unknown) => void;
+}
+
 export class JsonlOutput implements RecordOutput {
   private readonly ledgerTtl: number;
-  private readonly lockMs: number;
-  private readonly pending = new Map<string, Array<{ record: ArticleRecord; resolve: (written: boolean) => void; reject: (err: unknown) => void }>>();
+  private readonly leaseMs: number;
+  private readonly maxFileBytes: number;
+  private readonly pending = new Map<string, Pending[]>();
   private readonly flushing = new Map<string, Promise<void>>();
+  private lastSweep = 0;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: JsonlOutputOptions,
   ) {
     this.ledgerTtl = Math.round((options.ledgerDays ?? 45) * 86400);
-    this.lockMs = options.lockMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? 10_000;
+    this.maxFileBytes = options.maxFileBytes ?? 256 * 1024 * 1024;
   }
 
-  fileFor(record: ArticleRecord): string {
-    return this.options.fileFor?.(record) ?? `${record.fetchedAt.slice(0, 10)}.jsonl`;
-  }
-
-  private keys(file: string) {
-    const base = `${this.options.root}:sink:${path.basename(this.options.dir)}:${file}`;
-    return { lock: `${base}:lock`, ledger: `${base}:ids`, offset: `${base}:offset` };
+  private keys(day: string) {
+    const base = `${this.options.root}:sink:${path.basename(this.options.dir)}:${day}`;
+    return { lease: `${base}:lease`, ledger: `${base}:ids`, offset: (n: number) => `${base}:offset:${n}` };
   }
 
   async write(record: ArticleRecord): Promise<{ written: boolean; file: string }> {
-    const file = this.fileFor(record);
-    if (await this.redis.sismember(this.keys(file).ledger, recordKey(record))) return { written: false, file };
-    return new Promise((resolve, reject) => {
-      const batch = this.pending.get(file) ?? [];
-      batch.push({ record, resolve: (written) => resolve({ written, file }), reject });
-      this.pending.set(file, batch);
-      if (!this.flushing.has(file)) this.flushing.set(file, this.flushLoop(file));
+    const day = dayOf(record);
+    if (await this.redis.sismember(this.keys(day).ledger, recordKey(record))) return { written: false, file: segmentName(day, 0) };
+    const file = await new Promise<string | null>((resolve, reject) => {
+      const batch = this.pending.get(day) ?? [];
+      batch.push({ record, resolve, reject });
+      this.pending.set(day, batch);
+      if (!this.flushing.has(day)) this.flushing.set(day, this.flushLoop(day));
     });
+    return { written: file !== null, file: file ?? segmentName(day, 0) };
   }
 
-  /** Group commit: records waiting for one file go out under one lease, in one append and one fsync. */
-  private async flushLoop(file: string): Promise<void> {
+  /** Group commit: records waiting for one day go out under one lease, in one append and one fsync. */
+  private async flushLoop(day: string): Promise<void> {
     try {
-      for (let batch = this.pending.get(file); batch?.length; batch = this.pending.get(file)) {
-        this.pending.delete(file);
+      for (let batch = this.pending.get(day); batch?.length; batch = this.pending.get(day)) {
+        this.pending.delete(day);
         try {
-          const written = await this.appendBatch(file, batch.map((b) => b.record));
-          batch.forEach((b, i) => b.resolve(written[i]!));
+          const files = await this.appendBatch(day, batch.map((b) => b.record));
+          batch.forEach((b, i) => b.resolve(files[i]!));
         } catch (err) {
           for (const b of batch) b.reject(err);
         }
       }
     } finally {
-      this.flushing.delete(file);
+      this.flushing.delete(day);
+    }
+    if (this.options.compressClosed && Date.now() - this.lastSweep > 10 * 60_000) {
+      this.lastSweep = Date.now();
+      await this.compressIdleDays().catch(() => {});
     }
   }
 
-  private async appendBatch(file: string, records: ArticleRecord[]): Promise<boolean[]> {
-    const keys = this.keys(file);
-    return this.withLease(keys.lock, async () => {
+  /** A day's segments on disk, ascending; a compressed one is closed for good and its number is never reused. */
+  private async segmentsOf(day: string): Promise<Array<{ n: number; compressed: boolean }>> {
+    const names = await readdir(this.options.dir).catch(() => [] as string[]);
+    const byNumber = new Map<number, boolean>();
+    for (const m of names.map((name) => SEGMENT.exec(name))) {
+      if (!m || m[1] !== day) continue;
+      const n = Number(m[2] ?? 0);
+      byNumber.set(n, (byNumber.get(n) ?? false) || m[3] !== undefined);
+    }
+    return [...byNumber].map(([n, compressed]) => ({ n, compressed })).sort((a, b) => a.n - b.n);
+  }
+
+  private async appendBatch(day: string, records: ArticleRecord[]): Promise<Array<string | null>> {
+    const keys = this.keys(day);
+    return this.withLease(keys.lease, async () => {
       await mkdir(this.options.dir, { recursive: true });
-      const fh = await open(path.join(this.options.dir, file), 'a+');
+      const segments = await this.segmentsOf(day);
+      const last = segments.at(-1);
+      let n = !last ? 0 : last.compressed ? last.n + 1 : last.n;
+      let fh = await open(path.join(this.options.dir, segmentName(day, n)), 'a+');
       try {
-        const offset = await this.reconcile(fh, keys);
+        let offset = await this.reconcile(fh, keys.ledger, keys.offset(n));
+        // Segments below the current one are closed; one left uncompressed by a writer that died is finished now.
+        if (this.options.compressClosed) {
+          for (const s of segments) if (s.n < n && !s.compressed) await this.compress(segmentName(day, s.n));
+        }
+        if (offset >= this.maxFileBytes) {
+          await fh.close();
+          const closed = segmentName(day, n);
+          n += 1;
+          fh = await open(path.join(this.options.dir, segmentName(day, n)), 'a+');
+          offset = await this.reconcile(fh, keys.ledger, keys.offset(n));
+          if (this.options.compressClosed) await this.compress(closed);
+        }
         const ids = records.map(recordKey);
         const known = await this.redis.smismember(keys.ledger, ...ids);
         const fresh = new Set<string>();
-        const written = ids.map((id, i) => {
-          if (known[i] || fresh.has(id)) return false;
+        const file = segmentName(day, n);
+        const result = ids.map((id, i) => {
+          if (known[i] || fresh.has(id)) return null;
           fresh.add(id);
-          return true;
+          return file;
         });
-        if (fresh.size === 0) return written;
-        const text = records.filter((_, i) => written[i]).map((r) => `${JSON.stringify(r)}\n`).join('');
+        if (fresh.size === 0) return result;
+        const text = records.filter((_, i) => result[i] !== null).map((r) => `${JSON.stringify(r)}\n`).join('');
         await fh.appendFile(text);
         if (this.options.fsync === 'always') await fh.sync();
-        const end = offset + Buffer.byteLength(text);
         await this.redis
           .multi()
           .sadd(keys.ledger, ...fresh)
-          .set(keys.offset, end)
+          .set(keys.offset(n), offset + Buffer.byteLength(text))
           .expire(keys.ledger, this.ledgerTtl)
-          .expire(keys.offset, this.ledgerTtl)
+          .expire(keys.offset(n), this.ledgerTtl)
           .exec();
-        return written;
+        return result;
       } finally {
         await fh.close();
       }
@@ -116,19 +166,18 @@ export class JsonlOutput implements RecordOutput {
   }
 
   /** Brings the ledger up to date with the file; returns the file's (repaired) length. */
-  private async reconcile(fh: FileHandle, keys: { ledger: string; offset: string }): Promise<number> {
+  private async reconcile(fh: FileHandle, ledger: string, offsetKey: string): Promise<number> {
     const size = (await fh.stat()).size;
-    const recorded = Number((await this.redis.get(keys.offset)) ?? 0);
+    const recorded = Number((await this.redis.get(offsetKey)) ?? 0);
     if (recorded === size) return size;
     // The ledger is behind (a writer died, or Redis lost its last writes) or ahead (the file was replaced): read from
     // the last offset we can trust, which is the recorded one when it is within the file.
     const from = recorded <= size ? recorded : 0;
     const buf = Buffer.alloc(size - from);
     await fh.read(buf, 0, buf.length, from);
-    const lastNl = buf.lastIndexOf(0x0a);
-    const whole = lastNl + 1;
+    const whole = buf.lastIndexOf(0x0a) + 1;
     if (whole < buf.length) {
-      // A torn last line: the write never completed, so its record was never acknowledged; cut it off.
+      // A torn last line: its write never completed, so its record was never acknowledged; cut it off.
       await fh.truncate(from + whole);
       if (this.options.fsync === 'always') await fh.sync();
     }
@@ -142,17 +191,56 @@ export class JsonlOutput implements RecordOutput {
       }
     }
     const m = this.redis.multi();
-    if (ids.length) m.sadd(keys.ledger, ...ids).expire(keys.ledger, this.ledgerTtl);
-    await m.set(keys.offset, from + whole).expire(keys.offset, this.ledgerTtl).exec();
+    if (ids.length) m.sadd(ledger, ...ids).expire(ledger, this.ledgerTtl);
+    await m.set(offsetKey, from + whole).expire(offsetKey, this.ledgerTtl).exec();
     return from + whole;
+  }
+
+  /** gzip a closed file to `<name>.gz` (temp name, fsync, rename, then unlink), safe to redo after a crash. */
+  private async compress(name: string): Promise<void> {
+    const src = path.join(this.options.dir, name);
+    if (await readdir(this.options.dir).then((names) => names.includes(`${name}.gz`))) {
+      // A writer died after the rename: the .gz is whole, only the original is left to remove.
+      await unlink(src).catch(() => {});
+      return;
+    }
+    const tmp = `${src}.gz.${randomBytes(4).toString('hex')}.tmp`;
+    await pipeline(createReadStream(src), createGzip(), createWriteStream(tmp));
+    const fh = await open(tmp, 'r');
+    await fh.sync();
+    await fh.close();
+    await rename(tmp, `${src}.gz`);
+    await unlink(src);
+  }
+
+  /** Compresses the files of days no one has written to for a day, each under its day's lease. */
+  async compressIdleDays(now = Date.now()): Promise<string[]> {
+    const names = await readdir(this.options.dir).catch(() => [] as string[]);
+    const open = names.filter((n) => SEGMENT.exec(n) && !n.endsWith('.gz'));
+    const idle = new Set<string>();
+    for (const name of open) {
+      const { mtimeMs } = await stat(path.join(this.options.dir, name));
+      if (now - mtimeMs > DAY_MS) idle.add(SEGMENT.exec(name)![1]!);
+    }
+    const done: string[] = [];
+    for (const day of idle) {
+      await this.withLease(this.keys(day).lease, async () => {
+        for (const s of await this.segmentsOf(day)) {
+          if (s.compressed) continue;
+          await this.compress(segmentName(day, s.n));
+          done.push(segmentName(day, s.n));
+        }
+      });
+    }
+    return done;
   }
 
   private async withLease<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const token = randomBytes(12).toString('hex');
-    const deadline = Date.now() + this.lockMs * 2;
+    const deadline = Date.now() + this.leaseMs * 2;
     let wait = 2;
-    while ((await this.redis.set(key, token, 'PX', this.lockMs, 'NX')) !== 'OK') {
-      if (Date.now() > deadline) throw retryable('sink-busy', `output file lease ${key} not acquired in time`);
+    while ((await this.redis.set(key, token, 'PX', this.leaseMs, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) throw retryable('sink-busy', `output lease ${key} not acquired in time`);
       await new Promise((r) => setTimeout(r, wait));
       wait = Math.min(wait * 2, 25);
     }
@@ -162,4 +250,17 @@ export class JsonlOutput implements RecordOutput {
       await this.redis.eval(RELEASE, 1, key, token);
     }
   }
+}
+
+/** Output files of a folder in write order: days ascending, then segments; compressed ones included. */
+export async function listOutputFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const key = (n: string) => {
+    const m = /^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.jsonl(\.gz)?$/.exec(n);
+    return m ? `${m[1]}.${String(Number(m[2] ?? 0)).padStart(6, '0')}` : null;
+  };
+  return names
+    .filter((n) => key(n) !== null)
+    .sort((a, b) => key(a)!.localeCompare(key(b)!))
+    .map((n) => path.join(dir, n));
 }

@@ -68,7 +68,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const queues = createQueues(redis.client, config.redis.prefix, config.workers);
   const deadLetters = createDeadLetterQueue(redis.client, config.redis.prefix);
   const outDir = options.outDir ?? path.join(paths.dataDir, config.sink.dir);
-  const output = new JsonlOutput(redis.client, { dir: outDir, root, fsync: config.sink.fsync });
+  const { fsync, maxFileBytes, compressClosed, leaseMs, ledgerDays } = config.sink;
+  const output = new JsonlOutput(redis.client, { dir: outDir, root, fsync, maxFileBytes, compressClosed, leaseMs, ledgerDays });
   let closing: Promise<void> | null = null;
   return {
     loaded,

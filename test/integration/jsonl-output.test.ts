@@ -76,3 +76,30 @@ describe('JsonlOutput', () => {
     expect(lines(file).map((l) => JSON.parse(l).id)).toEqual(['old1', 'old2', 'new1']);
   });
 });
+
+describe('JsonlOutput rotation and compression', () => {
+  it('rolls a day over to numbered files at the size limit and gzips closed ones, each record once', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const { readdirSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(tmpdir(), 'nf-out-'));
+    const out = new JsonlOutput(redis, { dir, root: `{${prefix}}r`, fsync: 'never', maxFileBytes: 1500, compressClosed: true });
+    const ids = Array.from({ length: 12 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    for (const id of ids) await out.write(record(id));
+    for (const id of ids) expect(await out.write(record(id))).toMatchObject({ written: false });
+    const files = readdirSync(dir).sort();
+    expect(files.some((f) => f.endsWith('.jsonl.gz'))).toBe(true);
+    expect(files.filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
+    const all = files.flatMap((f) => {
+      const buf = readFileSync(path.join(dir, f));
+      return (f.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8').split('\n').filter(Boolean);
+    });
+    expect(all.map((l) => JSON.parse(l).id).sort()).toEqual(ids);
+    // A day without writes for a day is closed too; a later write for it starts a new file, never overwriting one.
+    expect(await out.compressIdleDays(Date.now() + 2 * 86_400_000)).toHaveLength(1);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl'))).toHaveLength(0);
+    await out.write(record('late'));
+    const after = readdirSync(dir).sort();
+    expect(after.filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
+    expect(after.filter((f) => f.endsWith('.gz')).length).toBe(files.filter((f) => f.endsWith('.gz')).length + 1);
+  });
+});
