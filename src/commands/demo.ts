@@ -10,6 +10,12 @@ import { deleteKeysMatching } from '../infra/redis.js';
 import { crawlOnce } from './crawl.js';
 import { formatSummary, type RunSummary } from './summary.js';
 
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
 export interface DemoResult {
   summary: RunSummary;
   files: string[];
@@ -36,6 +42,11 @@ export async function runDemo(options: LoadOptions & { print?: (line: string) =>
   const rt = await openRuntime({ loaded: { ...base, config, paths: { ...base.paths, dataDir, feedsFile } } });
   try {
     print(`sample sources at ${server.baseUrl}; crawling ${sampleFeeds(server.baseUrl).length} feeds…`);
+    const first = await crawlOnce(rt);
+    print(formatSummary(first));
+    // Later, one feed has a new item: another account's repost of an article already read.
+    server.advance();
+    print('a while later, polling again…');
     const summary = await crawlOnce(rt);
     const files = (await readdir(rt.outDir).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl')).sort();
     let records = 0;
@@ -50,7 +61,7 @@ export async function runDemo(options: LoadOptions & { print?: (line: string) =>
     print(formatSummary(summary));
     for (const f of files) print(`  ${path.join(rt.outDir, f)}`);
     print(`${records} records, ${invalid === 0 ? 'all valid' : `${invalid} INVALID`} against schema/article-record.schema.json`);
-    return { summary, files: files.map((f) => path.join(rt.outDir, f)), records, invalid };
+    return { summary: { ...summary, counts: addCounts(first.counts, summary.counts) }, files: files.map((f) => path.join(rt.outDir, f)), records, invalid };
   } finally {
     await deleteKeysMatching(rt.redis.client, `{${prefix}}*`).catch(() => {});
     await rt.close();

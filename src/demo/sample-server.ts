@@ -1,6 +1,7 @@
 // The built-in sample sources: an HTTP server on 127.0.0.1 serving the feeds and pages under fixtures/demo, with
 // `{{BASE}}` replaced by its own address. WeChat-style article URLs (`/zh/s?__biz=…&mid=M&idx=I…`) map to
-// `zh/M-I.html`. Conditional GET (ETag) works, so a second crawl sees 304s.
+// `zh/M-I.html`. Conditional GET (ETag) works, so a second crawl sees 304s. Feeds change over time: after
+// `advance()`, a file `NAME.edition2.EXT` (if any) is served in place of `NAME.EXT`, as a feed that gained items.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -26,6 +27,8 @@ export interface SampleServer {
   baseUrl: string;
   /** Requests served, by path, for tests. */
   hits: Map<string, number>;
+  /** Moves to the next edition of the feeds. */
+  advance(): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,15 @@ function resolveFile(url: URL): string | null {
 export async function startSampleServer(options: { root?: string; port?: number } = {}): Promise<SampleServer> {
   const root = options.root ?? SAMPLE_ROOT;
   const hits = new Map<string, number>();
+  let edition = 1;
+  const readEdition = async (rel: string): Promise<string | null> => {
+    const ext = path.extname(rel);
+    for (let e = edition; e >= 2; e--) {
+      const text = await readFile(path.join(root, `${rel.slice(0, -ext.length)}.edition${e}${ext}`), 'utf8').catch(() => null);
+      if (text !== null) return text;
+    }
+    return readFile(path.join(root, rel), 'utf8').catch(() => null);
+  };
   let baseUrl = '';
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -56,7 +68,7 @@ export async function startSampleServer(options: { root?: string; port?: number 
         return;
       }
       const rel = resolveFile(url);
-      const body = rel ? await readFile(path.join(root, rel), 'utf8').catch(() => null) : null;
+      const body = rel ? await readEdition(rel) : null;
       if (body === null) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
@@ -75,6 +87,9 @@ export async function startSampleServer(options: { root?: string; port?: number 
   return {
     baseUrl,
     hits,
+    advance: () => {
+      edition += 1;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -32,12 +32,21 @@ function records(): ArticleRecord[] {
 }
 
 describe('crawl --once from a local fixture server to JSONL', () => {
-  it('fetches every feed, writes one valid record per item, marks the repost as a duplicate and keeps chrome out', async () => {
+  it('fetches every feed, writes one valid record per item and keeps chrome out; a later repost is a duplicate', async () => {
     const summary = await crawlOnce(rt);
     expect(summary.counts['feeds-fetched']).toBe(3);
-    expect(summary.counts['items-new']).toBe(9);
-    expect(summary.counts['articles-written']).toBe(9);
+    expect(summary.counts['items-new']).toBe(8);
+    expect(summary.counts['articles-written']).toBe(8);
+    expect(summary.counts['dedupe-duplicate'] ?? 0).toBe(0);
     expect(summary.counts.errors ?? 0).toBe(0);
+
+    // Later the Chinese feed gains one item: another account's repost of an article already read.
+    server.advance();
+    const later = await crawlOnce(rt);
+    expect(later.counts['feeds-fetched']).toBe(1);
+    expect(later.counts['feeds-not-modified']).toBe(2);
+    expect(later.counts['items-new']).toBe(1);
+    expect(later.counts['dedupe-duplicate']).toBe(1);
 
     const out = records();
     expect(out).toHaveLength(9);
