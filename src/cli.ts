@@ -10,6 +10,8 @@ import { serve } from './commands/serve.js';
 import { formatSummary } from './commands/summary.js';
 import { PACKAGE_VERSION } from './workers/runtime.js';
 import { jobsFailed, jobsRetry } from './commands/jobs.js';
+import { formatReplay, progressReporter, replay } from './commands/replay.js';
+import { createLogger } from './infra/logger.js';
 import { STAGES, type StageName } from './jobs/names.js';
 
 const stageOption = () => new Option('--stage <stage>', 'only this stage').choices(STAGES);
@@ -77,6 +79,40 @@ export function buildProgram(): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       const result = await runDemo(loadOptions(cmd));
       process.exitCode = result.invalid > 0 || (result.summary.counts.errors ?? 0) > 0 ? 1 : 0;
+    });
+
+  const day = (value: string) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new Error(`not a date (YYYY-MM-DD): ${value}`);
+    return value;
+  };
+  program
+    .command('replay')
+    .description('run the stages again over stored inputs, without fetching; output goes to a folder of its own')
+    .option('--since <date>', 'first day (YYYY-MM-DD, UTC day of the fetch)', day)
+    .option('--until <date>', 'last day (YYYY-MM-DD)', day)
+    .option('--feed <id>', 'only articles of this feed')
+    .addOption(new Option('--from-stage <stage>', 'stage to start from: clean (from raw payloads), classify or dedupe (from stored articles)').choices(['clean', 'classify', 'dedupe']).default('clean'))
+    .option('--out <dir>', 'output folder (default: <dataDir>/replay/<run id>)')
+    .addOption(new Option('--dedupe <index>', 'live: the deployment\'s duplicate index (same verdicts); fresh: a new one, for changed thresholds').choices(['live', 'fresh']).default('live'))
+    .option('--dry-run', 'only say what would be replayed')
+    .option('--diff', 'report, per field, how many records changed, with examples')
+    .action(async (opts: { since?: string; until?: string; feed?: string; fromStage: 'clean' | 'classify' | 'dedupe'; out?: string; dedupe: 'live' | 'fresh'; dryRun?: boolean; diff?: boolean }, cmd: Command) => {
+      const loaded = loadConfig(loadOptions(cmd));
+      const progress = progressReporter();
+      const report = await replay(loaded, {
+        since: opts.since,
+        until: opts.until,
+        feedId: opts.feed,
+        fromStage: opts.fromStage,
+        outDir: opts.out,
+        dedupe: opts.dedupe,
+        dryRun: opts.dryRun ?? false,
+        onProgress: progress.update,
+        log: createLogger({ level: loaded.config.log.level === 'info' ? 'warn' : loaded.config.log.level }),
+      });
+      progress.stop();
+      out(formatReplay(report, opts.diff ?? false));
+      process.exitCode = report.failed > 0 ? 1 : 0;
     });
 
   const jobs = program.command('jobs').description('failed jobs (dead letters)');

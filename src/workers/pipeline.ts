@@ -17,7 +17,7 @@ export async function startWorkers(
   return stages.map((name) =>
     startStageWorker(defs[name], {
       connection: rt.redis.client,
-      prefix: config.redis.prefix,
+      prefix: rt.queuePrefix,
       queues: rt.queues,
       stats: rt.stats,
       log: rt.log,

@@ -10,6 +10,7 @@ import { RunStats } from '../infra/run-stats.js';
 import { DirRawStore } from '../infra/raw-store.js';
 import { JsonlOutput } from '../infra/jsonl-output.js';
 import { createDeadLetterQueue } from '../jobs/dead-letters.js';
+import { Journal } from '../infra/journal.js';
 import type { Queue } from 'bullmq';
 
 export const PACKAGE_VERSION: string = (
@@ -23,12 +24,18 @@ export interface Runtime {
   /** `{prefix}`: the root of every Redis key of this deployment. */
   root: string;
   queues: Queues;
+  /** The BullMQ prefix of this runtime's queues (without braces). */
+  queuePrefix: string;
   /** Jobs that failed for good, with their payloads, until a user retries them. */
   deadLetters: Queue;
   stats: RunStats;
   raw: DirRawStore;
   output: JsonlOutput;
   outDir: string;
+  /** Stage inputs kept for replays; null when this runtime must not add to it (a replay itself). */
+  journal: Journal | null;
+  /** Key prefix of the dedupe index this runtime checks against. */
+  dedupeRoot: string;
   /** Package version + a hash of the settings that change records, so a rule change yields a new version. */
   pipelineVersion: string;
   close(): Promise<void>;
@@ -39,6 +46,12 @@ export interface RuntimeOptions extends LoadOptions {
   log?: Logger;
   /** Write records here instead of `<dataDir>/<sink.dir>` (replays). */
   outDir?: string;
+  /** Queues under this BullMQ prefix instead of the deployment's (a replay runs on queues of its own). */
+  queuePrefix?: string;
+  /** Check duplicates against this index instead of the deployment's (a replay with a fresh index). */
+  dedupeRoot?: string;
+  /** Keep journals of stage inputs (default true). */
+  journal?: boolean;
 }
 
 /** Hash of what decides a record's content: the clean, classify and dedupe settings and the files they name. */
@@ -65,7 +78,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const log = options.log ?? createLogger({ level: config.log.level });
   const redis = await connectRedis({ url: config.redis.url, autoStart: config.redis.autoStart, dataDir: paths.dataDir, log });
   const root = keyRoot(config.redis.prefix);
-  const queues = createQueues(redis.client, config.redis.prefix, config.workers);
+  const queuePrefix = options.queuePrefix ?? config.redis.prefix;
+  const queues = createQueues(redis.client, queuePrefix, config.workers);
   const deadLetters = createDeadLetterQueue(redis.client, config.redis.prefix);
   const outDir = options.outDir ?? path.join(paths.dataDir, config.sink.dir);
   const { fsync, maxFileBytes, compressClosed, leaseMs, ledgerDays } = config.sink;
@@ -77,11 +91,14 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     redis,
     root,
     queues,
+    queuePrefix,
     deadLetters,
     stats: new RunStats(redis.client, root),
     raw: new DirRawStore(path.join(paths.dataDir, 'raw')),
     output,
     outDir,
+    journal: options.journal === false ? null : new Journal(path.join(paths.dataDir, 'journal')),
+    dedupeRoot: options.dedupeRoot ?? `${root}:dedupe`,
     pipelineVersion: pipelineVersionOf(loaded),
     close: () =>
       (closing ??= (async () => {
