@@ -35,7 +35,7 @@ const ANYWHERE_LINES: RegExp[] = [
   /^(lire aussi|à lire aussi|a lire aussi|voir aussi|lire la suite|à voir aussi)/i, /^(lea (también|más)|leer más|ver también|te puede interesar|lee también)/i,
   /^(czytaj (też|także|więcej)|zobacz (też|także))/i, /^(veja também|leia (também|mais))/i, /^leggi anche/i,
   /^(foto|fotos|bild|bilder|photo|photos|image|images|credit|credits|crédits?( photos?)?|illustration|grafik|video)\s*[:：]/i,
-  /^\(?(foto|photo|bild|image|credit)s?\s*[:：]?\s*[^)]{0,60}\)?$/i,
+  /^\(?(foto|photo|bild|image|credit)s?\s*[:：]?\s*[^)]{0,60}\)?$/i, /^(beitragsbild|titelbild|symbolbild|image illustrative|bild via|photo via|crédit photo|photo d'illustration)\b/i,
   /^[\s\p{P}]*((am|on|le|el|den|vom|publié le|veröffentlicht( am)?|published( on)?|updated|aktualisiert( am)?|stand)[:\s]+)?(\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}|\d{1,2}\.?\s+\p{L}+\.?\s+\d{4}|\p{L}+\.?\s+\d{1,2},?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)([\s,|–-]+((um|at|à|a las)\s+)?\d{1,2}[:.h]\d{2}(\s*(uhr|am|pm|h|mez|cet))?)?[\s\p{P}]*$/iu,
 ];
 const MAX_ANYWHERE_LINE = 100;
