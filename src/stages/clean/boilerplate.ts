@@ -61,6 +61,28 @@ function matches(res: readonly RegExp[], text: string): boolean {
   return text.length <= MAX_EDGE_LINE && res.some((re) => re.test(text));
 }
 
+const TRAILING_SECTION_CHARS = 400;
+const SHORT_LINE = 100;
+
+function dropTrailingSections(blocks: Block[]): Block[] {
+  let out = blocks;
+  for (;;) {
+    let i = out.length - 1;
+    let chars = 0;
+    while (i >= 0 && (out[i]!.kind !== 'h' || !out[i]!.text)) {
+      const t = out[i]!.text;
+      if (t.length > SHORT_LINE) return out;
+      chars += t.length;
+      i--;
+    }
+    // Keep a body that is nothing but this section, and a section with real text under its heading.
+    if (i <= 0 || chars > TRAILING_SECTION_CHARS) return out;
+    const textBefore = out.slice(0, i).reduce((n, b) => n + b.text.length, 0);
+    if (textBefore < chars * 2) return out;
+    out = out.slice(0, i);
+  }
+}
+
 /** Removes boilerplate at both edges of the body; blocks without text (images) do not stop the edge walk. */
 export function trimBoilerplate(blocks: readonly Block[], filter: BoilerplateFilter): Block[] {
   let out = [...blocks];
@@ -75,6 +97,8 @@ export function trimBoilerplate(blocks: readonly Block[], filter: BoilerplateFil
     }
     seen += b.text.length;
   }
+  // Tail: a heading that ends the body, or heads only a few short lines (a "More on this" list), is chrome.
+  out = dropTrailingSections(out);
   // Head: chrome lines go, and so do images between them (follow banners); images before the first text stay.
   let start = 0;
   let pending: Block[] = [];
