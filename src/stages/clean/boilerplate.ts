@@ -40,6 +40,15 @@ const ANYWHERE_LINES: RegExp[] = [
 ];
 const MAX_ANYWHERE_LINE = 100;
 
+/** Disclosures and reading-time labels, in the first part of the body only. */
+const HEAD_LINES: RegExp[] = [
+  /^\d+\s*(min\.?|mins|minutes?|minuten|minut|minutos)\b.{0,20}$/i, /^(lesezeit|reading time|temps de lecture|tiempo de lectura|czas czytania)\b/i,
+  /^\*?\(?(werbung|anzeige|advertorial|sponsored( content| post)?|affiliate|publicidad)\s*([.:,|)–-]|$)/i, /^\*?enthält werbung/i,
+  /(affiliate|provision|commission|werbelink|partnerlink).{0,80}(links?|verlinkung)/i, /^(this|the) (post|article|page) (contains|may contain|includes) (affiliate|references|links)/i,
+  /^we (may )?(earn|receive) (a )?commission/i, /^(we|our editors) (independently )?(recommend|select|review)/i,
+];
+const HEAD_ZONE = 0.3;
+
 // Edge lines are short; a long paragraph that mentions a QR code is content.
 const MAX_EDGE_LINE = 160;
 // Tail starts count only in the last part of the body, so a mid-article "END" of a quoted section survives.
@@ -99,6 +108,13 @@ export function trimBoilerplate(blocks: readonly Block[], filter: BoilerplateFil
   }
   // Tail: a heading that ends the body, or heads only a few short lines (a "More on this" list), is chrome.
   out = dropTrailingSections(out);
+  const headChars = out.reduce((n, b) => n + b.text.length, 0) * HEAD_ZONE;
+  let headSeen = 0;
+  out = out.filter((b) => {
+    const drop = headSeen < headChars && b.text.length <= 300 && HEAD_LINES.some((re) => re.test(b.text));
+    headSeen += b.text.length;
+    return !drop;
+  });
   // Head: chrome lines go, and so do images between them (follow banners); images before the first text stay.
   let start = 0;
   let pending: Block[] = [];
