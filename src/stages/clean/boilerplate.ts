@@ -73,12 +73,20 @@ function matches(res: readonly RegExp[], text: string): boolean {
 const TRAILING_SECTION_CHARS = 400;
 const SHORT_LINE = 100;
 
+/** A heading, or a short line that acts as one (all bold). */
+function isSectionHead(b: Block): boolean {
+  if (!b.text) return false;
+  if (b.kind === 'h') return true;
+  if (b.text.length > 60 || b.kind === 'pre' || b.kind === 'row') return false;
+  return /^\*\*[^*]+\*\*$/.test(b.md);
+}
+
 function dropTrailingSections(blocks: Block[]): Block[] {
   let out = blocks;
   for (;;) {
     let i = out.length - 1;
     let chars = 0;
-    while (i >= 0 && (out[i]!.kind !== 'h' || !out[i]!.text)) {
+    while (i >= 0 && !isSectionHead(out[i]!)) {
       const t = out[i]!.text;
       if (t.length > SHORT_LINE) return out;
       chars += t.length;
