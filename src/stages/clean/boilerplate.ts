@@ -83,6 +83,8 @@ function isSectionHead(b: Block): boolean {
 
 function dropTrailingSections(blocks: Block[]): Block[] {
   let out = blocks;
+  const total = blocks.reduce((n, b) => n + b.text.length, 0);
+  let dropped = 0;
   for (;;) {
     let i = out.length - 1;
     let chars = 0;
@@ -93,9 +95,10 @@ function dropTrailingSections(blocks: Block[]): Block[] {
       i--;
     }
     // Keep a body that is nothing but this section, and a section with real text under its heading.
-    if (i <= 0 || chars > TRAILING_SECTION_CHARS) return out;
-    const textBefore = out.slice(0, i).reduce((n, b) => n + b.text.length, 0);
-    if (textBefore < chars * 2) return out;
+    if (i <= 0 || chars > TRAILING_SECTION_CHARS || out[i]!.text.length > SHORT_LINE) return out;
+    // Pages that mark up their prose as headings would lose it all, one "section" at a time.
+    dropped += chars + out[i]!.text.length;
+    if (dropped > total * 0.5) return out;
     out = out.slice(0, i);
   }
 }
