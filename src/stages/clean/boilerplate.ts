@@ -70,12 +70,19 @@ function matches(res: readonly RegExp[], text: string): boolean {
   return text.length <= MAX_EDGE_LINE && res.some((re) => re.test(text));
 }
 
+/** Length in Latin-letter terms: a CJK character carries about as much as a short word. */
+function weight(s: string): number {
+  return s.length + 2 * (s.match(/[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF]/g)?.length ?? 0);
+}
+
 const TRAILING_SECTION_CHARS = 400;
 const SHORT_LINE = 100;
 
 /** A heading, or a short line that acts as one (all bold). */
 function isSectionHead(b: Block): boolean {
   if (!b.text) return false;
+  // Prose marked up as a heading (common in WeChat and Markdown dumps) is a sentence, not a section title.
+  if (/[。！；]|[.!;](\s|$)|，.*，/.test(b.text) && b.text.length > 20) return false;
   if (b.kind === 'h') return true;
   if (b.text.length > 60 || b.kind === 'pre' || b.kind === 'row') return false;
   return /^\*\*[^*]+\*\*$/.test(b.md);
@@ -83,21 +90,23 @@ function isSectionHead(b: Block): boolean {
 
 function dropTrailingSections(blocks: Block[]): Block[] {
   let out = blocks;
-  const total = blocks.reduce((n, b) => n + b.text.length, 0);
+  const total = blocks.reduce((n, b) => n + weight(b.text), 0);
   let dropped = 0;
   for (;;) {
     let i = out.length - 1;
     let chars = 0;
     while (i >= 0 && !isSectionHead(out[i]!)) {
       const t = out[i]!.text;
-      if (t.length > SHORT_LINE) return out;
-      chars += t.length;
+      const w = weight(t);
+      // A long line, or a full sentence, under the heading means the section is real text.
+      if (w > SHORT_LINE || (w >= 60 && /[。！]$/.test(t))) return out;
+      chars += w;
       i--;
     }
     // Keep a body that is nothing but this section, and a section with real text under its heading.
-    if (i <= 0 || chars > TRAILING_SECTION_CHARS || out[i]!.text.length > SHORT_LINE) return out;
+    if (i <= 0 || chars > TRAILING_SECTION_CHARS || weight(out[i]!.text) > SHORT_LINE) return out;
     // Pages that mark up their prose as headings would lose it all, one "section" at a time.
-    dropped += chars + out[i]!.text.length;
+    dropped += chars + weight(out[i]!.text);
     if (dropped > total * 0.5) return out;
     out = out.slice(0, i);
   }
