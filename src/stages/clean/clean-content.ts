@@ -3,9 +3,9 @@
 import type { Element } from 'domhandler';
 import { classAndId, isElement, removeNode } from './dom.js';
 import { classify } from './hints.js';
-import type { NodeStats } from './score.js';
+import { hasProse, type NodeStats } from './score.js';
 
-const CONDITIONAL = new Set(['div', 'section', 'ul', 'ol', 'dl', 'table', 'form', 'header', 'figure', 'center']);
+const CONDITIONAL = new Set(['div', 'section', 'ul', 'ol', 'dl', 'table', 'form', 'fieldset', 'header', 'figure', 'center']);
 
 function subtract(from: Element, removed: NodeStats, stats: Map<Element, NodeStats>, stop: Element): void {
   let p = from.parent;
@@ -26,9 +26,12 @@ function shouldRemove(el: Element, s: NodeStats, light: boolean): boolean {
   const plain = s.chars - s.linkChars;
   if (!light) {
     const verdict = classify(classAndId(el));
-    if (verdict === 'comments' || verdict === 'strong-negative') return true;
-    if (verdict === 'negative' && !(plain >= 400 && ld < 0.3 && s.punct >= 8)) return true;
+    if (verdict === 'comments') return true;
+    if (verdict === 'strong-negative' && !hasProse(s, 1500)) return true;
+    if (verdict === 'negative' && !hasProse(s)) return true;
   }
+  // Forms inside an article are review, comment or sign-up boxes unless they carry real prose (whole-page forms).
+  if ((el.name === 'form' || el.name === 'fieldset') && !hasProse(s)) return true;
   if (s.chars === 0) return false;
   if (ld > 0.5 && plain < 200) return true;
   if (el.name === 'header' && s.chars < 300) return true;

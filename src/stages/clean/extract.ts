@@ -2,6 +2,7 @@
 import { load, type CheerioAPI } from 'cheerio';
 import type { Document, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { canonicalizeUrl } from '../../domain/canonical-url.js';
 import { decodeBody } from '../../domain/encoding.js';
 import { boilerplateFilter, trimBoilerplate } from './boilerplate.js';
 import { cleanContent } from './clean-content.js';
@@ -91,8 +92,10 @@ export function extract(html: string | Buffer, url?: string, options: ExtractOpt
   // A paragraph that is all link is a teaser or a "read more" line, not article text.
   // A written-out address (a URL or e-mail in the text) is content even as a link.
   blocks = blocks.filter((b) => !(b.kind !== 'row' && (b.linkRatio ?? 0) > 0.8 && b.text.length < 200 && !/^\S+(@|:\/\/|www\.)\S+$/.test(b.text)));
+  // The headline repeated at the top of the body is metadata, and it would hide the edge boilerplate below it.
+  const firstText = blocks.findIndex((b) => b.text);
+  if (meta.title && firstText >= 0 && blocks[firstText]!.text === meta.title) blocks.splice(firstText, 1);
   blocks = trimBoilerplate(blocks, boilerplateFilter(options.config));
-  if (meta.title && blocks[0]?.kind === 'h' && normalizeInline(blocks[0].text) === meta.title) blocks = blocks.slice(1);
 
   let text = blocks.filter((b) => b.text).map((b) => b.text).join('\n\n');
   let markdown = joinMarkdown(blocks);
@@ -112,7 +115,7 @@ export function extract(html: string | Buffer, url?: string, options: ExtractOpt
     modifiedAt: meta.modifiedAt,
     siteName: meta.siteName,
     langHint: meta.langHint,
-    canonicalUrl: meta.canonicalUrl,
+    canonicalUrl: meta.canonicalUrl ? canonicalizeUrl(meta.canonicalUrl) : null,
     text,
     markdown,
     leadImage: meta.leadImage ?? images[0] ?? null,

@@ -24,8 +24,13 @@ const POSITIVE = new Set([
   'artikel', 'inhalt', 'detail', 'rich', 'news', 'single', 'prose', 'page', 'beitrag', 'zhengwen', 'wenzhang', 'con',
 ]);
 
-/** Strong words that name discussion threads: removed even when they hold much prose, since comments do. */
+/** Words of blocks that hold much prose yet never the article (discussion threads, sidebars). */
 const COMMENT_WORDS = new Set(['comment', 'comments', 'commentlist', 'kommentar', 'kommentare', 'disqus', 'replies', 'respond', 'pinglun']);
+
+// Compound tokens ("postmetadata", "sociable", "textwidget", "artdetailautor") by their stems.
+const COMMENT_STEM = /comment(?!ary)|kommentar|disqus/;
+const STRONG_STEM = /share|sharing|social|sociable|related|newsletter|cookie|consent|captcha|affiliate|recommend|breadcrumb|pagination/;
+const NEGATIVE_STEM = /widget|rating|metadata|postmeta|author|autor|byline|teaser/;
 
 export type NameVerdict = 'comments' | 'strong-negative' | 'negative' | 'positive' | 'neutral';
 
@@ -39,6 +44,10 @@ function nameVerdict(name: string): NameVerdict {
     if (STRONG_NEGATIVE.has(t)) return 'strong-negative';
     if (NEGATIVE.has(t)) lastNeg = i;
     else if (POSITIVE.has(t)) lastPos = i;
+    else if (t.length > 5) {
+      // A compound is weaker evidence than a word of its own ("documentcontent__sharingcontainer" wraps articles).
+      if (COMMENT_STEM.test(t) || STRONG_STEM.test(t) || NEGATIVE_STEM.test(t)) lastNeg = i;
+    }
   }
   if (lastNeg < 0) return lastPos >= 0 ? 'positive' : 'neutral';
   return lastPos > lastNeg ? 'positive' : 'negative';
@@ -47,11 +56,12 @@ function nameVerdict(name: string): NameVerdict {
 const TAXONOMY = /^(category|tag|tags|topic|rubrik|ressort)-[a-z0-9-]+$/;
 
 /**
- * The verdict of all class names and the id together: comment words win; a strong chrome word weakens to a plain
- * negative next to a content name ("entry share"), so the prose guard can keep it; then any content name wins.
+ * The verdict of all class names and the id together: comment and sidebar words first, then strong chrome words;
+ * either weakens to a plain negative next to a content name ("entry share"), so the prose guard can keep it.
  */
 export function classify(classAndId: string): NameVerdict {
   if (!classAndId.trim()) return 'neutral';
+  let always = false;
   let strong = false;
   let positive = false;
   let negative = false;
@@ -59,11 +69,12 @@ export function classify(classAndId: string): NameVerdict {
     // CMS taxonomy classes ("category-comments", "tag-social-media") name the topic, not the block.
     if (!name || TAXONOMY.test(name)) continue;
     const v = nameVerdict(name);
-    if (v === 'comments') return v;
-    if (v === 'strong-negative') strong = true;
+    if (v === 'comments') always = true;
+    else if (v === 'strong-negative') strong = true;
     else if (v === 'positive') positive = true;
     else if (v === 'negative') negative = true;
   }
+  if (always) return positive ? 'negative' : 'comments';
   if (strong) return positive ? 'negative' : 'strong-negative';
   if (positive) return 'positive';
   return negative ? 'negative' : 'neutral';

@@ -1,6 +1,7 @@
 // Markdown dumps of web pages (YAML front matter: title, url, source, date, fetch_date; then the page as Markdown):
 // the article's text without the page chrome that such dumps keep (WeChat follow prompts, QR promotions, link lists).
 import { parse as parseYaml } from 'yaml';
+import { canonicalizeUrl } from '../../domain/canonical-url.js';
 import { boilerplateFilter, trimBoilerplate } from './boilerplate.js';
 import type { CleanConfig } from './config.js';
 import { parseDate } from './dates.js';
@@ -183,7 +184,7 @@ export function parseMarkdownDump(text: string, options: DumpOptions = {}): Pars
       modifiedAt: null,
       siteName: meta.source,
       langHint: null,
-      canonicalUrl: meta.url,
+      canonicalUrl: meta.url ? canonicalizeUrl(meta.url) : null,
       text: textOut,
       markdown,
       leadImage: coverMatch?.[1] ?? images[0] ?? null,

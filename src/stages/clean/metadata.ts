@@ -28,10 +28,22 @@ function meta(info: PageInfo, ...keys: string[]): string | null {
   return null;
 }
 
-const TITLE_SEPARATORS = /\s+[|\-–—·•:»«]\s+|\s*[|_｜]\s*|\s+::\s+/;
+const TITLE_SEPARATORS = /\s+[|\-–—·•:»«]\s+|\s*[|_｜]\s*|\s+::\s+|\s*-{2,}\s*/;
 
 /** Drops a leading or trailing site name from a title ("Storm hits coast | Daily Planet" → "Storm hits coast"). */
 export function stripSiteSuffix(title: string, siteName: string | null, h1: string | null): string {
+  return splitTitle(title, siteName, h1).title;
+}
+
+/** The headline and the site name a title carries ("Storm hits coast | Daily Planet"), when it carries one. */
+export function splitTitle(title: string, siteName: string | null, h1: string | null): { title: string; site: string | null } {
+  const t = stripSiteSuffixOnly(title, siteName, h1);
+  if (t === title) return { title, site: null };
+  const rest = title.replace(t, '').replace(TITLE_SEPARATORS_START, '').replace(TITLE_SEPARATORS_END, '').trim();
+  return { title: t, site: rest && rest.length <= 40 ? rest : null };
+}
+
+function stripSiteSuffixOnly(title: string, siteName: string | null, h1: string | null): string {
   if (h1 && h1.length >= 10 && title.includes(h1)) return h1;
   const parts = title.split(TITLE_SEPARATORS);
   if (parts.length < 2) return title;
@@ -46,8 +58,8 @@ export function stripSiteSuffix(title: string, siteName: string | null, h1: stri
   const restLongEnough = cjkRatio(rest) > 0.5 ? rest.length >= 6 : rest.split(/\s+/).length >= 2;
   return short && restLongEnough ? rest : title;
 }
-const TITLE_SEPARATORS_END = /(\s+[|\-–—·•:»«]|\s*[|_｜]|\s+::)\s*$/;
-const TITLE_SEPARATORS_START = /^\s*([|\-–—·•:»«_｜]|::)\s*/;
+const TITLE_SEPARATORS_END = /(\s+[|\-–—·•:»«]|\s*[|_｜]|\s+::|\s*-{2,})\s*$/;
+const TITLE_SEPARATORS_START = /^\s*(-{2,}|[|\-–—·•:»«_｜]|::)\s*/;
 
 function cleanAuthor(v: string | null): string | null {
   if (!v) return null;
@@ -93,6 +105,14 @@ function bylineDate(info: PageInfo, offset: string): string | null {
   return null;
 }
 
+const LABELLED_DATE = /(?:发布时间|发表时间|发布日期|更新时间|时间|日期|Published(?: on)?|Posted(?: on)?|Veröffentlicht(?: am)?|Publié le|Publicado(?: el)?)\s*[:：]?\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?|\d{1,2}\.\s?\d{1,2}\.\s?\d{4}(?:,?\s*\d{1,2}:\d{2})?|[A-Z][a-z]+\.? \d{1,2},? \d{4})/;
+
+/** A date the page's text labels as the publish time near its top ("发布时间：2023-07-01 10:30"). */
+function labelledDate(sample: string, offset: string): string | null {
+  const m = sample.match(LABELLED_DATE);
+  return m ? parseDate(m[1], offset) : null;
+}
+
 /** Reads the page's metadata; `$` is needed only when the site rule has selectors. */
 export function readMeta(
   info: PageInfo,
@@ -112,7 +132,10 @@ export function readMeta(
   const h1 = info.h1s.length === 1 ? info.h1s[0] || null : null;
   const rawTitle =
     fromRule(rule?.title) ?? fromScript(vars.title) ?? meta(info, 'og:title', 'twitter:title', 'headline', 'dc.title') ?? ld?.headline ?? (info.title || h1);
-  const title = rawTitle ? stripSiteSuffix(rawTitle, siteName, h1) : null;
+  const split = rawTitle ? splitTitle(rawTitle, siteName, h1) : null;
+  const titleSite = info.title && !split?.site ? splitTitle(info.title, siteName, h1).site : split?.site;
+  const title = split?.title ?? null;
+  const site = siteName ?? titleSite ?? null;
   const author = cleanAuthor(
     fromRule(rule?.author) ??
       fromScript(vars.author) ??
@@ -128,7 +151,7 @@ export function readMeta(
     ld?.datePublished ??
     info.times[0] ??
     null;
-  const publishedAt = parseDate(dateText, offset) ?? bylineDate(info, offset);
+  const publishedAt = parseDate(dateText, offset) ?? bylineDate(info, offset) ?? labelledDate(sample, offset);
   const modifiedAt = parseDate(meta(info, 'article:modified_time', 'og:updated_time', 'datemodified', 'last-modified', 'dcterms.modified') ?? ld?.dateModified, offset);
   const canonical = info.canonical ?? meta(info, 'og:url');
   const lead = meta(info, 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src') ?? ld?.image ?? null;
@@ -137,7 +160,7 @@ export function readMeta(
     author,
     publishedAt,
     modifiedAt,
-    siteName,
+    siteName: site,
     langHint,
     canonicalUrl: canonical ? absoluteUrl(canonical, base) : null,
     leadImage: lead ? absoluteUrl(lead, base) : null,

@@ -64,7 +64,7 @@ export function collectPageInfo(doc: Document): PageInfo {
         info.h1s.push(normalizeInline(textOf(el)));
         break;
       case 'script': {
-        const body = textOf(el);
+        const body = el.children.map((c) => ('data' in c ? c.data : '')).join('');
         if ((a['type'] ?? '').toLowerCase() === 'application/ld+json') info.jsonLd.push(body);
         else if (!a['src'] && body) info.scripts.push(body);
         break;

@@ -4,7 +4,7 @@ import type { Element } from 'domhandler';
 import { ElementType } from 'htmlparser2';
 import { classAndId, isElement, removeNode } from './dom.js';
 import { classify } from './hints.js';
-import type { NodeStats } from './score.js';
+import { hasProse, type NodeStats } from './score.js';
 
 const DROP_TAGS = new Set([
   'script', 'style', 'noscript', 'template', 'svg', 'math', 'canvas', 'iframe', 'object', 'embed', 'button', 'input',
@@ -21,13 +21,6 @@ const PROTECTED = new Set(['html', 'body', 'main', 'article']);
 export interface PruneOptions {
   /** Only drop tags that never hold text; keep class-named blocks (the body came from a site rule). */
   light?: boolean;
-}
-
-/** Real prose: enough text outside links, with sentence punctuation. */
-function hasProse(s: NodeStats | undefined, minChars = 400): boolean {
-  if (!s) return false;
-  const plain = s.chars - s.linkChars;
-  return plain >= minChars && s.linkChars < s.chars * 0.3 && s.punct >= minChars / 50;
 }
 
 /**

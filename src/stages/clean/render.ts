@@ -30,6 +30,9 @@ interface Context {
   quote: boolean;
 }
 
+/** Caption blocks that are not <figcaption> (WordPress "wp-caption-text", "figure__caption", "image-credit"). */
+const CAPTION_CLASS = /(?:^|[\s_-])(wp-caption-text|caption|figure__caption|image-caption|img-caption|photo-caption|credit|image-credit|bildunterschrift)(?:$|[\s_])/i;
+
 const HEADINGS: Record<string, number> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
 
 function escapeMd(s: string): string {
@@ -130,7 +133,7 @@ class Renderer {
     if (tag === 'em' || tag === 'i') return this.wrap(el, '*', '*');
     if (tag === 'code' && this.ctx.kind !== 'pre') return this.wrap(el, '`', '`');
     // Captions and credits describe a picture; they stay in the Markdown as the image's alt text, not in the text.
-    if (tag === 'figcaption') return this.caption(el);
+    if (tag === 'figcaption' || CAPTION_CLASS.test(el.attribs['class'] ?? '')) return this.caption(el);
     if (!isBlock(el)) return this.children(el);
     this.flush();
     if (tag in HEADINGS) this.within({ kind: 'h', heading: HEADINGS[tag]! }, () => this.children(el));

@@ -46,6 +46,13 @@ function countChars(s: string): number {
   return n;
 }
 
+/** Real prose: enough text outside links, with sentence punctuation. */
+export function hasProse(s: NodeStats | undefined, minChars = 400): boolean {
+  if (!s) return false;
+  const plain = s.chars - s.linkChars;
+  return plain >= minChars && s.linkChars < s.chars * 0.3 && s.punct >= minChars / 50;
+}
+
 export function linkDensity(stats: NodeStats | undefined): number {
   return stats && stats.chars > 0 ? stats.linkChars / stats.chars : 0;
 }

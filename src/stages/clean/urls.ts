@@ -33,8 +33,11 @@ export function imageSource(img: Element): string | null {
     const v = img.attribs[a];
     if (v && !v.startsWith('data:')) return v;
   }
+  // A srcset's largest candidate beats `src`, which is often the smallest rendition.
   const set = img.attribs['data-srcset'] ?? img.attribs['srcset'];
+  const fromSet = set ? fromSrcset(set) : null;
+  if (fromSet && !fromSet.startsWith('data:')) return fromSet;
   const src = img.attribs['src'];
   if (src && !src.startsWith('data:') && !/(blank|spacer|pixel|placeholder|transparent|grey)\.(gif|png)/i.test(src)) return src;
-  return set ? fromSrcset(set) : null;
+  return null;
 }
