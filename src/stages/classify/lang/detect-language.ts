@@ -1,7 +1,7 @@
 // Language and script of a text. Scripts that name their language decide first (kana → ja, Hangul → ko, Han →
 // zh); other texts go to eld, chosen by measurement (bench/classify.ts: 100% on 50+ character texts across ten
 // languages, ahead of tinyld and franc, and the fastest of the three).
-import { eld } from 'eld/large';
+import { eld } from 'eld/medium';
 import { countChineseVariants } from '../text/fold.js';
 
 export interface LanguageResult {

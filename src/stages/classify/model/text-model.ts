@@ -105,6 +105,10 @@ export class TextModel {
     return this.labels.map((label, k) => ({ label, score: p[k]! })).sort((a, b) => b.score - a.score);
   }
 
+  static defaults(): ModelTrainOptions {
+    return { ...DEFAULT_MODEL_OPTIONS };
+  }
+
   static train(examples: Example[], options: ModelTrainOptions = DEFAULT_MODEL_OPTIONS): TextModel {
     const labels = [...new Set(examples.map((e) => e.label))].sort();
     if (labels.length < 2) throw new Error(`training needs at least two labels, got ${labels.length}`);

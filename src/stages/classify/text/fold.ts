@@ -64,7 +64,9 @@ export function foldText(original: string): FoldedText {
   let i = 0;
   while (i < n) {
     const code = original.charCodeAt(i);
-    if (code < 128) {
+    const nextCode = i + 1 < n ? original.charCodeAt(i + 1) : 0;
+    // ASCII fast path, unless a combining mark follows (e + U+0301 must compose to é).
+    if (code < 128 && !(nextCode >= 0x300 && MARK.test(original[i + 1]!))) {
       if (isSpace(code)) {
         if (!lastSpace) push(' ', i, i + 1);
         lastSpace = true;
