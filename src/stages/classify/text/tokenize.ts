@@ -58,7 +58,9 @@ export class Tokenizer {
       const at = text.startsWith(piece, pos) ? pos : text.indexOf(piece, pos);
       if (at < 0) continue;
       pos = at + piece.length;
-      if (WORDLIKE.test(piece) && piece.trim() === piece) out.push({ text: piece, start: at, end: pos });
+      const first = piece.charCodeAt(0);
+      // Han ideographs are words; anything else is checked (punctuation and spaces are not).
+      if ((first >= 0x4e00 && first <= 0x9fff) || (WORDLIKE.test(piece) && piece.trim() === piece)) out.push({ text: piece, start: at, end: pos });
     }
     return out;
   }
