@@ -83,7 +83,7 @@ export class TextClassifier implements Classifier {
       if (evidence) matches.push({ rule: rule.id, version: rule.version, hits: this.reportHits(evidence, fields) });
     }
 
-    const topics = this.topics(hits, title, input.text, details?.topicEvidence);
+    const topics = this.topics(hits, title, input.text, fields, details?.topicEvidence);
     const [best, second] = topics;
     // Close scores mean the labels disagree; two near-certain topics mean an article on both (AI policy), not doubt.
     const needsReview =
@@ -105,11 +105,18 @@ export class TextClassifier implements Classifier {
     };
   }
 
-  private topics(hits: HitTable, title: string, text: string, evidence: ClassifyDetails['topicEvidence'] | undefined): Topic[] {
+  private topics(
+    hits: HitTable,
+    title: string,
+    text: string,
+    fields: Map<string, FoldedText>,
+    evidence: ClassifyDetails['topicEvidence'] | undefined,
+  ): Topic[] {
     const { topicRules, taxonomy, model, options } = this.parts;
     const all = topicRules.score(hits, options.labelLanguage, evidence);
     if (model) {
-      for (const p of model.predict(title, text)) {
+      const folded = { title: fields.get('title')!.text.trim(), text: fields.get('text')!.text.trim() };
+      for (const p of model.predict(title, text, folded)) {
         const known = taxonomy.find(p.label);
         all.push({
           code: known?.code ?? null,
@@ -158,7 +165,8 @@ export class TextClassifier implements Classifier {
 /** A topic score at which the label is no longer in doubt. */
 const SURE = 0.9;
 
-const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)\S+|\S+@\S+\.\w+/g;
+// Bounded character classes: Chinese text is one long run of non-space, where \S+@ would backtrack quadratically.
+const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)[\x21-\x7e]+|[\w.+-]+@[\w-]+\.[\w.-]+/g;
 
 /** Tokens that are not part of a link or address: "https" and "mmbiz" are no keywords. */
 function outsideUrls(tokens: Token[], text: string): Token[] {

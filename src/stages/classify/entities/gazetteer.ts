@@ -92,24 +92,29 @@ export class Gazetteer {
   /** Entities named in the scanned fields, most mentioned first; `aliases`, when given, receives the alias texts found per id. */
   resolve(hits: HitTable, aliases?: Map<string, Set<string>>): Entity[] {
     const candidates: Array<TermHit & { alias: AliasKind }> = [];
-    for (const [term, alias] of this.aliasOf) {
-      for (const h of hits.get(term)) candidates.push({ ...h, alias });
+    for (const [term, list] of hits.byTerm) {
+      const alias = this.aliasOf.get(term);
+      if (alias) for (const h of list) candidates.push({ ...h, alias });
     }
     // Names before compounds ("其中法国" is 法国, not 中法), then longest, then leftmost: an alias inside a longer
     // alias or a blocker does not count.
     const isCompound = (c: (typeof candidates)[number]) => (c.alias.kind === 'entity' && c.alias.compound ? 1 : 0);
     candidates.sort((a, b) => isCompound(a) - isCompound(b) || b.end - b.start - (a.end - a.start) || a.start - b.start);
-    const taken = new Map<string, Array<[number, number]>>();
+    // Characters already claimed by an accepted alias, per field.
+    const taken = new Map<string, Uint8Array>();
     const mentions = new Map<string, number>();
     for (const c of candidates) {
-      const spans = taken.get(c.field) ?? [];
-      if (spans.some(([s, e]) => c.start < e && s < c.end)) continue;
+      let mask = taken.get(c.field);
+      if (!mask) {
+        mask = new Uint8Array(hits.fields.get(c.field)?.text.length ?? c.end);
+        taken.set(c.field, mask);
+      }
+      if (mask.subarray(c.start, c.end).includes(1)) continue;
       if (c.alias.kind === 'entity' && c.alias.compound) {
         const text = hits.fields.get(c.field)?.text ?? '';
         if (NUMERAL_BEFORE.test(text.slice(Math.max(0, c.start - 1), c.start))) continue;
       }
-      spans.push([c.start, c.end]);
-      taken.set(c.field, spans);
+      mask.fill(1, c.start, c.end);
       if (c.alias.kind !== 'entity') continue;
       for (const id of c.alias.ids) {
         mentions.set(id, (mentions.get(id) ?? 0) + 1);

@@ -5,14 +5,17 @@ import { idf as jiebaIdf } from '@node-rs/jieba/dict.js';
 import { createRequire } from 'node:module';
 import type { Token } from '../text/tokenize.js';
 
-let priorIdf: Map<string, number> | undefined;
-function prior(): Map<string, number> {
+let priorIdf: { idf: Map<string, number>; median: number } | undefined;
+/** jieba's IDF table, read on first use (a quarter of a second). */
+function prior(): { idf: Map<string, number>; median: number } {
   if (!priorIdf) {
-    priorIdf = new Map();
+    const idf = new Map<string, number>();
     for (const line of Buffer.from(jiebaIdf).toString('utf8').split('\n')) {
       const sp = line.lastIndexOf(' ');
-      if (sp > 0) priorIdf.set(line.slice(0, sp), Number(line.slice(sp + 1)));
+      if (sp > 0) idf.set(line.slice(0, sp), Number(line.slice(sp + 1)));
     }
+    const values = [...idf.values()].sort((a, b) => a - b);
+    priorIdf = { idf, median: values[Math.floor(values.length / 2)] ?? 10 };
   }
   return priorIdf;
 }
@@ -32,20 +35,17 @@ export interface KeywordOptions {
 export class KeywordExtractor {
   private readonly df = new Map<string, number>();
   private docs = 0;
-  private readonly medianIdf: number;
-
-  constructor(private readonly options: KeywordOptions) {
-    const values = [...prior().values()].sort((a, b) => a - b);
-    this.medianIdf = values[Math.floor(values.length / 2)] ?? 10;
-  }
+  constructor(private readonly options: KeywordOptions) {}
 
   private idf(term: string): number {
     const seen = this.df.get(term) ?? 0;
     // The running table speaks once it has seen a few hundred articles; before that the prior does.
     if (this.docs >= 200) return Math.log((this.docs + 1) / (seen + 1)) + 1;
-    const p = prior().get(term);
+    const { idf, median } = prior();
+    const p = idf.get(term);
     if (p !== undefined) return p;
-    return HAN.test(term) ? this.medianIdf : this.medianIdf * 0.9;
+    // Unknown to the table: rarer than most words, so about the median; non-Chinese words a little less.
+    return HAN.test(term) ? median : median * 0.9;
   }
 
   extract(titleTokens: Token[], textTokens: Token[]): string[] {

@@ -1,7 +1,7 @@
 // Language and script of a text. Scripts that name their language decide first (kana → ja, Hangul → ko, Han →
 // zh); other texts go to eld, chosen by measurement (bench/classify.ts: 100% on 50+ character texts across ten
 // languages, ahead of tinyld and franc, and the fastest of the three).
-import { eld } from 'eld/large';
+import { eld } from 'eld/medium';
 import { countChineseVariants } from '../text/fold.js';
 
 export interface LanguageResult {
@@ -54,6 +54,11 @@ function countScripts(text: string): ScriptCounts {
         c.letters++;
       }
       i++;
+    } else if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf)) {
+      c.han++;
+      c.letters++;
+    } else if (code >= 0x3000 && code <= 0x303f) {
+      // CJK punctuation.
     } else {
       const ch = text[i]!;
       if (HAN.test(ch)) {
@@ -87,7 +92,7 @@ export function detectLanguage(text: string, hint?: string | null): LanguageResu
     return { lang: 'ko', script: 'Kore', confidence: round(lengthFactor(c.hangul, 20)) };
   }
   if (c.han >= 0.3 * c.letters) {
-    const v = countChineseVariants(sample);
+    const v = countChineseVariants(sample.length > 1_000 ? sample.slice(0, 1_000) : sample);
     const traditional = v.traditional > v.simplified;
     // Han-only text may be Japanese kanji or Korean hanja; without kana or Hangul, Chinese is by far the likeliest,
     // but only a text of some length makes it sure.

@@ -10,6 +10,8 @@ export class AhoCorasick {
   /** Nearest node on the fail chain that has own outputs, or -1. */
   private dictLink: Int32Array = new Int32Array(0);
   private readonly lengths: number[] = [];
+  /** The root's transitions as a table by UTF-16 unit: most of a text is read from the root. */
+  private rootTable: Int32Array = new Int32Array(0);
   private built = false;
 
   /** Adds a pattern and returns its id (ids are dense, in order of addition). Empty patterns are refused. */
@@ -55,6 +57,8 @@ export class AhoCorasick {
         queue.push(to);
       }
     }
+    this.rootTable = new Int32Array(0x10000);
+    for (const [c, to] of this.next[0]!) this.rootTable[c] = to;
     this.built = true;
     return this;
   }
@@ -64,15 +68,14 @@ export class AhoCorasick {
     if (!this.built) throw new Error('AhoCorasick: search() before build()');
     const next = this.next;
     const fail = this.fail;
+    const root = this.rootTable;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      let to = next[node]!.get(c);
-      while (to === undefined && node !== 0) {
-        node = fail[node]!;
-        to = next[node]!.get(c);
-      }
-      node = to ?? 0;
+      let to: number | undefined;
+      while (node !== 0 && (to = next[node]!.get(c)) === undefined) node = fail[node]!;
+      node = node === 0 ? root[c]! : to!;
+      if (node === 0) continue;
       for (let out = node; out !== -1; out = this.dictLink[out]!) {
         const ids = this.own[out]!;
         for (let k = 0; k < ids.length; k++) {

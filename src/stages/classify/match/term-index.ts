@@ -130,7 +130,10 @@ export class TermIndex {
           if (e.boundaryStart && start > 0 && isWordCode(text.charCodeAt(start - 1))) continue;
           if (e.boundaryEnd && end < text.length && isWordCode(text.charCodeAt(end))) continue;
           if (e.spec.caseSensitive && !sameCase(folded, start, end, e.spec.text)) continue;
-          table.add({ term: id, field: name, start, end });
+          // A prefix hit covers the whole word it starts, so evidence and NEAR distances see the word.
+          let stop = end;
+          if (e.spec.prefix) while (stop < text.length && isWordCode(text.charCodeAt(stop))) stop++;
+          table.add({ term: id, field: name, start, end: stop });
         }
       });
     }
@@ -141,7 +144,7 @@ export class TermIndex {
 /** The original characters equal the term as written, or are its all-capitals form (headlines) when longer than 4. */
 function sameCase(folded: FoldedText, start: number, end: number, written: string): boolean {
   const r = toOriginalRange(folded, start, end);
-  const orig = folded.original.slice(r.start, r.end);
+  const orig = folded.original.slice(r.start, r.end).normalize('NFKC');
   if (orig === written) return true;
   return written.length > 4 && orig === written.toUpperCase();
 }

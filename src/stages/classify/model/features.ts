@@ -16,7 +16,7 @@ export interface FeatureOptions {
 
 // Chosen by 5-fold cross-validation on 10,000 Chinese headlines: trigrams, word bigrams and a 2^20 hash space
 // added nothing there (2^16 lost a point).
-export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, charNgrams: [1, 2], wordNgrams: [1], maxChars: 1_000 };
+export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, charNgrams: [1, 2], wordNgrams: [1], maxChars: 600 };
 
 /** Sparse vector: parallel arrays of hashed feature ids and values (presence: 1), ids unique. */
 export interface SparseVector {
@@ -26,19 +26,31 @@ export interface SparseVector {
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
 
-/** FNV-1a over UTF-16 units with a namespace seed: fast, no allocation, good enough spread for hashing tricks. */
-function hash(s: string, seed: number): number {
+/** FNV-1a over UTF-16 units [start, end) with a namespace seed: fast, no allocation, good spread for hashing. */
+function hash(s: string, seed: number, start = 0, end = s.length): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = start; i < end; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
 }
 
-export function textFeatures(title: string, text: string, tokenizer: Tokenizer, options: FeatureOptions): SparseVector {
-  const raw = title && text ? `${title}\n${text}` : title || text;
-  const folded = foldText(raw.length > options.maxChars ? raw.slice(0, options.maxChars) : raw).text;
+/** What a model reads of an article: folded title and text joined by a space, cut to `maxChars`. */
+export function modelInput(foldedTitle: string, foldedText: string, options: FeatureOptions): string {
+  const joined = foldedTitle && foldedText ? `${foldedTitle} ${foldedText}` : foldedTitle || foldedText;
+  return joined.length > options.maxChars ? joined.slice(0, options.maxChars) : joined;
+}
+
+/** modelInput from unfolded title and text, folding only about the part that will be read (folding shrinks). */
+export function modelInputRaw(title: string, text: string, options: FeatureOptions): string {
+  const limit = options.maxChars * 2;
+  const cut = (s: string) => foldText(s.length > limit ? s.slice(0, limit) : s).text.trim();
+  return modelInput(cut(title), cut(text), options);
+}
+
+/** Hashed features of a model input (see modelInput). */
+export function textFeatures(folded: string, tokenizer: Tokenizer, options: FeatureOptions): SparseVector {
   const mask = (1 << options.bits) - 1;
   // Presence, not counts: in short texts a repeated n-gram adds little, and binarised Naive Bayes measured better.
   const seen = new Set<number>();
@@ -46,8 +58,8 @@ export function textFeatures(title: string, text: string, tokenizer: Tokenizer, 
     seen.add(hash(key, seed) & mask);
   };
   for (const m of folded.matchAll(CJK)) {
-    const run = m[0];
-    for (const n of options.charNgrams) for (let i = 0; i + n <= run.length; i++) add(run.slice(i, i + n), n);
+    const end = m.index + m[0].length;
+    for (const n of options.charNgrams) for (let i = m.index; i + n <= end; i++) seen.add(hash(folded, n, i, i + n) & mask);
   }
   const words = tokenizer.tokenize(folded).map((t) => t.text);
   for (const n of options.wordNgrams) {

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Tokenizer } from '../text/tokenize.js';
-import { DEFAULT_FEATURES, textFeatures, type FeatureOptions, type SparseVector } from './features.js';
-import { DEFAULT_TRAIN, predictProba, train, type LinearWeights, type ModelKind, type TrainOptions } from './linear-model.js';
+import { DEFAULT_FEATURES, modelInput, modelInputRaw, textFeatures, type FeatureOptions, type SparseVector } from './features.js';
+import { DEFAULT_TRAIN, train, type LinearWeights, type ModelKind, type TrainOptions } from './linear-model.js';
 
 export const MODEL_FORMAT = 'newsflow-text-model';
 
@@ -69,27 +69,77 @@ let sharedTokenizer: Tokenizer | undefined;
 /** Models segment with the plain dictionary, so training and prediction see the same words whatever the rules. */
 const modelTokenizer = () => (sharedTokenizer ??= new Tokenizer());
 
+/**
+ * The parts' weights fused row by row (feature → [part 0 classes…, part 1 classes…]), so a prediction touches one
+ * row per feature instead of one per part: lookups into megabytes of weights are what prediction costs.
+ */
+interface FusedWeights {
+  rowOf: Int32Array;
+  weights: Float32Array;
+  kinds: ModelKind[];
+  blends: number[];
+  biases: Float32Array[];
+}
+
+function fuse(parts: Array<{ weights: LinearWeights; blend: number }>, classes: number, bits: number): FusedWeights {
+  const rowOf = new Int32Array(1 << bits).fill(-1);
+  let rows = 0;
+  for (const { weights } of parts) weights.rowOf.forEach((r, id) => r >= 0 && rowOf[id]! < 0 && (rowOf[id] = rows++));
+  const width = parts.length * classes;
+  const fused = new Float32Array(rows * width);
+  parts.forEach(({ weights }, p) => {
+    weights.rowOf.forEach((r, id) => {
+      if (r >= 0) fused.set(weights.weights.subarray(r * classes, (r + 1) * classes), rowOf[id]! * width + p * classes);
+    });
+  });
+  return { rowOf, weights: fused, kinds: parts.map((p) => p.weights.kind), blends: parts.map((p) => p.blend), biases: parts.map((p) => p.weights.bias) };
+}
+
 export class TextModel {
+  private readonly fused: FusedWeights;
+
   private constructor(
     readonly version: string,
     readonly labels: string[],
     readonly type: ModelType,
     private readonly features: FeatureOptions,
-    private readonly parts: Array<{ weights: LinearWeights; blend: number }>,
+    parts: Array<{ weights: LinearWeights; blend: number }>,
     readonly file: ModelFile,
-  ) {}
-
-  vectorize(title: string, text: string): SparseVector {
-    return textFeatures(title, text, modelTokenizer(), this.features);
+  ) {
+    this.fused = fuse(parts, labels.length, features.bits);
   }
 
-  /** Probability of each label, in label order. */
+  /** Features of a title and text; `folded`, when the caller has already folded both, saves folding again. */
+  vectorize(title: string, text: string, folded?: { title: string; text: string }): SparseVector {
+    return textFeatures(folded ? modelInput(folded.title, folded.text, this.features) : modelInputRaw(title, text, this.features), modelTokenizer(), this.features);
+  }
+
+  /**
+   * Probability of each label, in label order: softmax of the parts' blended scores. Blending raw scores equals
+   * blending the parts' log-probabilities, as their normalisers are constant across labels.
+   */
   probabilities(v: SparseVector): Float64Array {
     const K = this.labels.length;
+    const { rowOf, weights, kinds, blends, biases } = this.fused;
+    const P = kinds.length;
+    const width = P * K;
+    // Per-part input value of a present feature: Naive Bayes reads the raw value, logistic regression the
+    // sublinear, L2-normalised one (see logregInput).
+    let norm = 0;
+    for (let f = 0; f < v.values.length; f++) norm += (1 + Math.log(v.values[f]!)) ** 2;
+    norm = Math.sqrt(norm) || 1;
     const out = new Float64Array(K);
-    for (const part of this.parts) {
-      const p = predictProba(part.weights, v);
-      for (let k = 0; k < K; k++) out[k]! += part.blend * Math.log(p[k]! + 1e-12);
+    for (let p = 0; p < P; p++) for (let k = 0; k < K; k++) out[k]! += blends[p]! * biases[p]![k]!;
+    for (let f = 0; f < v.ids.length; f++) {
+      const row = rowOf[v.ids[f]!]!;
+      if (row < 0) continue;
+      const base = row * width;
+      const raw = v.values[f]!;
+      for (let p = 0; p < P; p++) {
+        const x = blends[p]! * (kinds[p] === 'nb' ? raw : (1 + Math.log(raw)) / norm);
+        const at = base + p * K;
+        for (let k = 0; k < K; k++) out[k]! += weights[at + k]! * x;
+      }
     }
     let max = -Infinity;
     for (const s of out) max = Math.max(max, s);
@@ -100,16 +150,20 @@ export class TextModel {
   }
 
   /** Labels with probabilities, best first. */
-  predict(title: string, text: string): Array<{ label: string; score: number }> {
-    const p = this.probabilities(this.vectorize(title, text));
+  predict(title: string, text: string, folded?: { title: string; text: string }): Array<{ label: string; score: number }> {
+    const p = this.probabilities(this.vectorize(title, text, folded));
     return this.labels.map((label, k) => ({ label, score: p[k]! })).sort((a, b) => b.score - a.score);
+  }
+
+  static defaults(): ModelTrainOptions {
+    return { ...DEFAULT_MODEL_OPTIONS };
   }
 
   static train(examples: Example[], options: ModelTrainOptions = DEFAULT_MODEL_OPTIONS): TextModel {
     const labels = [...new Set(examples.map((e) => e.label))].sort();
     if (labels.length < 2) throw new Error(`training needs at least two labels, got ${labels.length}`);
     const index = new Map(labels.map((l, i) => [l, i]));
-    const xs = examples.map((e) => textFeatures(e.title ?? '', e.text, modelTokenizer(), options.features));
+    const xs = examples.map((e) => textFeatures(modelInputRaw(e.title ?? '', e.text, options.features), modelTokenizer(), options.features));
     return TextModel.trainVectors(xs, examples.map((e) => index.get(e.label)!), labels, options);
   }
 

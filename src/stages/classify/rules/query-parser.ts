@@ -1,5 +1,5 @@
 // The watch-rule query language, as analysts know it from media-monitoring tools:
-//   AND, OR, NOT, ( ), "exact phrase", prefix*, a NEAR/n b, a ONEAR/n b (b follows a), field:term with fields
+//   AND, OR, NOT, ( ), "exact phrase", prefix* (and "phrase prefix*"), a NEAR/n b, a ONEAR/n b (b follows a), field:term with fields
 //   title: text: (the article) and source: lang: site: (its metadata). Adjacent terms are ANDed. Operators are
 //   upper case; "and" in lower case is a word. Chinese quotes “ ” and brackets （ ） work like " and ( ).
 
@@ -184,7 +184,11 @@ class Parser {
   private term(t: Extract<Token, { kind: 'word' | 'phrase' }>, scope: Scope): QueryNode {
     let text = t.text;
     let prefix = false;
-    if (t.kind === 'word') {
+    if (t.kind === 'phrase' && text.endsWith('*')) {
+      // "export control*": the phrase's last word is a prefix, as in common monitoring tools.
+      prefix = true;
+      text = text.slice(0, -1);
+    } else if (t.kind === 'word') {
       const star = text.indexOf('*');
       if (star >= 0 && star !== text.length - 1) throw new QuerySyntaxError('"*" is allowed only at the end of a term', t.pos + star);
       if (star === text.length - 1) {

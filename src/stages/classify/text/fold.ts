@@ -17,6 +17,17 @@ const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 const toTraditional = OpenCC.Converter({ from: 'cn', to: 't' });
 const foldCache = new Map<string, string>();
 const MARK = /^\p{M}$/u;
+const markCache = new Map<number, boolean>();
+/** Whether a UTF-16 unit is a combining mark; nothing below U+0300 is, nor the CJK ideographs. */
+function isMark(code: number): boolean {
+  if (code < 0x300 || (code >= 0x3400 && code <= 0x9fff)) return false;
+  let v = markCache.get(code);
+  if (v === undefined) {
+    v = MARK.test(String.fromCharCode(code));
+    markCache.set(code, v);
+  }
+  return v;
+}
 
 /** Folds one character (with its combining marks); cached, since a text repeats few distinct characters. */
 function foldCluster(cluster: string): string {
@@ -39,62 +50,87 @@ function isSpace(code: number): boolean {
 
 export function foldText(original: string): FoldedText {
   const n = original.length;
-  const parts: string[] = [];
-  let origStart = new Int32Array(n + 8);
-  let origEnd = new Int32Array(n + 8);
+  // Folded UTF-16 units go into a typed buffer (decoded once at the end): a string per character would make
+  // garbage-collection the main cost on long texts.
+  let out = new Uint16Array(n + 16);
+  let origStart = new Int32Array(n + 16);
+  let origEnd = new Int32Array(n + 16);
   let len = 0;
-  const push = (s: string, start: number, end: number) => {
-    if (len + s.length > origStart.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array((len + s.length) * 2);
-        b.set(a);
-        return b;
-      };
-      origStart = grow(origStart);
-      origEnd = grow(origEnd);
-    }
-    for (let k = 0; k < s.length; k++) {
-      origStart[len + k] = start;
-      origEnd[len + k] = end;
-    }
-    len += s.length;
-    parts.push(s);
+  const reserve = (extra: number) => {
+    if (len + extra <= out.length) return;
+    const size = (len + extra) * 2;
+    const grow = <T extends Uint16Array | Int32Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    out = grow(out, new Uint16Array(size));
+    origStart = grow(origStart, new Int32Array(size));
+    origEnd = grow(origEnd, new Int32Array(size));
+  };
+  const pushUnit = (unit: number, start: number, end: number) => {
+    out[len] = unit;
+    origStart[len] = start;
+    origEnd[len++] = end;
   };
   let lastSpace = true;
   let i = 0;
   while (i < n) {
     const code = original.charCodeAt(i);
-    if (code < 128) {
+    const nextCode = i + 1 < n ? original.charCodeAt(i + 1) : 0;
+    // ASCII fast path, unless a combining mark follows (e + U+0301 must compose to é).
+    if (code < 128 && !isMark(nextCode)) {
       if (isSpace(code)) {
-        if (!lastSpace) push(' ', i, i + 1);
+        if (!lastSpace) {
+          reserve(1);
+          pushUnit(32, i, i + 1);
+        }
         lastSpace = true;
       } else {
-        push(code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : original[i]!, i, i + 1);
+        reserve(1);
+        pushUnit(code >= 65 && code <= 90 ? code + 32 : code, i, i + 1);
         lastSpace = false;
       }
       i++;
       continue;
     }
     if (isSpace(code)) {
-      if (!lastSpace) push(' ', i, i + 1);
+      if (!lastSpace) {
+        reserve(1);
+        pushUnit(32, i, i + 1);
+      }
       lastSpace = true;
       i++;
       continue;
     }
     // One code point plus any combining marks that follow, so NFKC can compose them.
     let j = i + (code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1);
-    while (j < n && MARK.test(original[j]!)) j++;
-    const folded = foldCluster(original.slice(i, j));
+    while (j < n && isMark(original.charCodeAt(j))) j++;
+    const folded = j === i + 1 ? foldUnit(code) : foldCluster(original.slice(i, j));
     if (folded === ' ') {
-      if (!lastSpace) push(' ', i, j);
+      if (!lastSpace) {
+        reserve(1);
+        pushUnit(32, i, j);
+      }
       lastSpace = true;
     } else if (folded.length > 0) {
-      push(folded, i, j);
+      reserve(folded.length);
+      for (let k = 0; k < folded.length; k++) pushUnit(folded.charCodeAt(k), i, j);
       lastSpace = false;
     }
     i = j;
   }
-  return { original, text: parts.join(''), origStart: origStart.subarray(0, len), origEnd: origEnd.subarray(0, len) };
+  const text = Buffer.from(out.buffer, out.byteOffset, len * 2).toString('utf16le');
+  return { original, text, origStart: origStart.subarray(0, len), origEnd: origEnd.subarray(0, len) };
+}
+
+const unitCache = new Map<number, string>();
+function foldUnit(code: number): string {
+  let folded = unitCache.get(code);
+  if (folded === undefined) {
+    folded = foldCluster(String.fromCharCode(code));
+    unitCache.set(code, folded);
+  }
+  return folded;
 }
 
 /** Folds a query term the same way as texts (no offsets needed), trimming outer spaces. */
@@ -112,8 +148,11 @@ export function toOriginalRange(f: FoldedText, start: number, end: number): { st
 export function countChineseVariants(text: string): { traditional: number; simplified: number } {
   let traditional = 0;
   let simplified = 0;
-  for (const ch of text) {
-    if (!/\p{Script=Han}/u.test(ch)) continue;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // The unified ideographs block holds nearly all variant pairs; rarer blocks do not change the verdict.
+    if (code < 0x4e00 || code > 0x9fff) continue;
+    const ch = text[i]!;
     if (variantCache.has(ch)) {
       const v = variantCache.get(ch)!;
       if (v === 1) traditional++;

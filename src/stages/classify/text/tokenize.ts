@@ -13,7 +13,12 @@ export interface Token {
 const HAN = /\p{Script=Han}/u;
 const WORDLIKE = /[\p{L}\p{N}]/u;
 const WORD_RUN = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)?/gu;
-const jiebaByDict = new Map<string, Jieba>();
+// Two segmenters per process: the plain dictionary (models need segmentation that does not change with the
+// rules), and one that accumulates every user word given to any tokenizer (loading a dictionary costs ~0.3 s
+// and tens of MB, so classifiers built with different rules share it).
+let plainJieba: Jieba | undefined;
+let userJieba: Jieba | undefined;
+const userWordsLoaded = new Set<string>();
 let japanese: Intl.Segmenter | undefined;
 
 /** Frequency given to user words: high enough that jieba keeps them whole against its own splits. */
@@ -24,15 +29,18 @@ export class Tokenizer {
 
   /** `userWords`: terms to keep whole (rule terms, aliases, a user dictionary); only Chinese ones matter. */
   constructor(userWords: Iterable<string> = []) {
-    const words = [...new Set([...userWords].filter((w) => HAN.test(w) && !/\s/.test(w)))].sort();
-    const key = words.join('\n');
-    let jieba = jiebaByDict.get(key);
-    if (!jieba) {
-      jieba = Jieba.withDict(dict);
-      if (words.length) jieba.loadDict(Buffer.from(words.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n') + '\n'));
-      jiebaByDict.set(key, jieba);
+    const words = [...new Set([...userWords].filter((w) => HAN.test(w) && !/\s/.test(w)))];
+    if (words.length === 0) {
+      this.jieba = plainJieba ??= Jieba.withDict(dict);
+      return;
     }
-    this.jieba = jieba;
+    userJieba ??= Jieba.withDict(dict);
+    const fresh = words.filter((w) => !userWordsLoaded.has(w));
+    if (fresh.length) {
+      userJieba.loadDict(Buffer.from(fresh.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n') + '\n'));
+      for (const w of fresh) userWordsLoaded.add(w);
+    }
+    this.jieba = userJieba;
   }
 
   tokenize(text: string, lang?: string): Token[] {
@@ -50,7 +58,9 @@ export class Tokenizer {
       const at = text.startsWith(piece, pos) ? pos : text.indexOf(piece, pos);
       if (at < 0) continue;
       pos = at + piece.length;
-      if (WORDLIKE.test(piece) && piece.trim() === piece) out.push({ text: piece, start: at, end: pos });
+      const first = piece.charCodeAt(0);
+      // Han ideographs are words; anything else is checked (punctuation and spaces are not).
+      if ((first >= 0x4e00 && first <= 0x9fff) || (WORDLIKE.test(piece) && piece.trim() === piece)) out.push({ text: piece, start: at, end: pos });
     }
     return out;
   }

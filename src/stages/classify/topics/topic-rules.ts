@@ -49,9 +49,8 @@ export class TopicRules {
       if (!topic) throw new Error(`${fileName}: topic rule "${r.id}" names "${r.topic}", which is not in the taxonomy`);
       const words = Array.isArray(r.keywords) ? r.keywords : Object.values(r.keywords).flat();
       const terms = words.map((w) => {
-        const quoted = /^"(.*)"$/.exec(w);
-        const text = quoted ? quoted[1]! : w.replace(/\*$/, '');
-        return index.add({ text, prefix: !quoted && w.endsWith('*') });
+        const bare = /^"(.*)"$/.exec(w)?.[1] ?? w;
+        return index.add({ text: bare.replace(/\*$/, ''), prefix: bare.endsWith('*') });
       });
       this.rules.push({ id: r.id, topic, terms: [...new Set(terms)], weight: r.weight });
     }
@@ -66,7 +65,10 @@ export class TopicRules {
       for (const term of rule.terms) {
         const list = hits.get(term);
         if (!list.length) continue;
-        if (evidence) found.push({ term: this.index.term(term).text, count: list.length });
+        if (evidence) {
+          const spec = this.index.term(term);
+          found.push({ term: spec.prefix ? `${spec.text}*` : spec.text, count: list.length });
+        }
         let title = 0;
         for (const h of list) if (h.field === 'title') title++;
         weight += Math.log2(1 + list.length - title) + 2 * Math.min(title, 1);

@@ -1,0 +1,51 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../../../src/stages/classify/index.js';
+
+const ids = (text: string, title: string | null = null) => classify({ title, text }).entities.map((e) => e.id).sort();
+
+describe('gazetteer entities', () => {
+  it('maps Chinese and English aliases to one id', () => {
+    expect(ids('美国和欧盟代表出席。')).toEqual(['EU', 'US']);
+    expect(ids('The U.S. and the European Union agreed; the USA and the EU will meet again in the United States.')).toEqual(['EU', 'US']);
+    const c = classify({ title: null, text: 'The U.S. and the USA and 美国.' });
+    expect(c.entities).toEqual([{ id: 'US', type: 'country', name: 'United States', mentions: 3 }]);
+  });
+
+  it('does not read the word "us" or "who" as the US or the WHO', () => {
+    expect(ids('Let us know who called.')).toEqual([]);
+    expect(ids('The WHO warned the US.')).toEqual(['US', 'WHO']);
+  });
+
+  it('expands Chinese compounds such as 中美 and 法印', () => {
+    expect(ids('中美关系与法印合作')).toEqual(['CN', 'FR', 'IN', 'US']);
+  });
+
+  it('prefers the longest alias and full names over compounds', () => {
+    expect(ids('印度尼西亚总统访问雅加达')).toEqual(['ID']);
+    expect(ids('其中法国代表发言')).toEqual(['FR']);
+    expect(ids('中美洲国家')).toEqual([]);
+  });
+
+  it('ignores a compound right after a date numeral', () => {
+    expect(ids('2月11日美元走强')).toEqual([]);
+    expect(ids('11日美国宣布')).toEqual(['US']);
+  });
+
+  it('folds Traditional script to the same entities', () => {
+    expect(ids('臺灣與美國的關係')).toEqual(['TW', 'US']);
+  });
+
+  it('takes entities from a user gazetteer file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'newsflow-gaz-'));
+    const file = path.join(dir, 'mine.yaml');
+    writeFileSync(file, 'entities:\n  - { id: OPENAI, type: organization, name: OpenAI, aliases: [OpenAI, 开放人工智能] }\n');
+    const c = classify(
+      { title: null, text: 'OpenAI 与法国合作' },
+      { config: { gazetteerFiles: [path.resolve(__dirname, '../../../../config/gazetteer.yaml'), file] } },
+    );
+    expect(c.entities.map((e) => e.id).sort()).toEqual(['FR', 'OPENAI']);
+  });
+});

@@ -1,0 +1,124 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadClassifier } from '../../../../src/stages/classify/classifier.js';
+import { ClassifyConfigSchema } from '../../../../src/stages/classify/config.js';
+import { loadRulesFile } from '../../../../src/stages/classify/rules/watch-rules.js';
+import { TermIndex } from '../../../../src/stages/classify/match/term-index.js';
+import type { ClassifyInput } from '../../../../src/stages/classify/types.js';
+
+const CONFIG_DIR = path.resolve(__dirname, '../../../../config');
+const dir = mkdtempSync(path.join(tmpdir(), 'newsflow-rules-'));
+
+function rulesFile(name: string, content: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+function classifierWith(rules: Record<string, string>) {
+  const body = Object.entries(rules)
+    .map(([id, query]) => `  - id: ${id}\n    version: 3\n    query: ${JSON.stringify(query)}\n`)
+    .join('');
+  const file = rulesFile(`rules-${Object.keys(rules).join('-')}.yaml`, `rules:\n${body}`);
+  return loadClassifier(ClassifyConfigSchema.parse({ rulesFile: file, learnKeywordFrequencies: false }), CONFIG_DIR);
+}
+
+function fired(rules: Record<string, string>, input: Partial<ClassifyInput>) {
+  const c = classifierWith(rules).classify({ title: null, text: '', ...input });
+  return Object.fromEntries(c.rules.map((r) => [r.rule, r]));
+}
+
+describe('watch rules', () => {
+  it('reports rule id, version and hits whose offsets point at the original characters', () => {
+    const title = 'ＡＩ summit opens';
+    const text = 'Leaders of the United  States and France met.\n人工智能峰会在巴黎举行。';
+    const m = fired({ r: '(AI OR 人工智能) AND (summit OR 峰会) AND "united states"' }, { title, text }).r!;
+    expect(m.version).toBe('3');
+    expect(m.hits).toEqual([
+      { term: 'ＡＩ', field: 'title', start: 0, end: 2 },
+      { term: 'summit', field: 'title', start: 3, end: 9 },
+      { term: 'United  States', field: 'text', start: 15, end: 29 },
+      { term: '人工智能', field: 'text', start: 46, end: 50 },
+      { term: '峰会', field: 'text', start: 50, end: 52 },
+    ]);
+  });
+
+  it('matches Latin terms at word boundaries only and Chinese terms as contiguous text', () => {
+    const rules = { ai: 'AI', summit: '峰会' };
+    expect(Object.keys(fired(rules, { text: 'He said the Mumbai office is closed.' }))).toEqual([]);
+    expect(Object.keys(fired(rules, { text: '法国AI行动峰会开幕' })).sort()).toEqual(['ai', 'summit']);
+  });
+
+  it('keeps acronyms case-sensitive: US is not us', () => {
+    expect(fired({ us: 'US' }, { text: 'Tell us what you think.' }).us).toBeUndefined();
+    expect(fired({ us: 'US' }, { text: 'The US economy grew.' }).us).toBeDefined();
+  });
+
+  it('matches prefixes at word starts', () => {
+    const m = fired({ reg: 'regulat*' }, { text: 'Regulators published a regulation; deregulation was not discussed.' }).reg!;
+    expect(m.hits.map((h) => h.term)).toEqual(['Regulators', 'regulation']);
+  });
+
+  it('folds Traditional to Simplified and reports the Traditional characters', () => {
+    const text = '臺灣的半導體產業';
+    const m = fired({ tw: '台湾 AND 半导体' }, { text }).tw!;
+    expect(m.hits.map((h) => text.slice(h.start, h.end))).toEqual(['臺灣', '半導體']);
+  });
+
+  it('applies NOT, field scopes and metadata scopes', () => {
+    const rules = {
+      notSport: 'AI NOT football',
+      inTitle: 'title:AI',
+      zhOnly: 'lang:zh AND 峰会',
+      gov: 'site:gov.cn AND 峰会',
+      feed: 'source:xinhua AND 峰会',
+    };
+    const en = fired(rules, { title: 'News', text: 'AI coaches for football teams' });
+    expect(Object.keys(en)).toEqual([]);
+    const zh = fired(rules, { title: 'AI峰会', text: '人工智能峰会今天开幕。', url: 'https://www.miit.gov.cn/a.html', sourceId: 'xinhua' });
+    expect(Object.keys(zh).sort()).toEqual(['feed', 'gov', 'inTitle', 'notSport', 'zhOnly']);
+    expect(zh.zhOnly!.hits).toContainEqual({ term: 'lang:zh', field: 'lang', start: 0, end: 2 });
+    expect(zh.inTitle!.hits).toEqual([{ term: 'AI', field: 'title', start: 0, end: 2 }]);
+  });
+
+  it('measures NEAR in words, and ONEAR in order', () => {
+    const rules = { near: 'sanctions NEAR/3 Iran', onear: 'sanctions ONEAR/3 Iran', tight: 'sanctions NEAR/1 Iran' };
+    const text = 'Iran faces new sanctions from the EU; later, sanctions on oil from Iran were eased.';
+    const m = fired(rules, { text });
+    expect(Object.keys(m).sort()).toEqual(['near', 'onear']);
+    // ONEAR pairs only "sanctions … Iran" in that order: the second sanctions with the second Iran.
+    expect(m.onear!.hits.map((h) => h.start)).toEqual([text.indexOf('sanctions on'), text.lastIndexOf('Iran')]);
+  });
+
+  it('counts Chinese NEAR distance in segmented words', () => {
+    const m = fired({ near: '人工智能 NEAR/2 监管' }, { text: '欧盟加强对人工智能的监管。' });
+    expect(m.near).toBeDefined();
+    expect(fired({ near: '人工智能 NEAR/2 监管' }, { text: '人工智能发展很快，各国政府都在讨论如何开展有效监管。' }).near).toBeUndefined();
+  });
+});
+
+describe('rules file errors', () => {
+  it('names the file, line and column of a query syntax error', () => {
+    const file = rulesFile('bad.yaml', 'rules:\n  - id: ok\n    query: AI\n  - id: broken\n    query: \'(AI OR 峰会\'\n');
+    expect(() => loadRulesFile(file, new TermIndex())).toThrow(`${file}:5:13: rule "broken": missing ")" to close "("`);
+  });
+
+  it('points into the query for errors after its start', () => {
+    const file = rulesFile('bad2.yaml', 'rules:\n  - id: x\n    query: "AI AND"\n');
+    expect(() => loadRulesFile(file, new TermIndex())).toThrow(`${file}:3:19: rule "x": query ends where a term was expected`);
+  });
+
+  it('rejects unknown keys and duplicate ids', () => {
+    const unknown = rulesFile('bad3.yaml', 'rules:\n  - id: x\n    query: AI\n    qurey: typo\n');
+    expect(() => loadRulesFile(unknown, new TermIndex())).toThrow(/bad3\.yaml:2:5: rules\.0: Unrecognized key/);
+    const dup = rulesFile('bad4.yaml', 'rules:\n  - id: x\n    query: AI\n  - id: x\n    query: EU\n');
+    expect(() => loadRulesFile(dup, new TermIndex())).toThrow(/duplicate rule id "x"/);
+  });
+
+  it('reports invalid YAML with its position', () => {
+    const file = rulesFile('bad5.yaml', 'rules:\n  - id: x\n    query: [unclosed\n');
+    expect(() => loadRulesFile(file, new TermIndex())).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: not valid YAML`));
+  });
+});
