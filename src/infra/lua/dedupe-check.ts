@@ -34,7 +34,7 @@ for g = cur - G, cur do
   local m = redis.call('GET', P .. ':m:' .. g)
   if m then
     local xb, bb = string.match(m, '^(%d+),(%d+)$')
-    gens[#gens + 1] = { g, tonumber(xb), tonumber(bb) }
+    gens[#gens + 1] = { g, tonumber(xb), tonumber(bb), P .. ':x:' .. g .. ':', P .. ':b:' .. g .. ':', 2 ^ (32 - tonumber(bb)) }
   end
 end
 
@@ -142,7 +142,7 @@ if status == 'unique' and size >= minSh then
   local votes, order = {}, {}
   for _, gm in ipairs(gens) do
     for k = 1, nb do
-      local s = redis.call('HGET', bkey(gm[1], gm[3], bands[k][1]), bands[k][2])
+      local s = redis.call('HGET', gm[5] .. math.floor(bands[k][1] / gm[6]), bands[k][2])
       if s then
         bandSeen[k] = true
         local key = gm[1] .. ':' .. s
@@ -183,22 +183,27 @@ end
 local meta = P .. ':m:' .. cur
 local cg = gens[#gens]
 if not cg or cg[1] ~= cur then
-  local prevCount = tonumber(redis.call('GET', P .. ':n:' .. (cur - 1)) or '0')
-  local n = math.max(perGen, prevCount * 1.25)
+  -- Size the new generation's buckets from the busiest live generation (traffic changes slowly), else from the
+  -- configured capacity: about 40-80 fields per bucket keeps each a listpack under Redis's default limit of 128.
+  local seen = 0
+  for _, gm in ipairs(gens) do seen = math.max(seen, tonumber(redis.call('GET', P .. ':n:' .. gm[1]) or '0')) end
+  local n = perGen
+  if seen > 0 then n = math.max(seen * 1.25, perGen / 4) end
   local function bits(entries)
     local b = 0
-    while b < 20 and 64 * 2 ^ b < entries do b = b + 1 end
+    while b < 24 and 80 * 2 ^ b < entries do b = b + 1 end
     return b
   end
   cg = { cur, bits(n * 3), bits(n * math.max(nb, 1)) }
+  cg[6] = 2 ^ (32 - cg[3])
   redis.call('SET', meta, cg[2] .. ',' .. cg[3], 'PXAT', expireAt)
 end
 local counter = P .. ':n:' .. cur
 local seq = redis.call('INCR', counter)
 redis.call('PEXPIREAT', counter, expireAt)
 local function put(key, field, value, cmd)
-  redis.call(cmd or 'HSET', key, field, value)
-  redis.call('PEXPIREAT', key, expireAt)
+  -- a field that was already there means a key that already has its expiry
+  if redis.call(cmd or 'HSET', key, field, value) == 1 or cmd == nil then redis.call('PEXPIREAT', key, expireAt) end
 end
 local flags = 0
 if status ~= 'unique' then flags = flags + 1 end
