@@ -55,17 +55,20 @@ const fmt = (s: Score) => {
 };
 
 /** The index's decision, reproduced in memory: a shared band value makes a candidate, the 4-bit signature decides. */
-function sketchDecision(a: Sketch, b: Sketch, bands: number, t: Thresholds): boolean {
+function sketchDecision(a: Sketch, b: Sketch, bands: number, t: Thresholds & { sameSiteJaccard: number }, sameSite: boolean): boolean {
   let candidate = false;
   for (let i = 0; i < bands && !candidate; i++) candidate = a.mins[i] === b.mins[i];
-  return candidate && decide(nibbleOverlap(a, b), t).status !== 'unique';
+  if (!candidate) return false;
+  const o = nibbleOverlap(a, b);
+  if (sameSite) return Math.min(o.sizeA, o.sizeB) >= t.minShingles && o.jaccard >= t.sameSiteJaccard;
+  return decide(o, t).status !== 'unique';
 }
 
 async function indexDecisions(redis: Redis, pairs: Pair[], config: DedupeConfig): Promise<boolean[]> {
   const base = `bench-q-${process.pid}`;
-  const keys = (id: string, text: string): DedupeKeys => ({
+  const keys = (id: string, text: string, site: string): DedupeKeys => ({
     id,
-    canonicalUrl: `https://bench.example/${id}`,
+    canonicalUrl: `https://${site}.example/${id}`,
     feedItemKey: null,
     textHash: textHash(text),
     fingerprint: encodeSketch(sketch(text)),
@@ -73,8 +76,9 @@ async function indexDecisions(redis: Redis, pairs: Pair[], config: DedupeConfig)
   const out: boolean[] = [];
   for (const [i, p] of pairs.entries()) {
     const index = createRedisDedupeIndex(redis, `${base}:${i}`, config);
-    await index.checkAndInsert(keys((2 * i).toString(16).padStart(16, '0'), p.a));
-    out.push((await index.checkAndInsert(keys((2 * i + 1).toString(16).padStart(16, '0'), p.b))).status !== 'unique');
+    await index.checkAndInsert(keys((2 * i).toString(16).padStart(16, '0'), p.a, 'site-a'));
+    const b = keys((2 * i + 1).toString(16).padStart(16, '0'), p.b, p.sameSite ? 'site-a' : 'site-b');
+    out.push((await index.checkAndInsert(b)).status !== 'unique');
   }
   await deleteKeys(redis, `{${base}:*`);
   return out;
@@ -121,7 +125,7 @@ async function quality(handle: RedisHandle): Promise<void> {
     for (const nearContainment of [0.7, 0.75, 0.8, 0.85, 0.9]) {
       for (const containmentMinJaccard of [0.15, 0.2, 0.25, 0.3]) {
         const t = { ...DEFAULT_DEDUPE_CONFIG, nearJaccard, nearContainment, containmentMinJaccard };
-        rows.push({ t, s: score(pairs, sketches.map(([a, b]) => sketchDecision(a, b, DEFAULT_DEDUPE_CONFIG.bands, t))) });
+        rows.push({ t, s: score(pairs, sketches.map(([a, b], i) => sketchDecision(a, b, DEFAULT_DEDUPE_CONFIG.bands, t, pairs[i]!.sameSite === true))) });
       }
     }
   }
@@ -135,6 +139,9 @@ async function quality(handle: RedisHandle): Promise<void> {
   const d = DEFAULT_DEDUPE_CONFIG;
   const def = rows.find((r) => r.t.nearJaccard === d.nearJaccard && r.t.nearContainment === d.nearContainment && r.t.containmentMinJaccard === d.containmentMinJaccard);
   console.log(`   defaults (J>=${d.nearJaccard} | C>=${d.nearContainment} & J>=${d.containmentMinJaccard}): ${fmt(def!.s)}`);
+
+  const noSiteRule = score(pairs, sketches.map(([a, b]) => sketchDecision(a, b, d.bands, d, false)));
+  console.log(`   defaults without the same-site rule:           ${fmt(noSiteRule)}`);
 
   const viaIndex = await indexDecisions(handle.redis, pairs, DEFAULT_DEDUPE_CONFIG);
   const idx = score(pairs, viaIndex);

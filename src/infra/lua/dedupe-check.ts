@@ -4,15 +4,16 @@
 // KEYS[1] = the key prefix (carries the hash tag, so every key below shares its Redis Cluster slot).
 // ARGV: now, generationMs, generations, retentionMs, articlesPerGeneration, nearJaccard, nearContainment,
 //       containmentMinJaccard, minShingles, maxCandidates, id, idBin(8 bytes), rawId ('' when id is 16 hex),
-//       size, sig(32 bytes), then text/url/item as (hi, lo) pairs ('' when absent), bandCount, (hi, lo) per band.
+//       size, sig(32 bytes), site (16-bit hash, 0 unknown), sameSiteJaccard, then text/url/item as (hi, lo) pairs ('' when absent), bandCount, (hi, lo) per band.
 // Returns { status, duplicateOf, clusterId, similarity, reason, updateOf }, '' for null.
 export const DEDUPE_CHECK_LUA = `
 local P = KEYS[1]
 local now, genMs, G, retentionMs, perGen = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local tJ, tC, tCJ, minSh, maxCand = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local id, idBin, rawId, size, sig = ARGV[11], ARGV[12], ARGV[13], tonumber(ARGV[14]), ARGV[15]
+local site, tSite = tonumber(ARGV[16]), tonumber(ARGV[17])
 local exact = {}
-local a = 16
+local a = 18
 for k = 1, 3 do
   if ARGV[a] ~= '' then exact[k] = { tonumber(ARGV[a]), tonumber(ARGV[a + 1]) % 8388608 } end
   a = a + 2
@@ -46,7 +47,10 @@ local function skey(kind, g, seq) return P .. ':' .. kind .. ':' .. g .. ':' .. 
 local function hex(s)
   return (string.gsub(s, '.', function(c) return string.format('%02x', string.byte(c)) end))
 end
+-- record: id (8 bytes) | shingle count (2) | flags (1) | site (2) | 4-bit MinHash signature (32)
 local function rsize(r) return string.byte(r, 9) * 256 + string.byte(r, 10) end
+local function rsite(r) return string.byte(r, 12) * 256 + string.byte(r, 13) end
+local function rsig(r) return string.sub(r, 14, 45) end
 local function rflags(r) return string.byte(r, 11) end
 local function getRecord(g, seq) return redis.call('HGET', skey('r', g, seq), seq % 64) end
 local function idOf(g, seq, r)
@@ -114,7 +118,7 @@ end
 -- the same article seen before (redelivery, replay): the verdict it got then
 for k = 1, 3 do
   local f = found[k]
-  if f and string.sub(f[3], 1, 8) == idBin and (k == 1 or (string.sub(f[3], 12, 43) == sig and rsize(f[3]) == size)) then
+  if f and string.sub(f[3], 1, 8) == idBin and (k == 1 or (rsig(f[3]) == sig and rsize(f[3]) == size)) then
     return storedVerdict(f[1], f[2], f[3])
   end
 end
@@ -133,7 +137,7 @@ elseif prev then
   status, dupOf, cluster = 'near-duplicate', idOf(prev[1], prev[2], prev[3]), clusterOf(prev[1], prev[2], prev[3])
   updateOf = dupOf
   reason = found[2] and 'url-update' or 'item-update'
-  sim = fmt(jaccard(sig, string.sub(prev[3], 12, 43)))
+  sim = fmt(jaccard(sig, rsig(prev[3])))
 end
 
 -- near duplicates: candidates share a MinHash band value, then the 4-bit signatures and sizes decide
@@ -164,10 +168,14 @@ if status == 'unique' and size >= minSh then
     if r then
       local rs = rsize(r)
       if rs >= minSh then
-        local j = jaccard(sig, string.sub(r, 12, 43))
+        local j = jaccard(sig, rsig(r))
         local cont = containment(j, size, rs)
         local s = nil
-        if cont >= tC and j >= tCJ then s = cont elseif j >= tJ then s = j end
+        if site ~= 0 and rsite(r) == site then
+          -- same site: shared page chrome can make different articles alike, so only strong resemblance counts
+          if j >= tSite then s = j end
+        elseif cont >= tC and j >= tCJ then s = cont
+        elseif j >= tJ then s = j end
         -- of the articles it matches, the first seen is the one it copies
         if s and (not best or c[1] < best[1] or (c[1] == best[1] and c[2] < best[2])) then best, bestSim = { c[1], c[2], r }, s end
       end
@@ -208,7 +216,7 @@ end
 local flags = 0
 if status ~= 'unique' then flags = flags + 1 end
 if rawId ~= '' then flags = flags + 2 end
-put(skey('r', cur, seq), seq % 64, idBin .. string.char(math.floor(size / 256), size % 256, flags) .. sig)
+put(skey('r', cur, seq), seq % 64, idBin .. string.char(math.floor(size / 256), size % 256, flags, math.floor(site / 256), site % 256) .. sig)
 if rawId ~= '' then put(skey('i', cur, seq), seq % 64, rawId) end
 if status ~= 'unique' then
   put(skey('v', cur, seq), seq % 64, encodeVerdict({ status, dupOf, cluster, sim, reason, updateOf }))

@@ -21,6 +21,11 @@ export const DedupeConfigSchema = z
     nearContainment: z.number().min(0).max(1).default(0.75),
     /** ...and the resemblance is at least this (a short quote of a long article is not a copy of it). */
     containmentMinJaccard: z.number().min(0).max(1).default(0.2),
+    /**
+     * Between two articles of the same site (host; WeChat account), shared page chrome can make different articles
+     * look alike: a near duplicate there needs this resemblance, and containment does not count.
+     */
+    sameSiteJaccard: z.number().min(0).max(1).default(0.7),
     /** Texts with fewer distinct shingles are checked for exact duplicates only: too short to compare reliably. */
     minShingles: z.number().int().min(1).default(10),
     /** MinHash slots indexed for candidate lookup (each a Redis hash field per article). */
