@@ -95,6 +95,16 @@ describe('Redis dedupe index', () => {
     expect(await check(index, elsewhere)).toMatchObject({ status: 'duplicate', duplicateOf: original.id, reason: 'content-hash' });
   });
 
+  it('does not take identical stub texts (a paywall notice) for copies of one story', async () => {
+    const { index } = fresh();
+    const stub = 'Subscribe to continue reading.';
+    expect((await check(index, article(stub))).status).toBe('unique');
+    expect((await check(index, article(stub))).status).toBe('unique');
+    const first = article(stub, { url: 'https://paper.example.com/a/1' });
+    await check(index, first);
+    expect(await check(index, article(stub, { url: 'https://paper.example.com/a/1?utm_source=x' }))).toMatchObject({ status: 'duplicate', reason: 'url', duplicateOf: first.id });
+  });
+
   it('reports a changed text at the same URL or feed item as an update of the first version', async () => {
     const { index } = fresh();
     const [a, b] = loadArticles('en');

@@ -18,6 +18,8 @@ for k = 1, 3 do
   if ARGV[a] ~= '' then exact[k] = { tonumber(ARGV[a]), tonumber(ARGV[a + 1]) % 8388608 } end
   a = a + 2
 end
+-- A text too short to compare (a paywall stub, "photo gallery") says nothing about identity: no text key.
+if size < minSh then exact[1] = nil end
 local nb = tonumber(ARGV[a])
 a = a + 1
 local bands = {}
@@ -132,6 +134,10 @@ if found[1] then
   elseif found[3] and found[3][1] == f[1] and found[3][2] == f[2] then reason = 'item-id'
   else reason = 'content-hash' end
   if prev and not (prev[1] == f[1] and prev[2] == f[2]) then updateOf = idOf(prev[1], prev[2], prev[3]) end
+elseif prev and rsize(prev[3]) == size and rsig(prev[3]) == sig then
+  -- the same URL or feed item with the same fingerprint (a text too short for a text key, or none)
+  status, dupOf, cluster, sim = 'duplicate', idOf(prev[1], prev[2], prev[3]), clusterOf(prev[1], prev[2], prev[3]), '1.000'
+  reason = found[2] and 'url' or 'item-id'
 elseif prev then
   -- the same URL or feed item with changed text: an update of that story, reported as its near duplicate
   status, dupOf, cluster = 'near-duplicate', idOf(prev[1], prev[2], prev[3]), clusterOf(prev[1], prev[2], prev[3])

@@ -26,7 +26,10 @@ export const DedupeConfigSchema = z
      * look alike: a near duplicate there needs this resemblance, and containment does not count.
      */
     sameSiteJaccard: z.number().min(0).max(1).default(0.7),
-    /** Texts with fewer distinct shingles are checked for exact duplicates only: too short to compare reliably. */
+    /**
+     * Texts with fewer distinct shingles are too short to say what story they are (a paywall stub, "photo gallery"):
+     * they are matched by canonical URL and feed item only, neither by text hash nor by resemblance.
+     */
     minShingles: z.number().int().min(1).default(10),
     /** MinHash slots indexed for candidate lookup (each a Redis hash field per article). */
     bands: z.number().int().min(1).max(64).default(12),
