@@ -65,9 +65,10 @@ local CODE = { unique = 'U', duplicate = 'D', ['near-duplicate'] = 'N', url = 'u
 local WORD = {}
 for w, c in pairs(CODE) do WORD[c] = w end
 local function encodeVerdict(v)
-  local upd = v[6]
+  local cl, upd = v[3], v[6]
+  if cl == v[2] then cl = '=' end
   if upd ~= '' and upd == v[2] then upd = '=' end
-  return table.concat({ CODE[v[1]] .. CODE[v[5]], v[2], v[3], v[4], upd }, SEP)
+  return table.concat({ CODE[v[1]] .. CODE[v[5]], v[2], cl, v[4], upd }, SEP)
 end
 local function storedVerdict(g, seq, r)
   if rflags(r) % 2 == 1 then
@@ -75,9 +76,10 @@ local function storedVerdict(g, seq, r)
     if v then
       local f = {}
       for part in string.gmatch(v .. SEP, '(.-)' .. SEP) do f[#f + 1] = part end
-      local upd = f[5]
+      local cl, upd = f[3], f[5]
+      if cl == '=' then cl = f[2] end
       if upd == '=' then upd = f[2] end
-      return { WORD[string.sub(f[1], 1, 1)], f[2], f[3], f[4], WORD[string.sub(f[1], 2, 2)], upd }
+      return { WORD[string.sub(f[1], 1, 1)], f[2], cl, f[4], WORD[string.sub(f[1], 2, 2)], upd }
     end
   end
   return { 'unique', '', idOf(g, seq, r), '', '', '' }
