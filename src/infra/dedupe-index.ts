@@ -14,6 +14,7 @@
 //   P:i:<g>:<seq/64>   the id itself, for ids that are not 16 hex digits
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { DedupeResultSchema, type DedupeResult } from '../domain/record.js';
 import type { DedupeConfig } from '../stages/dedupe/config.js';
 import { decodeSketch, SLOTS } from '../stages/dedupe/fingerprint.js';
@@ -53,6 +54,7 @@ function textPair(textHash: string): [string, string] {
 /**
  * 16 bits naming the site an article was published on (0 when unknown): the host without "www.", or for WeChat
  * the account (__biz), since all WeChat accounts share one host and reposts between accounts are copies.
+ * 65,535 values: two unrelated sites share one with probability 1/65,535, and then only face the stricter rule.
  */
 export function siteHash(canonicalUrl: string): number {
   let url: URL;
@@ -62,6 +64,8 @@ export function siteHash(canonicalUrl: string): number {
     return 0;
   }
   const host = url.hostname.toLowerCase().replace(/^www\./, '');
+  // An address or localhost names a server, not a publication (test and mirror servers host many sources).
+  if (host === 'localhost' || isIP(host.replace(/^\[|\]$/g, '')) !== 0) return 0;
   const site = host === 'mp.weixin.qq.com' ? url.searchParams.get('__biz') : host;
   if (!site) return 0;
   return (createHash('sha256').update(site).digest().readUInt16BE(0) % 65535) + 1;

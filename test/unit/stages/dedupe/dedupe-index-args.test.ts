@@ -16,6 +16,9 @@ describe('siteHash', () => {
     expect(a1).not.toBe(siteHash('https://mp.weixin.qq.com/s?__biz=MzI0MDU4NzE3MQ==&mid=1&idx=1&sn=a'));
     expect(siteHash('https://mp.weixin.qq.com/s/Xy3kPq9RtZ')).toBe(0);
     expect(siteHash('ingest/report.md')).toBe(0);
+    expect(siteHash('http://127.0.0.1:8080/feed/a')).toBe(0);
+    expect(siteHash('http://[::1]:8080/a')).toBe(0);
+    expect(siteHash('http://localhost/a')).toBe(0);
     expect(a1).toBeGreaterThan(0);
   });
 });
