@@ -8,11 +8,13 @@
 //   P:n:<g>            article counter; an article's number <seq> in g addresses its record
 //   P:x:<g>:<bucket>   exact keys (text hash, canonical URL, feed item): field = 23 bits of the hash, value = seq
 //   P:b:<g>:<bucket>   MinHash band values: field = 12 bits of the band hash, value = seq
-//   P:r:<g>:<seq/64>   records: field = seq % 64, value = id (8 bytes) + shingle count (2) + flags (1) + 64 × 4-bit MinHash (32)
+//   P:r:<g>:<seq/64>   records: field = seq % 64, value = id (8 bytes) + shingle count (2) + flags (1) + site (2)
+//                      + 64 × 4-bit MinHash (32)
 //   P:v:<g>:<seq/64>   the verdict of a non-unique article, so a redelivered job gets the same answer
 //   P:i:<g>:<seq/64>   the id itself, for ids that are not 16 hex digits
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { DedupeResultSchema, type DedupeResult } from '../domain/record.js';
 import type { DedupeConfig } from '../stages/dedupe/config.js';
 import { decodeSketch, SLOTS } from '../stages/dedupe/fingerprint.js';
@@ -49,6 +51,26 @@ function textPair(textHash: string): [string, string] {
   return exactPair('t', textHash);
 }
 
+/**
+ * 16 bits naming the site an article was published on (0 when unknown): the host without "www.", or for WeChat
+ * the account (__biz), since all WeChat accounts share one host and reposts between accounts are copies.
+ * 65,535 values: two unrelated sites share one with probability 1/65,535, and then only face the stricter rule.
+ */
+export function siteHash(canonicalUrl: string): number {
+  let url: URL;
+  try {
+    url = new URL(canonicalUrl);
+  } catch {
+    return 0;
+  }
+  const host = url.hostname.toLowerCase().replace(/^www\./, '');
+  // An address or localhost names a server, not a publication (test and mirror servers host many sources).
+  if (host === 'localhost' || isIP(host.replace(/^\[|\]$/g, '')) !== 0) return 0;
+  const site = host === 'mp.weixin.qq.com' ? url.searchParams.get('__biz') : host;
+  if (!site) return 0;
+  return (createHash('sha256').update(site).digest().readUInt16BE(0) % 65535) + 1;
+}
+
 export function checkArgs(keys: DedupeKeys, config: DedupeConfig, nowMs: number): (string | number | Buffer)[] {
   const genMs = (config.retentionDays * DAY_MS) / config.generations;
   const hexId = HEX_ID.test(keys.id);
@@ -79,6 +101,8 @@ export function checkArgs(keys: DedupeKeys, config: DedupeConfig, nowMs: number)
     hexId ? '' : keys.id,
     sketch?.size ?? 0,
     sig,
+    siteHash(keys.canonicalUrl),
+    config.sameSiteJaccard,
     ...textPair(keys.textHash),
     ...exactPair('u', keys.canonicalUrl),
     ...exactPair('i', keys.feedItemKey),

@@ -4,19 +4,22 @@
 // KEYS[1] = the key prefix (carries the hash tag, so every key below shares its Redis Cluster slot).
 // ARGV: now, generationMs, generations, retentionMs, articlesPerGeneration, nearJaccard, nearContainment,
 //       containmentMinJaccard, minShingles, maxCandidates, id, idBin(8 bytes), rawId ('' when id is 16 hex),
-//       size, sig(32 bytes), then text/url/item as (hi, lo) pairs ('' when absent), bandCount, (hi, lo) per band.
+//       size, sig(32 bytes), site (16-bit hash, 0 unknown), sameSiteJaccard, then text/url/item as (hi, lo) pairs ('' when absent), bandCount, (hi, lo) per band.
 // Returns { status, duplicateOf, clusterId, similarity, reason, updateOf }, '' for null.
 export const DEDUPE_CHECK_LUA = `
 local P = KEYS[1]
 local now, genMs, G, retentionMs, perGen = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local tJ, tC, tCJ, minSh, maxCand = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local id, idBin, rawId, size, sig = ARGV[11], ARGV[12], ARGV[13], tonumber(ARGV[14]), ARGV[15]
+local site, tSite = tonumber(ARGV[16]), tonumber(ARGV[17])
 local exact = {}
-local a = 16
+local a = 18
 for k = 1, 3 do
   if ARGV[a] ~= '' then exact[k] = { tonumber(ARGV[a]), tonumber(ARGV[a + 1]) % 8388608 } end
   a = a + 2
 end
+-- A text too short to compare (a paywall stub, "photo gallery") says nothing about identity: no text key.
+if size < minSh then exact[1] = nil end
 local nb = tonumber(ARGV[a])
 a = a + 1
 local bands = {}
@@ -34,7 +37,7 @@ for g = cur - G, cur do
   local m = redis.call('GET', P .. ':m:' .. g)
   if m then
     local xb, bb = string.match(m, '^(%d+),(%d+)$')
-    gens[#gens + 1] = { g, tonumber(xb), tonumber(bb) }
+    gens[#gens + 1] = { g, tonumber(xb), tonumber(bb), P .. ':x:' .. g .. ':', P .. ':b:' .. g .. ':', 2 ^ (32 - tonumber(bb)) }
   end
 end
 
@@ -46,7 +49,10 @@ local function skey(kind, g, seq) return P .. ':' .. kind .. ':' .. g .. ':' .. 
 local function hex(s)
   return (string.gsub(s, '.', function(c) return string.format('%02x', string.byte(c)) end))
 end
+-- record: id (8 bytes) | shingle count (2) | flags (1) | site (2) | 4-bit MinHash signature (32)
 local function rsize(r) return string.byte(r, 9) * 256 + string.byte(r, 10) end
+local function rsite(r) return string.byte(r, 12) * 256 + string.byte(r, 13) end
+local function rsig(r) return string.sub(r, 14, 45) end
 local function rflags(r) return string.byte(r, 11) end
 local function getRecord(g, seq) return redis.call('HGET', skey('r', g, seq), seq % 64) end
 local function idOf(g, seq, r)
@@ -59,9 +65,10 @@ local CODE = { unique = 'U', duplicate = 'D', ['near-duplicate'] = 'N', url = 'u
 local WORD = {}
 for w, c in pairs(CODE) do WORD[c] = w end
 local function encodeVerdict(v)
-  local upd = v[6]
+  local cl, upd = v[3], v[6]
+  if cl == v[2] then cl = '=' end
   if upd ~= '' and upd == v[2] then upd = '=' end
-  return table.concat({ CODE[v[1]] .. CODE[v[5]], v[2], v[3], v[4], upd }, SEP)
+  return table.concat({ CODE[v[1]] .. CODE[v[5]], v[2], cl, v[4], upd }, SEP)
 end
 local function storedVerdict(g, seq, r)
   if rflags(r) % 2 == 1 then
@@ -69,9 +76,10 @@ local function storedVerdict(g, seq, r)
     if v then
       local f = {}
       for part in string.gmatch(v .. SEP, '(.-)' .. SEP) do f[#f + 1] = part end
-      local upd = f[5]
+      local cl, upd = f[3], f[5]
+      if cl == '=' then cl = f[2] end
       if upd == '=' then upd = f[2] end
-      return { WORD[string.sub(f[1], 1, 1)], f[2], f[3], f[4], WORD[string.sub(f[1], 2, 2)], upd }
+      return { WORD[string.sub(f[1], 1, 1)], f[2], cl, f[4], WORD[string.sub(f[1], 2, 2)], upd }
     end
   end
   return { 'unique', '', idOf(g, seq, r), '', '', '' }
@@ -114,7 +122,7 @@ end
 -- the same article seen before (redelivery, replay): the verdict it got then
 for k = 1, 3 do
   local f = found[k]
-  if f and string.sub(f[3], 1, 8) == idBin and (k == 1 or (string.sub(f[3], 12, 43) == sig and rsize(f[3]) == size)) then
+  if f and string.sub(f[3], 1, 8) == idBin and (k == 1 or (rsig(f[3]) == sig and rsize(f[3]) == size)) then
     return storedVerdict(f[1], f[2], f[3])
   end
 end
@@ -128,12 +136,16 @@ if found[1] then
   elseif found[3] and found[3][1] == f[1] and found[3][2] == f[2] then reason = 'item-id'
   else reason = 'content-hash' end
   if prev and not (prev[1] == f[1] and prev[2] == f[2]) then updateOf = idOf(prev[1], prev[2], prev[3]) end
+elseif prev and rsize(prev[3]) == size and rsig(prev[3]) == sig then
+  -- the same URL or feed item with the same fingerprint (a text too short for a text key, or none)
+  status, dupOf, cluster, sim = 'duplicate', idOf(prev[1], prev[2], prev[3]), clusterOf(prev[1], prev[2], prev[3]), '1.000'
+  reason = found[2] and 'url' or 'item-id'
 elseif prev then
   -- the same URL or feed item with changed text: an update of that story, reported as its near duplicate
   status, dupOf, cluster = 'near-duplicate', idOf(prev[1], prev[2], prev[3]), clusterOf(prev[1], prev[2], prev[3])
   updateOf = dupOf
   reason = found[2] and 'url-update' or 'item-update'
-  sim = fmt(jaccard(sig, string.sub(prev[3], 12, 43)))
+  sim = fmt(jaccard(sig, rsig(prev[3])))
 end
 
 -- near duplicates: candidates share a MinHash band value, then the 4-bit signatures and sizes decide
@@ -142,7 +154,7 @@ if status == 'unique' and size >= minSh then
   local votes, order = {}, {}
   for _, gm in ipairs(gens) do
     for k = 1, nb do
-      local s = redis.call('HGET', bkey(gm[1], gm[3], bands[k][1]), bands[k][2])
+      local s = redis.call('HGET', gm[5] .. math.floor(bands[k][1] / gm[6]), bands[k][2])
       if s then
         bandSeen[k] = true
         local key = gm[1] .. ':' .. s
@@ -164,10 +176,14 @@ if status == 'unique' and size >= minSh then
     if r then
       local rs = rsize(r)
       if rs >= minSh then
-        local j = jaccard(sig, string.sub(r, 12, 43))
+        local j = jaccard(sig, rsig(r))
         local cont = containment(j, size, rs)
         local s = nil
-        if cont >= tC and j >= tCJ then s = cont elseif j >= tJ then s = j end
+        if site ~= 0 and rsite(r) == site then
+          -- same site: shared page chrome can make different articles alike, so only strong resemblance counts
+          if j >= tSite then s = j end
+        elseif cont >= tC and j >= tCJ then s = cont
+        elseif j >= tJ then s = j end
         -- of the articles it matches, the first seen is the one it copies
         if s and (not best or c[1] < best[1] or (c[1] == best[1] and c[2] < best[2])) then best, bestSim = { c[1], c[2], r }, s end
       end
@@ -183,27 +199,32 @@ end
 local meta = P .. ':m:' .. cur
 local cg = gens[#gens]
 if not cg or cg[1] ~= cur then
-  local prevCount = tonumber(redis.call('GET', P .. ':n:' .. (cur - 1)) or '0')
-  local n = math.max(perGen, prevCount * 1.25)
+  -- Size the new generation's buckets from the busiest live generation (traffic changes slowly), else from the
+  -- configured capacity: about 40-80 fields per bucket keeps each a listpack under Redis's default limit of 128.
+  local seen = 0
+  for _, gm in ipairs(gens) do seen = math.max(seen, tonumber(redis.call('GET', P .. ':n:' .. gm[1]) or '0')) end
+  local n = perGen
+  if seen > 0 then n = math.max(seen * 1.25, perGen / 4) end
   local function bits(entries)
     local b = 0
-    while b < 20 and 64 * 2 ^ b < entries do b = b + 1 end
+    while b < 24 and 80 * 2 ^ b < entries do b = b + 1 end
     return b
   end
   cg = { cur, bits(n * 3), bits(n * math.max(nb, 1)) }
+  cg[6] = 2 ^ (32 - cg[3])
   redis.call('SET', meta, cg[2] .. ',' .. cg[3], 'PXAT', expireAt)
 end
 local counter = P .. ':n:' .. cur
 local seq = redis.call('INCR', counter)
 redis.call('PEXPIREAT', counter, expireAt)
 local function put(key, field, value, cmd)
-  redis.call(cmd or 'HSET', key, field, value)
-  redis.call('PEXPIREAT', key, expireAt)
+  -- a field that was already there means a key that already has its expiry
+  if redis.call(cmd or 'HSET', key, field, value) == 1 or cmd == nil then redis.call('PEXPIREAT', key, expireAt) end
 end
 local flags = 0
 if status ~= 'unique' then flags = flags + 1 end
 if rawId ~= '' then flags = flags + 2 end
-put(skey('r', cur, seq), seq % 64, idBin .. string.char(math.floor(size / 256), size % 256, flags) .. sig)
+put(skey('r', cur, seq), seq % 64, idBin .. string.char(math.floor(size / 256), size % 256, flags, math.floor(site / 256), site % 256) .. sig)
 if rawId ~= '' then put(skey('i', cur, seq), seq % 64, rawId) end
 if status ~= 'unique' then
   put(skey('v', cur, seq), seq % 64, encodeVerdict({ status, dupOf, cluster, sim, reason, updateOf }))

@@ -6,7 +6,6 @@ import { normalizeText, textHash } from './normalize.js';
 import type { DedupeKeys } from './types.js';
 
 export function dedupeKeysOf(article: ClassifiedArticle): DedupeKeys {
-  const lang = article.classification.lang;
   const hasText = normalizeText(article.text).length > 0;
   return {
     id: article.id,
@@ -14,6 +13,8 @@ export function dedupeKeysOf(article: ClassifiedArticle): DedupeKeys {
     canonicalUrl: canonicalizeUrl(article.canonicalUrl || article.url),
     feedItemKey: article.feedItemId ? `${article.source.id}\u0000${article.feedItemId}` : null,
     textHash: hasText ? textHash(article.text) : '',
-    fingerprint: hasText ? fingerprint(article.text, lang === 'und' ? undefined : lang) : null,
+    // The script of the text, not the classifier's label, picks word or character shingles: two copies of one
+    // text must get the same fingerprint even when the classifier labels them differently.
+    fingerprint: hasText ? fingerprint(article.text) : null,
   };
 }

@@ -14,7 +14,7 @@ describe('compare', () => {
   });
 
   for (const lang of LANGS) {
-    for (const kind of ['repost-chrome', 'retitled', 'reordered', 'one-sentence-changed', 'light-edit', 'truncated-first-half', 'repost-edited']) {
+    for (const kind of ['repost-chrome', 'retitled', 'reordered', 'one-sentence-changed', 'light-edit', 'truncated-first-half', 'truncated-first-third', 'repost-edited']) {
       it(`catches ${kind} copies (${lang})`, () => {
         const cases = pairs.filter((p) => p.lang === lang && p.kind === kind);
         expect(cases.length).toBeGreaterThan(5);
@@ -24,7 +24,7 @@ describe('compare', () => {
         }
       });
     }
-    for (const kind of ['same-topic', 'same-topic-same-site', 'same-topic-truncated', 'same-site-boilerplate', 'same-site-truncated']) {
+    for (const kind of ['same-topic', 'same-topic-same-site', 'same-topic-truncated', 'same-site-boilerplate', 'same-site-truncated', 'brief-quoting-a-paragraph']) {
       it(`does not merge ${kind} articles (${lang})`, () => {
         const cases = pairs.filter((p) => p.lang === lang && p.kind === kind);
         expect(cases.length).toBeGreaterThan(2);
