@@ -148,10 +148,12 @@ export function feedFromTree(tree: XmlNode, feedUrl: string | null): Omit<Parsed
     items = [...children(channel, 'item'), ...children(root, 'item')];
   } else return null;
 
-  const base = resolve(attrOf(root, 'xml:base') ?? attrOf(channel, 'xml:base'), feedUrl) ?? feedUrl;
+  const channelLink = format === 'atom' ? atomLink(channel) : textOf(children(channel, 'link'));
+  // Without the feed's own URL (a local file), an absolute channel link is the best base for relative item links.
+  const base = resolve(attrOf(root, 'xml:base') ?? attrOf(channel, 'xml:base'), feedUrl) ?? feedUrl ?? resolve(channelLink, null);
   const lang = (attrOf(root, 'xml:lang') ?? textOf(children(channel, 'language')) ?? textOf(children(channel, 'dc:language')) ?? '').toLowerCase();
   const assume = lang.startsWith('zh') ? 480 : 0;
-  const link = resolve(format === 'atom' ? atomLink(channel) : textOf(children(channel, 'link')), base);
+  const link = resolve(channelLink, base);
   // Atom entries without an author inherit the feed's.
   const feedAuthor = format === 'atom' ? textOf(children(children(channel, 'author')[0], 'name')) : null;
   return {
