@@ -13,6 +13,21 @@ const ZONES: Record<string, number> = {
   aest: 600, aedt: 660,
 };
 
+/**
+ * The offset to assume for zone-less dates of a feed: from its language tag, else from the script of its titles
+ * (Han only: China/Taiwan/Hong Kong/Singapore share +08:00; kana: +09:00; Hangul: +09:00); otherwise UTC.
+ */
+export function assumedOffsetMinutes(language: string | null | undefined, sampleText: string): number {
+  const lang = (language ?? '').trim().toLowerCase();
+  if (lang.startsWith('zh')) return 480;
+  if (lang.startsWith('ja') || lang.startsWith('ko')) return 540;
+  if (lang) return 0;
+  if (/[\u3040-\u30ff]/.test(sampleText)) return 540;
+  if (/[\uac00-\ud7af]/.test(sampleText)) return 540;
+  if (/[\u4e00-\u9fff]/.test(sampleText)) return 480;
+  return 0;
+}
+
 export interface DateOptions {
   /** Minutes east of UTC assumed for a date without a zone (default 0). Chinese-format dates always assume +08:00. */
   assumeOffsetMinutes?: number;

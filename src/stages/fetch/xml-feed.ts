@@ -1,7 +1,7 @@
 // RSS 0.9x, RSS 1.0 (RDF), RSS 2.0 and Atom 0.3/1.0 trees to the normalized feed shape. rss-parser maps the
 // common fields of each item; what it leaves out (xml:base, dates it cannot read, media, Atom 0.3 names) is read here.
 import { sha256Hex } from '../../domain/ids.js';
-import { parseFeedDate } from './parse-date.js';
+import { assumedOffsetMinutes, parseFeedDate } from './parse-date.js';
 import { sanitizeItemHtml, toPlainText } from './sanitize.js';
 import type { FeedItem, ParsedFeed } from './types.js';
 import { attrOf, children, strictParser, textOf, type XmlNode } from './xml-tree.js';
@@ -151,8 +151,9 @@ export function feedFromTree(tree: XmlNode, feedUrl: string | null): Omit<Parsed
   const channelLink = format === 'atom' ? atomLink(channel) : textOf(children(channel, 'link'));
   // Without the feed's own URL (a local file), an absolute channel link is the best base for relative item links.
   const base = resolve(attrOf(root, 'xml:base') ?? attrOf(channel, 'xml:base'), feedUrl) ?? feedUrl ?? resolve(channelLink, null);
-  const lang = (attrOf(root, 'xml:lang') ?? textOf(children(channel, 'language')) ?? textOf(children(channel, 'dc:language')) ?? '').toLowerCase();
-  const assume = lang.startsWith('zh') ? 480 : 0;
+  const lang = attrOf(root, 'xml:lang') ?? textOf(children(channel, 'language')) ?? textOf(children(channel, 'dc:language'));
+  const sample = [textOf(children(channel, 'title')), ...items.slice(0, 5).map((i) => textOf(children(i, 'title')))].join(' ');
+  const assume = assumedOffsetMinutes(lang, sample);
   const link = resolve(channelLink, base);
   // Atom entries without an author inherit the feed's.
   const feedAuthor = format === 'atom' ? textOf(children(children(channel, 'author')[0], 'name')) : null;

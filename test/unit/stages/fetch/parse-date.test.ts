@@ -41,3 +41,14 @@ describe('parseFeedDate', () => {
     expect(a).toBe(b);
   });
 });
+
+describe('assumedOffsetMinutes', () => {
+  it('follows the language tag, else the script of the titles', async () => {
+    const { assumedOffsetMinutes } = await import('../../../../src/stages/fetch/parse-date.js');
+    expect(assumedOffsetMinutes('zh-CN', 'anything')).toBe(480);
+    expect(assumedOffsetMinutes('en', '中文标题')).toBe(0);
+    expect(assumedOffsetMinutes(null, '关于调整公交线路的通知')).toBe(480);
+    expect(assumedOffsetMinutes(null, '図書館のお知らせ')).toBe(540);
+    expect(assumedOffsetMinutes(null, 'City council news')).toBe(0);
+  });
+});
