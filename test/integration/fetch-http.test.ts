@@ -272,7 +272,7 @@ describe('SSRF guard with an empty allow-list', () => {
 
   it('refuses a public-looking name that resolves to a private address', async () => {
     const config = testConfig({ allowHosts: [] });
-    const resolve = ((host: string, opts: object, cb: (e: null, a: dns.LookupAddress[]) => void) =>
+    const resolve = ((host: string, _opts: object, cb: (e: null, a: dns.LookupAddress[]) => void) =>
       cb(null, host === 'news.example.test' ? [{ address: '127.0.0.1', family: 4 }] : [])) as unknown as typeof dns.lookup;
     const agent = createGuardedAgent({ guard: createAddressGuard([]), connectTimeoutMs: 1000, headersTimeoutMs: 1000, bodyIdleTimeoutMs: 1000, resolve });
     const viaDns = createHttpClient(config, agent);

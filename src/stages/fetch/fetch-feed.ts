@@ -1,7 +1,6 @@
 // fetchFeed: one poll of one feed. Conditional GET, raw copy, parse, and for each new or changed item a job for
 // the page fetch or, when the feed carries the full text, straight for clean.
-import { permanent } from '../../domain/errors.js';
-import { describeError } from '../../domain/errors.js';
+import { describeError, permanent } from '../../domain/errors.js';
 import { jobId, sha256Hex, shortId } from '../../domain/ids.js';
 import type { CleanPayload, FetchArticlePayload, FetchFeedPayload, ItemHints } from '../../jobs/payloads.js';
 import type { Emit, StageContext, StageResult } from '../types.js';
