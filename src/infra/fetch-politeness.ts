@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { PolitenessConfig } from '../stages/fetch/config.js';
 import type { Politeness } from '../stages/fetch/deps.js';
 import { luaScript } from './fetch-lua.js';
+import { FetchError } from './http/errors.js';
 
 // KEYS: next-allowed key, then one lease key per slot. ARGV: token, lease ms, delay ms, spacing (1 = set next on start).
 // Returns {slot, 0} when a lease was taken; {0, ms} when the host's delay has ms to run; {-1, ms} when every lease
@@ -85,6 +86,7 @@ export function createRedisPoliteness(opts: RedisPolitenessOptions): Politeness 
       let slot = 0;
       // A held lease is usually released within milliseconds: ask again soon, then less often the longer it lasts.
       let busyWait = 2;
+      let waited = 0;
       for (;;) {
         options.signal?.throwIfAborted();
         const [state, ms] = (await ACQUIRE.run(redis, [k.next, ...k.leases], [token, leaseMs, delay, slots > 1 ? '1' : '0'])) as [number, number];
@@ -93,22 +95,35 @@ export function createRedisPoliteness(opts: RedisPolitenessOptions): Politeness 
           break;
         }
         let wait: number;
-        if (state === 0) wait = ms;
+        if (state === 0) {
+          if (ms + waited > config.maxWaitMs) {
+            throw new FetchError('host-backoff', `${h} is not to be asked again for ${Math.round(ms / 1000)} s`, { retryAfterMs: ms });
+          }
+          wait = ms;
+        }
         else {
           wait = Math.min(ms, busyWait);
           busyWait = Math.min(busyWait * 2, pollMs);
         }
         // Jitter spreads waiters so they do not all ask again in the same millisecond.
-        await pause(wait + Math.floor(Math.random() * Math.min(wait, 5)), options.signal);
+        const jittered = wait + Math.floor(Math.random() * Math.min(wait, 5));
+        await pause(jittered, options.signal);
+        waited += jittered;
       }
       const lease = k.leases[slot - 1]!;
       const renew = setInterval(() => void EXTEND.run(redis, [lease], [token, leaseMs]).catch(() => undefined), Math.max(100, Math.floor(leaseMs / 3)));
       renew.unref();
+      let after = delay;
       try {
         return await work();
+      } catch (err) {
+        // The host asked every client to wait (Retry-After on 429/503): hold all our workers back, not just this job.
+        const asked = (err as { retryAfterMs?: number }).retryAfterMs;
+        if (typeof asked === 'number' && asked > 0) after = Math.max(delay, Math.min(asked, config.maxHostBackoffMs));
+        throw err;
       } finally {
         clearInterval(renew);
-        await RELEASE.run(redis, [lease, k.next], [token, delay]);
+        await RELEASE.run(redis, [lease, k.next], [token, after]);
       }
     },
   };

@@ -65,11 +65,6 @@ beforeAll(async () => {
     res.statusCode = 500;
     res.end();
   });
-  srv.route('/limited', (_req, res) => {
-    res.statusCode = 429;
-    res.setHeader('retry-after', '3600');
-    res.end();
-  });
   srv.route('/html', (_req, res) => {
     res.setHeader('content-type', 'text/html');
     res.end('<html><body>no feed here</body></html>');
@@ -173,11 +168,27 @@ describe('fetchFeed', () => {
     expect((await deps.feedState.getHealth('failing-feed')).paused).toBe(false);
   });
 
-  it('schedules the next attempt no earlier than Retry-After', async () => {
-    const err = await fetchFeed(payload({ feedId: 'limited-feed', url: `${srv.url}/limited` }), testContext(), deps).catch((e: unknown) => e);
-    expect((err as FetchError).retryAfterMs).toBe(3_600_000);
-    const health = await deps.feedState.getHealth('limited-feed');
-    expect(Date.parse(health.nextAttemptAt!) - Date.now()).toBeGreaterThan(3_500_000);
+  it('honours Retry-After: the feed\'s next attempt and the whole host wait, other feeds of the host fail fast', async () => {
+    // A host of its own: after its 429 every worker leaves it alone for the hour it asked for.
+    const limited = await startServer();
+    limited.route('/feed', (_req, res) => {
+      res.statusCode = 429;
+      res.setHeader('retry-after', '3600');
+      res.end();
+    });
+    limited.route('/other-feed', (_req, res) => res.end('<rss version="2.0"><channel><title>x</title></channel></rss>'));
+    try {
+      const err = await fetchFeed(payload({ feedId: 'limited-feed', url: `${limited.url}/feed` }), testContext(), deps).catch((e: unknown) => e);
+      expect((err as FetchError).retryAfterMs).toBe(3_600_000);
+      const health = await deps.feedState.getHealth('limited-feed');
+      expect(Date.parse(health.nextAttemptAt!) - Date.now()).toBeGreaterThan(3_500_000);
+      const sibling = await fetchFeed(payload({ feedId: 'sibling-feed', url: `${limited.url}/other-feed` }), testContext(), deps).catch((e: unknown) => e);
+      expect([(sibling as FetchError).code, (sibling as FetchError).kind]).toEqual(['host-backoff', 'retryable']);
+      expect((await deps.feedState.getHealth('sibling-feed')).consecutiveFailures).toBe(0);
+      expect(limited.log).toEqual(['GET /feed']);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('fails permanently on a document that is not a feed', async () => {

@@ -15,6 +15,10 @@ export const PolitenessConfigSchema = z
     robotsTtlMs: z.number().int().positive().default(6 * 3600_000),
     /** robots.txt Crawl-delay is honoured up to this many ms, so one site cannot stall a worker. */
     maxCrawlDelayMs: z.number().int().min(0).default(30_000),
+    /** A host that asks us to wait (Retry-After on 429/503) is left alone by every worker for that long, up to this many ms. */
+    maxHostBackoffMs: z.number().int().min(0).default(3_600_000),
+    /** Longest a job waits for its host's turn; beyond it the job fails as retryable and is rescheduled, freeing the worker. */
+    maxWaitMs: z.number().int().positive().default(60_000),
   })
   .strict();
 

@@ -64,7 +64,8 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
       signal: ctx.signal,
     });
   } catch (err) {
-    if (!ctx.signal.aborted) await recordFailure(deps, feedId, err, ctx);
+    // Waiting for a busy host is not the feed's failure; neither is a shutdown.
+    if (!ctx.signal.aborted && describeError(err).code !== 'host-backoff') await recordFailure(deps, feedId, err, ctx);
     throw err;
   }
   if (res.status === 304) {
