@@ -86,7 +86,6 @@ export function createRedisPoliteness(opts: RedisPolitenessOptions): Politeness 
       let slot = 0;
       // A held lease is usually released within milliseconds: ask again soon, then less often the longer it lasts.
       let busyWait = 2;
-      let waited = 0;
       for (;;) {
         options.signal?.throwIfAborted();
         const [state, ms] = (await ACQUIRE.run(redis, [k.next, ...k.leases], [token, leaseMs, delay, slots > 1 ? '1' : '0'])) as [number, number];
@@ -96,19 +95,17 @@ export function createRedisPoliteness(opts: RedisPolitenessOptions): Politeness 
         }
         let wait: number;
         if (state === 0) {
-          if (ms + waited > config.maxWaitMs) {
+          // Only a long pause the host asked for fails fast; queueing behind other jobs for a busy host is waited out.
+          if (ms > config.maxWaitMs) {
             throw new FetchError('host-backoff', `${h} is not to be asked again for ${Math.round(ms / 1000)} s`, { retryAfterMs: ms });
           }
           wait = ms;
-        }
-        else {
+        } else {
           wait = Math.min(ms, busyWait);
           busyWait = Math.min(busyWait * 2, pollMs);
         }
         // Jitter spreads waiters so they do not all ask again in the same millisecond.
-        const jittered = wait + Math.floor(Math.random() * Math.min(wait, 5));
-        await pause(jittered, options.signal);
-        waited += jittered;
+        await pause(wait + Math.floor(Math.random() * Math.min(wait, 5)), options.signal);
       }
       const lease = k.leases[slot - 1]!;
       const renew = setInterval(() => void EXTEND.run(redis, [lease], [token, leaseMs]).catch(() => undefined), Math.max(100, Math.floor(leaseMs / 3)));
