@@ -237,13 +237,40 @@ describe('fetchArticle', () => {
     expect(ctx.counts['articles-fetched']).toBe(1);
   });
 
-  it('obeys robots.txt: a disallowed page is dropped unfetched, and robots.txt is fetched once', async () => {
+  it('obeys robots.txt: a disallowed page is not fetched, the feed text goes on instead, robots.txt is fetched once', async () => {
     const ctx = testContext();
-    const result = await fetchArticle(article(`${srv.url}/private/page`), ctx, deps);
-    expect('drop' in result && result.drop).toMatch(/robots/);
+    const result = await fetchArticle({ ...article(`${srv.url}/private/page`), hints: { ...article('').hints, summary: '<p>What the feed said.</p>' } }, ctx, deps);
     expect(ctx.counts['articles-robots-disallowed']).toBe(1);
+    expect(ctx.counts['articles-from-feed-text']).toBe(1);
     expect(srv.log).not.toContain('GET /private/page');
     expect(srv.log.filter((l) => l === 'GET /robots.txt')).toHaveLength(1);
+    const clean = CleanPayloadSchema.parse(emits(result)[0]!.payload);
+    expect((await raw.get(clean.rawRef)).toString()).toContain('What the feed said.');
+  });
+
+  it('drops, with a reason, a disallowed page whose feed item had no text', async () => {
+    const ctx = testContext();
+    const bare = article(`${srv.url}/private/other`);
+    const result = await fetchArticle({ ...bare, hints: { ...bare.hints, title: null } }, ctx, deps);
+    expect('drop' in result && result.drop).toMatch(/robots\.txt disallows/);
+    expect(ctx.counts['articles-unavailable']).toBe(1);
+  });
+
+  it('falls back to the feed text when the page is gone for good, and retries when the failure is temporary', async () => {
+    srv.route('/gone', (_req, res) => {
+      res.statusCode = 410;
+      res.end();
+    });
+    srv.route('/flaky', (_req, res) => {
+      res.statusCode = 503;
+      res.end();
+    });
+    const ctx = testContext();
+    const gone = await fetchArticle({ ...article(`${srv.url}/gone`), hints: { ...article('').hints, summary: 'Teaser.' } }, ctx, deps);
+    expect(emits(gone)).toHaveLength(1);
+    expect(ctx.counts['articles-from-feed-text']).toBe(1);
+    const err = await fetchArticle(article(`${srv.url}/flaky`), testContext(), deps).catch((e: unknown) => e);
+    expect((err as FetchError).kind).toBe('retryable');
   });
 
   it('reads Crawl-delay, capped by config', async () => {
