@@ -73,8 +73,8 @@ beforeAll(async () => {
     res.setHeader('content-type', 'image/png');
     res.end(Buffer.alloc(100));
   });
-  // 64 MiB of zeros compress to a few tens of KiB: a small download that must not expand past the cap.
-  const zeros = Buffer.alloc(64 * 1024 * 1024);
+  // 8 MiB of zeros compress to a few KiB: a small download that must not expand past the 1 MiB cap.
+  const zeros = Buffer.alloc(8 * 1024 * 1024);
   const bombs = { gzip: zlib.gzipSync(zeros), deflate: zlib.deflateSync(zeros), br: zlib.brotliCompressSync(zeros) };
   for (const [coding, body] of Object.entries(bombs)) {
     srv.route(`/bomb-${coding}`, (_req, res) => {

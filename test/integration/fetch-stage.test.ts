@@ -45,7 +45,7 @@ beforeAll(async () => {
   srv = await startServer();
   r = await testRedis();
   raw = new MemoryRawStore();
-  deps = createFetchDeps(r.redis, r.prefix, testConfig({ fullTextMinChars: 200, health: { pauseAfterFailures: 3, backoffBaseMs: 1000 } }), raw);
+  deps = createFetchDeps(r.redis, r.prefix, testConfig({ fullTextMinChars: 200, health: { pauseAfterFailures: 3, backoffBaseMs: 1000 }, politeness: { minDelayMs: 0, maxCrawlDelayMs: 100 } }), raw);
   feedItems = [
     { title: 'Short one', body: 'Only a teaser.' },
     { title: 'Long one', body: `<p>${'Full article text. '.repeat(30)}</p>` },
@@ -273,9 +273,9 @@ describe('fetchArticle', () => {
     expect((err as FetchError).kind).toBe('retryable');
   });
 
-  it('reads Crawl-delay, capped by config', async () => {
+  it('reads Crawl-delay (2 s here), capped by config (100 ms here)', async () => {
     const verdict = await deps.robots.check(`${srv.url}/story/0`);
-    expect(verdict).toEqual({ allowed: true, crawlDelayMs: 2000 });
+    expect(verdict).toEqual({ allowed: true, crawlDelayMs: 100 });
   });
 
   it('treats a missing robots.txt as allowing everything and an unreachable one as retry later', async () => {
