@@ -256,6 +256,29 @@ describe('fetchArticle', () => {
     expect(ctx.counts['articles-unavailable']).toBe(1);
   });
 
+  it('applies the robots.txt of the site a link redirects to', async () => {
+    const target = await startServer();
+    target.route('/robots.txt', (_req, res) => res.end('User-agent: *\nDisallow: /\n'));
+    target.route('/article', (_req, res) => res.end('<p>page</p>'));
+    // "localhost" and "127.0.0.1" are different origins with their own robots.txt.
+    const viaName = createFetchDeps(r.redis, r.prefix, testConfig({ allowHosts: ['127.0.0.1', 'localhost'] }), raw);
+    srv.route('/short', (_req, res) => {
+      res.statusCode = 302;
+      res.setHeader('location', `http://localhost:${target.port}/article`);
+      res.end();
+    });
+    try {
+      const ctx = testContext();
+      const result = await fetchArticle({ ...article(`${srv.url}/short`), hints: { ...article('').hints, summary: 'Via a shortener.' } }, ctx, viaName);
+      expect(ctx.counts['articles-robots-disallowed']).toBe(1);
+      expect(ctx.counts['articles-from-feed-text']).toBe(1);
+      expect(emits(result)).toHaveLength(1);
+    } finally {
+      await viaName.http.close();
+      await target.close();
+    }
+  });
+
   it('falls back to the feed text when the page is gone for good, and retries when the failure is temporary', async () => {
     srv.route('/gone', (_req, res) => {
       res.statusCode = 410;

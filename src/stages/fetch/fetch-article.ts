@@ -58,6 +58,14 @@ export async function fetchArticle(payload: FetchArticlePayload, ctx: StageConte
     if (kind !== 'permanent' || ctx.signal.aborted) throw err;
     return fromFeedText(payload, `page fetch failed (${code})`, ctx, deps);
   }
+  // A redirect to another site (link shorteners, feed proxies) lands on pages that site's robots.txt governs.
+  if (rules.obeyRobots && new URL(res.finalUrl).origin !== new URL(payload.url).origin) {
+    const verdict = await deps.robots.check(res.finalUrl, ctx.signal);
+    if (!verdict.allowed) {
+      ctx.count('articles-robots-disallowed');
+      return fromFeedText(payload, `robots.txt of ${new URL(res.finalUrl).host} disallows the page`, ctx, deps);
+    }
+  }
   const fetchedAt = ctx.now().toISOString();
   const rawRef = await deps.raw.put(res.body, {
     url: payload.url,
