@@ -7,7 +7,7 @@ export const PolitenessConfigSchema = z
     maxInFlightPerHost: z.number().int().positive().default(1),
     /** Minimum pause between two requests to the same host, in ms. */
     minDelayMs: z.number().int().min(0).default(1_000),
-    /** Per-host overrides of minDelayMs (host name → ms). */
+    /** Per-host overrides of minDelayMs: host as in the URL, with ":port" when not the default (e.g. "mp.weixin.qq.com": 3000). */
     hostDelayMs: z.record(z.string(), z.number().int().min(0)).default({}),
     /** Obey robots.txt for article pages. Feeds are what a site offers for polling and are fetched regardless. */
     obeyRobots: z.boolean().default(true),
