@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import { canonicalizeUrl } from '../domain/canonical-url.js';
 import { decodeBody } from '../domain/encoding.js';
 import { shortId } from '../domain/ids.js';
-import { FeedsFileSchema, type Feed } from '../config/schema.js';
+import { FeedSchema, FeedsFileSchema, type Feed } from '../config/schema.js';
 import { createHttpClient } from '../infra/http/client.js';
 import type { FetchConfig } from '../stages/fetch/config.js';
 import { parseFeed } from '../stages/fetch/parse-feed.js';
@@ -101,17 +101,17 @@ export async function importOpml(file: string, feedsFile: string): Promise<OpmlI
       }
       continue;
     }
-    const feed: Feed = {
+    // Only what the OPML said is written; the schema's defaults (fullText, polling, ...) stay implicit in the file.
+    const written = {
       id: feedIdFor(entry, taken),
       url: url.href,
       ...(entry.title ? { title: entry.title } : {}),
       ...(entry.siteUrl ? { siteUrl: entry.siteUrl } : {}),
       tags: entry.tags,
-      fullText: 'auto',
     };
+    const feed = FeedSchema.parse(written);
     byUrl.set(key, current.feeds.length);
     current.feeds.push(feed);
-    const { fullText: _default, ...written } = feed;
     (doc.get('feeds') as YAML.YAMLSeq).add(doc.createNode(written));
     result.added.push(feed);
   }
