@@ -66,6 +66,8 @@ export const FeedSchema = z
     id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only'),
     url: z.url({ protocol: /^https?$/ }),
     title: z.string().optional(),
+    /** The site's home page (OPML htmlUrl), kept so an export gives it back. */
+    siteUrl: z.string().optional(),
     tags: z.array(z.string()).default([]),
     /** auto: fetch the article page when the feed item has little text; always / never. */
     fullText: z.enum(['auto', 'always', 'never']).default('auto'),

@@ -6,25 +6,27 @@ import type { Redis } from 'ioredis';
 import type { PolitenessConfig } from '../stages/fetch/config.js';
 import type { Politeness } from '../stages/fetch/deps.js';
 import { luaScript } from './fetch-lua.js';
+import { FetchError } from './http/errors.js';
 
 // KEYS: next-allowed key, then one lease key per slot. ARGV: token, lease ms, delay ms, spacing (1 = set next on start).
-// Returns -slot when a lease was taken, else the milliseconds worth waiting before asking again.
+// Returns {slot, 0} when a lease was taken; {0, ms} when the host's delay has ms to run; {-1, ms} when every lease
+// is held (ms: the shortest time one has left to live).
 const ACQUIRE = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
-if nextAt > now then return nextAt - now end
+if nextAt > now then return {0, nextAt - now} end
 local shortest = nil
 for i = 2, #KEYS do
   if redis.call('SET', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
     local delay = tonumber(ARGV[3])
     if ARGV[4] == '1' and delay > 0 then redis.call('SET', KEYS[1], now + delay, 'PX', delay + 1000) end
-    return -(i - 1)
+    return {i - 1, 0}
   end
   local ttl = redis.call('PTTL', KEYS[i])
   if ttl > 0 and (shortest == nil or ttl < shortest) then shortest = ttl end
 end
-return shortest or 1
+return {-1, shortest or 1}
 `);
 
 // KEYS: lease key, next-allowed key. ARGV: token, delay ms.
@@ -61,13 +63,13 @@ export interface RedisPolitenessOptions {
   config: PolitenessConfig;
   /** How long a lease lives without renewal; a crashed holder blocks its host at most this long. */
   leaseMs: number;
-  /** Longest pause between two attempts while another holder has the host. */
+  /** Longest pause between two attempts while another holder has the host (default 100 ms). */
   pollMs?: number;
 }
 
 export function createRedisPoliteness(opts: RedisPolitenessOptions): Politeness {
   const { redis, keyPrefix, config, leaseMs } = opts;
-  const pollMs = opts.pollMs ?? 50;
+  const pollMs = opts.pollMs ?? 100;
   const slots = config.maxInFlightPerHost;
   const keys = (host: string) => {
     const base = `${keyPrefix}:fetch:host:${host}`;
@@ -82,25 +84,43 @@ export function createRedisPoliteness(opts: RedisPolitenessOptions): Politeness 
       const k = keys(h);
       const token = randomUUID();
       let slot = 0;
+      // A held lease is usually released within milliseconds: ask again soon, then less often the longer it lasts.
+      let busyWait = 2;
       for (;;) {
         options.signal?.throwIfAborted();
-        const r = Number(await ACQUIRE.run(redis, [k.next, ...k.leases], [token, leaseMs, delay, slots > 1 ? '1' : '0']));
-        if (r < 0) {
-          slot = -r;
+        const [state, ms] = (await ACQUIRE.run(redis, [k.next, ...k.leases], [token, leaseMs, delay, slots > 1 ? '1' : '0'])) as [number, number];
+        if (state > 0) {
+          slot = state;
           break;
         }
+        let wait: number;
+        if (state === 0) {
+          // Only a long pause the host asked for fails fast; queueing behind other jobs for a busy host is waited out.
+          if (ms > config.maxWaitMs) {
+            throw new FetchError('host-backoff', `${h} is not to be asked again for ${Math.round(ms / 1000)} s`, { retryAfterMs: ms });
+          }
+          wait = ms;
+        } else {
+          wait = Math.min(ms, busyWait);
+          busyWait = Math.min(busyWait * 2, pollMs);
+        }
         // Jitter spreads waiters so they do not all ask again in the same millisecond.
-        const wait = Math.min(r, pollMs) + Math.floor(Math.random() * Math.min(10, pollMs));
-        await pause(wait, options.signal);
+        await pause(wait + Math.floor(Math.random() * Math.min(wait, 5)), options.signal);
       }
       const lease = k.leases[slot - 1]!;
       const renew = setInterval(() => void EXTEND.run(redis, [lease], [token, leaseMs]).catch(() => undefined), Math.max(100, Math.floor(leaseMs / 3)));
       renew.unref();
+      let after = delay;
       try {
         return await work();
+      } catch (err) {
+        // The host asked every client to wait (Retry-After on 429/503): hold all our workers back, not just this job.
+        const asked = (err as { retryAfterMs?: number }).retryAfterMs;
+        if (typeof asked === 'number' && asked > 0) after = Math.max(delay, Math.min(asked, config.maxHostBackoffMs));
+        throw err;
       } finally {
         clearInterval(renew);
-        await RELEASE.run(redis, [lease, k.next], [token, delay]);
+        await RELEASE.run(redis, [lease, k.next], [token, after]);
       }
     },
   };

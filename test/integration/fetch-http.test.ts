@@ -73,8 +73,8 @@ beforeAll(async () => {
     res.setHeader('content-type', 'image/png');
     res.end(Buffer.alloc(100));
   });
-  // 64 MiB of zeros compress to a few tens of KiB: a small download that must not expand past the cap.
-  const zeros = Buffer.alloc(64 * 1024 * 1024);
+  // 8 MiB of zeros compress to a few KiB: a small download that must not expand past the 1 MiB cap.
+  const zeros = Buffer.alloc(8 * 1024 * 1024);
   const bombs = { gzip: zlib.gzipSync(zeros), deflate: zlib.deflateSync(zeros), br: zlib.brotliCompressSync(zeros) };
   for (const [coding, body] of Object.entries(bombs)) {
     srv.route(`/bomb-${coding}`, (_req, res) => {
@@ -272,7 +272,7 @@ describe('SSRF guard with an empty allow-list', () => {
 
   it('refuses a public-looking name that resolves to a private address', async () => {
     const config = testConfig({ allowHosts: [] });
-    const resolve = ((host: string, opts: object, cb: (e: null, a: dns.LookupAddress[]) => void) =>
+    const resolve = ((host: string, _opts: object, cb: (e: null, a: dns.LookupAddress[]) => void) =>
       cb(null, host === 'news.example.test' ? [{ address: '127.0.0.1', family: 4 }] : [])) as unknown as typeof dns.lookup;
     const agent = createGuardedAgent({ guard: createAddressGuard([]), connectTimeoutMs: 1000, headersTimeoutMs: 1000, bodyIdleTimeoutMs: 1000, resolve });
     const viaDns = createHttpClient(config, agent);

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisPoliteness } from '../../src/infra/fetch-politeness.js';
 import { PolitenessConfigSchema } from '../../src/stages/fetch/config.js';
+import { FetchError } from '../../src/infra/http/errors.js';
 import { startServer, testRedis, type TestRedis, type TestServer } from './fetch-support.js';
 
 const run = promisify(execFile);
@@ -76,7 +77,7 @@ describe('Redis leases', () => {
   });
 
   it('keeps the minimum delay: the next request waits for the next-allowed time set at release', async () => {
-    const politeness = createRedisPoliteness({ redis: r.redis, keyPrefix: r.prefix, config: PolitenessConfigSchema.parse({ minDelayMs: 60_000 }), leaseMs: 5_000 });
+    const politeness = createRedisPoliteness({ redis: r.redis, keyPrefix: r.prefix, config: PolitenessConfigSchema.parse({ minDelayMs: 60_000, maxWaitMs: 120_000 }), leaseMs: 5_000 });
     await politeness.withHost('spaced.example', async () => undefined);
     const ttl = await r.redis.pttl(`${r.prefix}:fetch:host:spaced.example:next`);
     const nextAt = Number(await r.redis.get(`${r.prefix}:fetch:host:spaced.example:next`));
@@ -86,6 +87,17 @@ describe('Redis leases', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('gave up')), 100);
     await expect(politeness.withHost('spaced.example', async () => 'too soon', { signal: ac.signal })).rejects.toThrow('gave up');
+  });
+
+  it('holds every worker back from a host that answered Retry-After, failing fast when the wait is too long', async () => {
+    const politeness = createRedisPoliteness({ redis: r.redis, keyPrefix: r.prefix, config: PolitenessConfigSchema.parse({ minDelayMs: 0, maxWaitMs: 1_000 }), leaseMs: 5_000 });
+    const limited = new FetchError('http-rate-limited', 'HTTP 429', { status: 429, retryAfterMs: 30_000 });
+    await expect(politeness.withHost('limited.example', async () => Promise.reject(limited))).rejects.toBe(limited);
+    const err = await politeness.withHost('limited.example', async () => 'too soon').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FetchError);
+    expect([(err as FetchError).code, (err as FetchError).kind]).toEqual(['host-backoff', 'retryable']);
+    expect((err as FetchError).retryAfterMs).toBeGreaterThan(28_000);
+    expect(await politeness.withHost('other.example', async () => 'fine')).toBe('fine');
   });
 
   it('lets N requests in at once when the host allows N', async () => {

@@ -45,7 +45,7 @@ beforeAll(async () => {
   srv = await startServer();
   r = await testRedis();
   raw = new MemoryRawStore();
-  deps = createFetchDeps(r.redis, r.prefix, testConfig({ fullTextMinChars: 200, health: { pauseAfterFailures: 3, backoffBaseMs: 1000 } }), raw);
+  deps = createFetchDeps(r.redis, r.prefix, testConfig({ fullTextMinChars: 200, health: { pauseAfterFailures: 3, backoffBaseMs: 1000 }, politeness: { minDelayMs: 0, maxCrawlDelayMs: 100 } }), raw);
   feedItems = [
     { title: 'Short one', body: 'Only a teaser.' },
     { title: 'Long one', body: `<p>${'Full article text. '.repeat(30)}</p>` },
@@ -63,11 +63,6 @@ beforeAll(async () => {
   });
   srv.route('/failing', (_req, res) => {
     res.statusCode = 500;
-    res.end();
-  });
-  srv.route('/limited', (_req, res) => {
-    res.statusCode = 429;
-    res.setHeader('retry-after', '3600');
     res.end();
   });
   srv.route('/html', (_req, res) => {
@@ -173,11 +168,27 @@ describe('fetchFeed', () => {
     expect((await deps.feedState.getHealth('failing-feed')).paused).toBe(false);
   });
 
-  it('schedules the next attempt no earlier than Retry-After', async () => {
-    const err = await fetchFeed(payload({ feedId: 'limited-feed', url: `${srv.url}/limited` }), testContext(), deps).catch((e: unknown) => e);
-    expect((err as FetchError).retryAfterMs).toBe(3_600_000);
-    const health = await deps.feedState.getHealth('limited-feed');
-    expect(Date.parse(health.nextAttemptAt!) - Date.now()).toBeGreaterThan(3_500_000);
+  it('honours Retry-After: the feed\'s next attempt and the whole host wait, other feeds of the host fail fast', async () => {
+    // A host of its own: after its 429 every worker leaves it alone for the hour it asked for.
+    const limited = await startServer();
+    limited.route('/feed', (_req, res) => {
+      res.statusCode = 429;
+      res.setHeader('retry-after', '3600');
+      res.end();
+    });
+    limited.route('/other-feed', (_req, res) => res.end('<rss version="2.0"><channel><title>x</title></channel></rss>'));
+    try {
+      const err = await fetchFeed(payload({ feedId: 'limited-feed', url: `${limited.url}/feed` }), testContext(), deps).catch((e: unknown) => e);
+      expect((err as FetchError).retryAfterMs).toBe(3_600_000);
+      const health = await deps.feedState.getHealth('limited-feed');
+      expect(Date.parse(health.nextAttemptAt!) - Date.now()).toBeGreaterThan(3_500_000);
+      const sibling = await fetchFeed(payload({ feedId: 'sibling-feed', url: `${limited.url}/other-feed` }), testContext(), deps).catch((e: unknown) => e);
+      expect([(sibling as FetchError).code, (sibling as FetchError).kind]).toEqual(['host-backoff', 'retryable']);
+      expect((await deps.feedState.getHealth('sibling-feed')).consecutiveFailures).toBe(0);
+      expect(limited.log).toEqual(['GET /feed']);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('fails permanently on a document that is not a feed', async () => {
@@ -226,18 +237,68 @@ describe('fetchArticle', () => {
     expect(ctx.counts['articles-fetched']).toBe(1);
   });
 
-  it('obeys robots.txt: a disallowed page is dropped unfetched, and robots.txt is fetched once', async () => {
+  it('obeys robots.txt: a disallowed page is not fetched, the feed text goes on instead, robots.txt is fetched once', async () => {
     const ctx = testContext();
-    const result = await fetchArticle(article(`${srv.url}/private/page`), ctx, deps);
-    expect('drop' in result && result.drop).toMatch(/robots/);
+    const result = await fetchArticle({ ...article(`${srv.url}/private/page`), hints: { ...article('').hints, summary: '<p>What the feed said.</p>' } }, ctx, deps);
     expect(ctx.counts['articles-robots-disallowed']).toBe(1);
+    expect(ctx.counts['articles-from-feed-text']).toBe(1);
     expect(srv.log).not.toContain('GET /private/page');
     expect(srv.log.filter((l) => l === 'GET /robots.txt')).toHaveLength(1);
+    const clean = CleanPayloadSchema.parse(emits(result)[0]!.payload);
+    expect((await raw.get(clean.rawRef)).toString()).toContain('What the feed said.');
   });
 
-  it('reads Crawl-delay, capped by config', async () => {
+  it('drops, with a reason, a disallowed page whose feed item had no text', async () => {
+    const ctx = testContext();
+    const bare = article(`${srv.url}/private/other`);
+    const result = await fetchArticle({ ...bare, hints: { ...bare.hints, title: null } }, ctx, deps);
+    expect('drop' in result && result.drop).toMatch(/robots\.txt disallows/);
+    expect(ctx.counts['articles-unavailable']).toBe(1);
+  });
+
+  it('applies the robots.txt of the site a link redirects to', async () => {
+    const target = await startServer();
+    target.route('/robots.txt', (_req, res) => res.end('User-agent: *\nDisallow: /\n'));
+    target.route('/article', (_req, res) => res.end('<p>page</p>'));
+    // "localhost" and "127.0.0.1" are different origins with their own robots.txt.
+    const viaName = createFetchDeps(r.redis, r.prefix, testConfig({ allowHosts: ['127.0.0.1', 'localhost'] }), raw);
+    srv.route('/short', (_req, res) => {
+      res.statusCode = 302;
+      res.setHeader('location', `http://localhost:${target.port}/article`);
+      res.end();
+    });
+    try {
+      const ctx = testContext();
+      const result = await fetchArticle({ ...article(`${srv.url}/short`), hints: { ...article('').hints, summary: 'Via a shortener.' } }, ctx, viaName);
+      expect(ctx.counts['articles-robots-disallowed']).toBe(1);
+      expect(ctx.counts['articles-from-feed-text']).toBe(1);
+      expect(emits(result)).toHaveLength(1);
+    } finally {
+      await viaName.http.close();
+      await target.close();
+    }
+  });
+
+  it('falls back to the feed text when the page is gone for good, and retries when the failure is temporary', async () => {
+    srv.route('/gone', (_req, res) => {
+      res.statusCode = 410;
+      res.end();
+    });
+    srv.route('/flaky', (_req, res) => {
+      res.statusCode = 503;
+      res.end();
+    });
+    const ctx = testContext();
+    const gone = await fetchArticle({ ...article(`${srv.url}/gone`), hints: { ...article('').hints, summary: 'Teaser.' } }, ctx, deps);
+    expect(emits(gone)).toHaveLength(1);
+    expect(ctx.counts['articles-from-feed-text']).toBe(1);
+    const err = await fetchArticle(article(`${srv.url}/flaky`), testContext(), deps).catch((e: unknown) => e);
+    expect((err as FetchError).kind).toBe('retryable');
+  });
+
+  it('reads Crawl-delay (2 s here), capped by config (100 ms here)', async () => {
     const verdict = await deps.robots.check(`${srv.url}/story/0`);
-    expect(verdict).toEqual({ allowed: true, crawlDelayMs: 2000 });
+    expect(verdict).toEqual({ allowed: true, crawlDelayMs: 100 });
   });
 
   it('treats a missing robots.txt as allowing everything and an unreachable one as retry later', async () => {

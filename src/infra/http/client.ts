@@ -88,7 +88,8 @@ export function createHttpClient(config: FetchConfig, dispatcher?: Dispatcher): 
             'user-agent': config.userAgent,
             accept: ACCEPT[options.purpose],
             'accept-encoding': 'gzip, deflate, br',
-            ...(redirects === 0 ? options.headers : {}),
+            // Validators go to every hop: a feed that moved permanently still answers 304 at its new address.
+            ...options.headers,
           },
         });
       } catch (err) {

@@ -29,6 +29,8 @@ export const FETCH_ERRORS = {
   'unsupported-content-type': 'permanent',
   'feed-unparseable': 'permanent',
   'robots-unavailable': 'retryable',
+  // politeness: the host is not ours to ask for longer than a job should wait
+  'host-backoff': 'retryable',
 } as const satisfies Record<string, ErrorKind>;
 export type FetchErrorCode = keyof typeof FETCH_ERRORS;
 

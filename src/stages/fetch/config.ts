@@ -7,7 +7,7 @@ export const PolitenessConfigSchema = z
     maxInFlightPerHost: z.number().int().positive().default(1),
     /** Minimum pause between two requests to the same host, in ms. */
     minDelayMs: z.number().int().min(0).default(1_000),
-    /** Per-host overrides of minDelayMs (host name → ms). */
+    /** Per-host overrides of minDelayMs: host as in the URL, with ":port" when not the default (e.g. "mp.weixin.qq.com": 3000). */
     hostDelayMs: z.record(z.string(), z.number().int().min(0)).default({}),
     /** Obey robots.txt for article pages. Feeds are what a site offers for polling and are fetched regardless. */
     obeyRobots: z.boolean().default(true),
@@ -15,6 +15,10 @@ export const PolitenessConfigSchema = z
     robotsTtlMs: z.number().int().positive().default(6 * 3600_000),
     /** robots.txt Crawl-delay is honoured up to this many ms, so one site cannot stall a worker. */
     maxCrawlDelayMs: z.number().int().min(0).default(30_000),
+    /** A host that asks us to wait (Retry-After on 429/503) is left alone by every worker for that long, up to this many ms. */
+    maxHostBackoffMs: z.number().int().min(0).default(3_600_000),
+    /** Longest a job waits for its host's turn; beyond it the job fails as retryable and is rescheduled, freeing the worker. */
+    maxWaitMs: z.number().int().positive().default(60_000),
   })
   .strict();
 

@@ -1,9 +1,40 @@
 // fetchArticle: fetches an item's page, politely and as robots.txt allows, keeps the raw bytes and sends them to clean.
+// When the page cannot be had for good (robots.txt, 404/410, 401/403, not a web page), the feed's own text for the
+// item goes to clean instead, so the reader still gets what the feed said.
+import { describeError } from '../../domain/errors.js';
 import { jobId } from '../../domain/ids.js';
 import type { CleanPayload, FetchArticlePayload } from '../../jobs/payloads.js';
 import type { StageContext, StageResult } from '../types.js';
 import type { FetchDeps } from './deps.js';
 import { hostOf, keptHeaders } from './fetch-feed.js';
+import { itemDocument } from './full-text.js';
+
+function cleanJob(payload: FetchArticlePayload, url: string, rawRef: string, fetchedAt: string) {
+  const clean: CleanPayload = { runId: payload.runId, articleId: payload.articleId, url, source: payload.source, hints: payload.hints, rawRef, format: 'html', fetchedAt };
+  return { queue: 'clean' as const, id: jobId('clean', payload.articleId, payload.runId), payload: clean };
+}
+
+async function fromFeedText(payload: FetchArticlePayload, reason: string, ctx: StageContext, deps: FetchDeps): Promise<StageResult> {
+  const { hints } = payload;
+  if (!hints.summary && !hints.title) {
+    ctx.count('articles-unavailable');
+    return { drop: `${reason}; the feed gave no text for ${payload.url}` };
+  }
+  const item = { id: hints.feedItemId ?? payload.url, link: payload.url, title: hints.title, author: hints.author, publishedAt: hints.publishedAt, updatedAt: null, contentHtml: null, summary: hints.summary, images: hints.images };
+  const fetchedAt = ctx.now().toISOString();
+  const rawRef = await deps.raw.put(Buffer.from(itemDocument(item, hints.summary ?? ''), 'utf8'), {
+    url: payload.url,
+    finalUrl: payload.url,
+    status: 200,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    fetchedAt,
+    feedId: payload.source.id,
+    kind: 'article',
+  });
+  ctx.count('articles-from-feed-text');
+  ctx.log.info({ articleId: payload.articleId, url: payload.url, reason }, 'page unavailable; using the feed text');
+  return { emit: [cleanJob(payload, payload.url, rawRef, fetchedAt)] };
+}
 
 export async function fetchArticle(payload: FetchArticlePayload, ctx: StageContext, deps: FetchDeps): Promise<StageResult> {
   const { politeness: rules } = deps.config;
@@ -12,14 +43,29 @@ export async function fetchArticle(payload: FetchArticlePayload, ctx: StageConte
     const verdict = await deps.robots.check(payload.url, ctx.signal);
     if (!verdict.allowed) {
       ctx.count('articles-robots-disallowed');
-      return { drop: `robots.txt disallows ${payload.url}` };
+      return fromFeedText(payload, 'robots.txt disallows the page', ctx, deps);
     }
     if (verdict.crawlDelayMs !== null) minDelayMs = verdict.crawlDelayMs;
   }
-  const res = await deps.politeness.withHost(hostOf(payload.url), () => deps.http.get(payload.url, { purpose: 'page', signal: ctx.signal }), {
-    signal: ctx.signal,
-    ...(minDelayMs === undefined ? {} : { minDelayMs }),
-  });
+  let res;
+  try {
+    res = await deps.politeness.withHost(hostOf(payload.url), () => deps.http.get(payload.url, { purpose: 'page', signal: ctx.signal }), {
+      signal: ctx.signal,
+      ...(minDelayMs === undefined ? {} : { minDelayMs }),
+    });
+  } catch (err) {
+    const { kind, code } = describeError(err);
+    if (kind !== 'permanent' || ctx.signal.aborted) throw err;
+    return fromFeedText(payload, `page fetch failed (${code})`, ctx, deps);
+  }
+  // A redirect to another site (link shorteners, feed proxies) lands on pages that site's robots.txt governs.
+  if (rules.obeyRobots && new URL(res.finalUrl).origin !== new URL(payload.url).origin) {
+    const verdict = await deps.robots.check(res.finalUrl, ctx.signal);
+    if (!verdict.allowed) {
+      ctx.count('articles-robots-disallowed');
+      return fromFeedText(payload, `robots.txt of ${new URL(res.finalUrl).host} disallows the page`, ctx, deps);
+    }
+  }
   const fetchedAt = ctx.now().toISOString();
   const rawRef = await deps.raw.put(res.body, {
     url: payload.url,
@@ -31,15 +77,5 @@ export async function fetchArticle(payload: FetchArticlePayload, ctx: StageConte
     kind: 'article',
   });
   ctx.count('articles-fetched');
-  const clean: CleanPayload = {
-    runId: payload.runId,
-    articleId: payload.articleId,
-    url: res.finalUrl,
-    source: payload.source,
-    hints: payload.hints,
-    rawRef,
-    format: 'html',
-    fetchedAt,
-  };
-  return { emit: [{ queue: 'clean', id: jobId('clean', payload.articleId, payload.runId), payload: clean }] };
+  return { emit: [cleanJob(payload, res.finalUrl, rawRef, fetchedAt)] };
 }

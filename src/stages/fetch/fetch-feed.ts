@@ -1,7 +1,7 @@
 // fetchFeed: one poll of one feed. Conditional GET, raw copy, parse, and for each new or changed item a job for
 // the page fetch or, when the feed carries the full text, straight for clean.
-import { permanent } from '../../domain/errors.js';
-import { describeError } from '../../domain/errors.js';
+import { canonicalizeUrl } from '../../domain/canonical-url.js';
+import { describeError, permanent } from '../../domain/errors.js';
 import { jobId, sha256Hex, shortId } from '../../domain/ids.js';
 import type { CleanPayload, FetchArticlePayload, FetchFeedPayload, ItemHints } from '../../jobs/payloads.js';
 import type { Emit, StageContext, StageResult } from '../types.js';
@@ -16,9 +16,15 @@ export function keptHeaders(res: HttpResponse): Record<string, string> {
   return Object.fromEntries(KEPT_HEADERS.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!]));
 }
 
-/** What makes an item "changed": its visible content, not its position or the feed's build date. */
+const visibleText = (html: string | null) => (html ?? '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+
+/**
+ * What makes an item "changed": its readable content. Not its position, the feed's build date, image URLs or
+ * tracking parameters, which some feeds rotate on every request and which would re-send every item each poll.
+ */
 export function itemHash(item: FeedItem): string {
-  return sha256Hex(JSON.stringify([item.title, item.link, item.contentHtml, item.summary, item.updatedAt, item.images])).slice(0, 16);
+  const link = item.link ? canonicalizeUrl(item.link) : null;
+  return sha256Hex(JSON.stringify([item.title, link, visibleText(item.contentHtml), visibleText(item.summary), item.updatedAt])).slice(0, 16);
 }
 
 export function hostOf(url: string): string {
@@ -58,7 +64,8 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
       signal: ctx.signal,
     });
   } catch (err) {
-    if (!ctx.signal.aborted) await recordFailure(deps, feedId, err, ctx);
+    // Waiting for a busy host is not the feed's failure; neither is a shutdown.
+    if (!ctx.signal.aborted && describeError(err).code !== 'host-backoff') await recordFailure(deps, feedId, err, ctx);
     throw err;
   }
   if (res.status === 304) {

@@ -16,7 +16,8 @@ export function bestHtml(item: FeedItem): string | null {
  * `auto` fetches when the feed's text is shorter than `minChars` (characters without whitespace, so CJK text counts fairly).
  */
 export function useFeedText(item: FeedItem, mode: 'auto' | 'always' | 'never', minChars: number): boolean {
-  if (!item.link) return true;
+  // Nothing to fetch: no link, or one that is not a web page (mailto:, a tag: URI, a relative path with no base).
+  if (!item.link || !/^https?:\/\//i.test(item.link)) return true;
   if (mode === 'never') return true;
   if (mode === 'always') return false;
   return textLength(bestHtml(item)) >= minChars;

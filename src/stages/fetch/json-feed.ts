@@ -1,6 +1,6 @@
 // JSON Feed 1.0 and 1.1 to the normalized feed shape.
 import { sha256Hex } from '../../domain/ids.js';
-import { parseFeedDate } from './parse-date.js';
+import { assumedOffsetMinutes, parseFeedDate } from './parse-date.js';
 import { sanitizeItemHtml, toPlainText } from './sanitize.js';
 import type { FeedItem, ParsedFeed } from './types.js';
 
@@ -30,8 +30,8 @@ export function isJsonFeed(value: unknown): boolean {
 export function feedFromJson(doc: unknown, feedUrl: string | null): Omit<ParsedFeed, 'malformed' | 'repairs' | 'encoding'> {
   const feed = obj(doc);
   const base = resolve(str(feed.feed_url), feedUrl) ?? feedUrl;
-  const lang = (str(feed.language) ?? '').toLowerCase();
-  const assumeOffsetMinutes = lang.startsWith('zh') ? 480 : 0;
+  const sample = [str(feed.title), ...(Array.isArray(feed.items) ? feed.items.slice(0, 5) : []).map((i) => str(obj(i).title))].join(' ');
+  const assumeOffsetMinutes = assumedOffsetMinutes(str(feed.language), sample);
   const feedAuthor = str(obj(feed.author).name) ?? str(obj((feed.authors as unknown[] | undefined)?.[0]).name);
   const items: FeedItem[] = (Array.isArray(feed.items) ? feed.items : []).map((value): FeedItem => {
     const it = obj(value);

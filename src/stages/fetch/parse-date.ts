@@ -13,6 +13,21 @@ const ZONES: Record<string, number> = {
   aest: 600, aedt: 660,
 };
 
+/**
+ * The offset to assume for zone-less dates of a feed: from its language tag, else from the script of its titles
+ * (Han only: China/Taiwan/Hong Kong/Singapore share +08:00; kana: +09:00; Hangul: +09:00); otherwise UTC.
+ */
+export function assumedOffsetMinutes(language: string | null | undefined, sampleText: string): number {
+  const lang = (language ?? '').trim().toLowerCase();
+  if (lang.startsWith('zh')) return 480;
+  if (lang.startsWith('ja') || lang.startsWith('ko')) return 540;
+  if (lang) return 0;
+  if (/[\u3040-\u30ff]/.test(sampleText)) return 540;
+  if (/[\uac00-\ud7af]/.test(sampleText)) return 540;
+  if (/[\u4e00-\u9fff]/.test(sampleText)) return 480;
+  return 0;
+}
+
 export interface DateOptions {
   /** Minutes east of UTC assumed for a date without a zone (default 0). Chinese-format dates always assume +08:00. */
   assumeOffsetMinutes?: number;
@@ -38,6 +53,8 @@ function format(p: Parts): string | null {
 function zoneOffset(zone: string | undefined, fallback: number): number | null {
   if (!zone) return fallback;
   const z = zone.trim().toLowerCase();
+  // Chinese sites write "CST" for China Standard Time; RFC 822 means US Central. The feed's script decides.
+  if (z === 'cst' && fallback === 480) return 480;
   const num = z.match(/^(?:gmt|utc|ut)?\s*([+-])(\d{1,2}):?(\d{2})?$/);
   if (num) return (num[1] === '-' ? -1 : 1) * (Number(num[2]) * 60 + Number(num[3] ?? 0));
   return ZONES[z] ?? null;
@@ -48,9 +65,9 @@ function year(y: string): number {
   return y.length <= 2 ? (n < 70 ? 2000 + n : 1900 + n) : n;
 }
 
-const ISO = /^(\d{4})-?(\d{1,2})-?(\d{1,2})(?:[T\s]+(\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{1,2}(?::?\d{2})?|UTC|GMT)?$/i;
+const ISO = /^(\d{4})-?(\d{1,2})-?(\d{1,2})(?:[T\s]+(\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{1,2}(?::?\d{2})?|[A-Z]{2,5})?(?:\s+[^\d\s][^\d]*)?$/i;
 const SLASHED = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{1,2}:?\d{2}|[A-Z]{1,5})?$/i;
-const CHINESE = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:(上午|下午|晚上)?\s*(\d{1,2})\s*[:：时點点]\s*(\d{1,2})\s*(?:[:：分]\s*(?:(\d{1,2})\s*秒?)?)?)?/;
+const CHINESE = /^(?:(?:星期|周|週)[一二三四五六日天]\s*)?(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:(上午|下午|晚上)?\s*(\d{1,2})\s*[:：时點点]\s*(\d{1,2})\s*(?:[:：分]\s*(?:(\d{1,2})\s*秒?)?)?)?/;
 // "Wed, 12 Feb 2025 08:30:00 +0000" and breakages: no weekday, wrong weekday, full month names, missing seconds,
 // a dot or dash between parts, "Feb 12 2025", lower case, a zone glued to the time, trailing junk after the zone.
 const RFC822 = /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(\d{1,2})(?:st|nd|rd|th)?[\s\-.]+([a-z]+)\.?,?[\s\-.]+(\d{2,4}),?(?:\s+|T)?(?:(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*((?:gmt|utc)?[+-]\d{1,2}:?\d{2}|[a-z]{1,5})?/i;

@@ -11,6 +11,24 @@ function empty(reason: string, extra: Partial<ParsedFeed> = {}): ParsedFeed {
   return { format: 'unknown', title: null, link: null, ttlSeconds: null, items: [], malformed: { reason }, repairs: [], encoding: null, ...extra };
 }
 
+/** Feeds an HTML page announces with <link rel="alternate" type="application/rss+xml|atom+xml|feed+json">. */
+export function discoverFeeds(html: string, base: string | null): string[] {
+  const found: string[] = [];
+  for (const [tag] of html.slice(0, 256 * 1024).matchAll(/<link\b[^>]*>/gi)) {
+    if (!/rel\s*=\s*["']?[^"'>]*alternate/i.test(tag) || !/type\s*=\s*["']?application\/(rss\+xml|atom\+xml|feed\+json)/i.test(tag)) continue;
+    const href = tag.match(/href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i);
+    const value = href?.[1] ?? href?.[2] ?? href?.[3];
+    if (!value) continue;
+    try {
+      const abs = new URL(value, base ?? undefined).href;
+      if (!found.includes(abs)) found.push(abs);
+    } catch {
+      // a relative href without a base cannot be shown usefully
+    }
+  }
+  return found;
+}
+
 function looksJson(text: string, contentType: string | undefined): boolean {
   return /json/i.test(contentType ?? '') || /^\s*[{[]/.test(text);
 }
@@ -61,7 +79,9 @@ export async function parseFeed(body: Buffer | string, opts: ParseFeedOptions = 
     const feed = feedFromTree(tree.tree, url);
     if (!feed) {
       const root = Object.keys(tree.tree)[0] ?? 'nothing';
-      return empty(`not a feed: the document root is <${root}>`, { repairs, encoding });
+      const links = discoverFeeds(trimmed, url);
+      const hint = links.length ? `; the page links to ${links.join(', ')}` : '';
+      return empty(`not a feed: the document root is <${root}>${hint}`, { repairs, encoding });
     }
     const malformed = tree.strictError ? { reason: `not well-formed XML (${tree.strictError}); recovered leniently` } : null;
     return { ...feed, malformed, repairs, encoding };

@@ -11,7 +11,43 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 // Characters XML 1.0 forbids: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
 const INVALID_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // Elements whose text is HTML in every dialect.
-const HTML_BEARING = /(<(description|content:encoded|summary|content|title|subtitle|itunes:summary)(?:\s[^>]*)?>)([\s\S]*?)<\/\2\s*>/g;
+const HTML_BEARING_OPEN = /<(description|content:encoded|summary|content|title|subtitle|itunes:summary)(?:\s[^>]*)?>/g;
+
+/**
+ * HTML pasted into a text element without CDATA or escaping: the markup belongs to the text, so it is wrapped in
+ * CDATA. XHTML content bodies are wrapped too: the tree parser would lose the order of their mixed text and tags.
+ * One pass; an element whose closing tag never comes is left alone, and that is remembered so a document full of
+ * unclosed elements costs linear time, not quadratic.
+ */
+function wrapMarkupInText(xml: string, found: Set<string>): string {
+  const out: string[] = [];
+  const noCloseFrom = new Map<string, number>();
+  let last = 0;
+  HTML_BEARING_OPEN.lastIndex = 0;
+  for (let m = HTML_BEARING_OPEN.exec(xml); m; m = HTML_BEARING_OPEN.exec(xml)) {
+    const [open, name] = m as unknown as [string, string];
+    if (open.endsWith('/>')) continue;
+    const innerStart = m.index + open.length;
+    const closeTag = `</${name}`;
+    const known = noCloseFrom.get(name);
+    if (known !== undefined && innerStart >= known) continue;
+    const close = xml.indexOf(closeTag, innerStart);
+    if (close < 0) {
+      noCloseFrom.set(name, innerStart);
+      continue;
+    }
+    const closeEnd = xml.indexOf('>', close);
+    if (closeEnd < 0) continue;
+    const inner = xml.slice(innerStart, close);
+    if (!/<[A-Za-z/!]/.test(inner) || inner.includes('<![CDATA[')) continue;
+    if (!/\btype\s*=\s*["']xhtml["']/.test(open)) found.add('markup-in-text');
+    out.push(xml.slice(last, innerStart), '<![CDATA[', inner.replace(/\]\]>/g, ']]]]><![CDATA[>'), ']]>');
+    last = close;
+    HTML_BEARING_OPEN.lastIndex = closeEnd + 1;
+  }
+  out.push(xml.slice(last));
+  return out.join('');
+}
 // An ampersand and what follows it, up to a possible entity end.
 const AMP = /&(#x[0-9a-fA-F]+;|#[0-9]+;|[A-Za-z][A-Za-z0-9]*;?)?/g;
 
@@ -65,13 +101,7 @@ export function repairXml(input: string): Repaired {
       found.add('misplaced-xml-declaration');
     }
   }
-  // HTML pasted into a text element without CDATA or escaping: the markup belongs to the text, keep it as such.
-  // (XHTML content bodies are wrapped too: the tree parser would lose the order of their mixed text and tags.)
-  xml = xml.replace(HTML_BEARING, (whole, open: string, name: string, inner: string) => {
-    if (!/<[A-Za-z/!]/.test(inner) || inner.includes('<![CDATA[')) return whole;
-    if (!/\btype\s*=\s*["']xhtml["']/.test(open)) found.add('markup-in-text');
-    return `${open}<![CDATA[${inner.replace(/\]\]>/g, ']]]]><![CDATA[>')}]]></${name}>`;
-  });
+  xml = wrapMarkupInText(xml, found);
   const cleaned = xml.replace(INVALID_CHARS, '');
   if (cleaned.length !== xml.length) found.add('invalid-characters');
   xml = cleaned;

@@ -1,10 +1,10 @@
 // RSS 0.9x, RSS 1.0 (RDF), RSS 2.0 and Atom 0.3/1.0 trees to the normalized feed shape. rss-parser maps the
 // common fields of each item; what it leaves out (xml:base, dates it cannot read, media, Atom 0.3 names) is read here.
 import { sha256Hex } from '../../domain/ids.js';
-import { parseFeedDate } from './parse-date.js';
+import { assumedOffsetMinutes, parseFeedDate } from './parse-date.js';
 import { sanitizeItemHtml, toPlainText } from './sanitize.js';
 import type { FeedItem, ParsedFeed } from './types.js';
-import { attrOf, children, strictParser, textOf, type XmlNode } from './xml-tree.js';
+import { attrOf, children, normalizeRoot, strictParser, textOf, type XmlNode } from './xml-tree.js';
 
 type Format = ParsedFeed['format'];
 type BuiltItem = { title?: unknown; link?: string; content?: string; summary?: string; guid?: unknown; id?: string; author?: string; enclosure?: { url?: string; type?: string } };
@@ -89,8 +89,11 @@ function normalizeItem(raw: XmlNode, format: Format, feedBase: string | null, as
   const base = resolve(attrOf(raw, 'xml:base'), feedBase) ?? feedBase;
   const guidRaw = textOf(children(raw, 'guid'));
   const permaLink = attrOf(children(raw, 'guid'), 'isPermaLink') !== 'false';
-  const rawLink = isAtom ? atomLink(raw) : textOf(children(raw, 'link')) ?? attrOf(raw, 'rdf:about') ?? (permaLink && guidRaw && /^https?:\/\//.test(guidRaw.trim()) ? guidRaw : null);
-  const link = resolve(rawLink ?? (typeof built.link === 'string' ? built.link : null), base);
+  // An empty <link/> is common; fall through it to rdf:about or a permalink GUID.
+  const rawLink = isAtom
+    ? atomLink(raw)
+    : textOf(children(raw, 'link'))?.trim() || attrOf(raw, 'rdf:about') || (permaLink && guidRaw && /^https?:\/\//.test(guidRaw.trim()) ? guidRaw : null);
+  const link = resolve(rawLink || (typeof built.link === 'string' ? built.link : null), base);
   const title = toPlainText(textOf(children(raw, 'title')) ?? (typeof built.title === 'string' ? built.title : null));
   const dateOpts = { assumeOffsetMinutes };
   const firstDate = (...names: string[]) => {
@@ -100,9 +103,9 @@ function normalizeItem(raw: XmlNode, format: Format, feedBase: string | null, as
     }
     return null;
   };
-  const updatedAt = firstDate('updated', 'modified', 'atom:updated', 'dcterms:modified');
+  const updatedAt = firstDate('updated', 'modified', 'atom:updated', 'a10:updated', 'dcterms:modified');
   // Atom makes <published> optional; <updated> is then the best date there is.
-  const publishedAt = firstDate('pubDate', 'published', 'dc:date', 'issued', 'created', 'dcterms:created', 'dcterms:issued') ?? updatedAt;
+  const publishedAt = firstDate('pubDate', 'published', 'dc:date', 'issued', 'created', 'atom:published', 'dcterms:created', 'dcterms:issued') ?? updatedAt;
   const contentRaw = isAtom ? contentText(children(raw, 'content')[0], built.content) : textOf(children(raw, 'content:encoded'));
   const summaryRaw = isAtom ? contentText(children(raw, 'summary')[0], built.summary) : textOf(children(raw, 'description')) ?? textOf(children(raw, 'itunes:summary'));
   const contentHtml = sanitizeItemHtml(contentRaw, link ?? base ?? undefined);
@@ -126,7 +129,8 @@ function ttlOf(channel: XmlNode): number | null {
 }
 
 /** The normalized feed from an xml2js tree, or null when the root is not a feed dialect. */
-export function feedFromTree(tree: XmlNode, feedUrl: string | null): Omit<ParsedFeed, 'malformed' | 'repairs' | 'encoding'> | null {
+export function feedFromTree(document: XmlNode, feedUrl: string | null): Omit<ParsedFeed, 'malformed' | 'repairs' | 'encoding'> | null {
+  const tree = normalizeRoot(document);
   let format: Format;
   let channel: XmlNode;
   let items: unknown[];
@@ -148,10 +152,13 @@ export function feedFromTree(tree: XmlNode, feedUrl: string | null): Omit<Parsed
     items = [...children(channel, 'item'), ...children(root, 'item')];
   } else return null;
 
-  const base = resolve(attrOf(root, 'xml:base') ?? attrOf(channel, 'xml:base'), feedUrl) ?? feedUrl;
-  const lang = (attrOf(root, 'xml:lang') ?? textOf(children(channel, 'language')) ?? textOf(children(channel, 'dc:language')) ?? '').toLowerCase();
-  const assume = lang.startsWith('zh') ? 480 : 0;
-  const link = resolve(format === 'atom' ? atomLink(channel) : textOf(children(channel, 'link')), base);
+  const channelLink = format === 'atom' ? atomLink(channel) : textOf(children(channel, 'link'));
+  // Without the feed's own URL (a local file), an absolute channel link is the best base for relative item links.
+  const base = resolve(attrOf(root, 'xml:base') ?? attrOf(channel, 'xml:base'), feedUrl) ?? feedUrl ?? resolve(channelLink, null);
+  const lang = attrOf(root, 'xml:lang') ?? textOf(children(channel, 'language')) ?? textOf(children(channel, 'dc:language'));
+  const sample = [textOf(children(channel, 'title')), ...items.slice(0, 5).map((i) => textOf(children(i, 'title')))].join(' ');
+  const assume = assumedOffsetMinutes(lang, sample);
+  const link = resolve(channelLink, base);
   // Atom entries without an author inherit the feed's.
   const feedAuthor = format === 'atom' ? textOf(children(children(channel, 'author')[0], 'name')) : null;
   return {

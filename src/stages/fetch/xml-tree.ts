@@ -17,7 +17,7 @@ const CANONICAL: Record<string, string> = {
   skipdays: 'skipDays',
 };
 
-function fold(node: unknown): unknown {
+export function fold(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(fold);
   if (node === null || typeof node !== 'object') return node;
   const out: XmlNode = {};
@@ -96,6 +96,36 @@ export function closeOpenTags(xml: string): string {
     }
   }
   return body + stack.reverse().map((n) => `</${n}>`).join('');
+}
+
+function stripPrefix(node: unknown, prefix: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => stripPrefix(n, prefix));
+  if (node === null || typeof node !== 'object') return node;
+  const out: XmlNode = {};
+  for (const [key, value] of Object.entries(node as XmlNode)) {
+    out[key !== '$' && key !== '_' && key.startsWith(prefix) ? key.slice(prefix.length) : key] = key === '$' || key === '_' ? value : stripPrefix(value, prefix);
+  }
+  return out;
+}
+
+/**
+ * Brings unusual spellings of the feed dialects to the usual ones: an upper-case root (<RSS>), Atom written with a
+ * prefix (<atom:feed>), RSS 1.0 elements written with one (<rss:item> inside <rdf:RDF>).
+ */
+export function normalizeRoot(tree: XmlNode): XmlNode {
+  const root = Object.keys(tree)[0];
+  if (!root) return tree;
+  if (!['rss', 'feed', 'rdf:RDF', 'channel'].includes(root) && ['rss', 'feed', 'rdf:rdf', 'channel'].includes(root.toLowerCase())) {
+    return normalizeRoot(fold(tree) as XmlNode);
+  }
+  const prefixed = root.match(/^([\w.-]+):feed$/);
+  if (prefixed) return stripPrefix(tree, `${prefixed[1]}:`) as XmlNode;
+  if (root === 'rdf:RDF') {
+    const inner = tree[root] as XmlNode;
+    const key = Object.keys(inner ?? {}).find((k) => /^[\w.-]+:(channel|item)$/.test(k) && !k.startsWith('rdf:'));
+    if (key) return { 'rdf:RDF': stripPrefix(inner, `${key.split(':')[0]}:`) } as XmlNode;
+  }
+  return tree;
 }
 
 /** The first value of an xml2js child as text (element text, or `_` of an element with attributes). */

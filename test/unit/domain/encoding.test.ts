@@ -73,3 +73,11 @@ describe('decodeBody', () => {
     expect([d.source, d.text]).toEqual(['bom', '<t>日本</t>']);
   });
 });
+
+describe('decodeBody without a BOM in UTF-16', () => {
+  it('recognises UTF-16 XML by its first bytes', () => {
+    const text = '<?xml version="1.0" encoding="UTF-16"?><rss><title>新闻</title></rss>';
+    expect(decodeBody(iconv.encode(text, 'utf-16le')).text).toBe(text);
+    expect(decodeBody(iconv.encode(text, 'utf-16be')).text).toBe(text);
+  });
+});

@@ -41,3 +41,27 @@ describe('parseFeedDate', () => {
     expect(a).toBe(b);
   });
 });
+
+describe('assumedOffsetMinutes', () => {
+  it('follows the language tag, else the script of the titles', async () => {
+    const { assumedOffsetMinutes } = await import('../../../../src/stages/fetch/parse-date.js');
+    expect(assumedOffsetMinutes('zh-CN', 'anything')).toBe(480);
+    expect(assumedOffsetMinutes('en', '中文标题')).toBe(0);
+    expect(assumedOffsetMinutes(null, '关于调整公交线路的通知')).toBe(480);
+    expect(assumedOffsetMinutes(null, '図書館のお知らせ')).toBe(540);
+    expect(assumedOffsetMinutes(null, 'City council news')).toBe(0);
+  });
+});
+
+describe('parseFeedDate quirks of Chinese sites', () => {
+  it('reads CST as China Standard Time in a Chinese feed and as US Central elsewhere', () => {
+    expect(parseFeedDate('Wed, 12 Feb 2025 08:30:00 CST', { assumeOffsetMinutes: 480 })).toBe('2025-02-12T08:30:00+08:00');
+    expect(parseFeedDate('Wed, 12 Feb 2025 08:30:00 CST')).toBe('2025-02-12T08:30:00-06:00');
+    expect(parseFeedDate('2025-02-12 08:30:00 CST', { assumeOffsetMinutes: 480 })).toBe('2025-02-12T08:30:00+08:00');
+  });
+
+  it('ignores a weekday before or words after the date', () => {
+    expect(parseFeedDate('星期三 2025年2月12日 08:30')).toBe('2025-02-12T08:30:00+08:00');
+    expect(parseFeedDate('2025-02-12 08:30:00 星期三', { assumeOffsetMinutes: 480 })).toBe('2025-02-12T08:30:00+08:00');
+  });
+});

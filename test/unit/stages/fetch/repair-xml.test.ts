@@ -47,3 +47,16 @@ describe('repairXml', () => {
     expect(repairXml('<!DOCTYPE rss PUBLIC "-//Netscape//DTD RSS 0.91//EN" "http://x/rss.dtd"><rss/>').xml).toBe('<rss/>');
   });
 });
+
+describe('repairXml on hostile input', () => {
+  it('keeps a "]]>" inside wrapped markup intact', () => {
+    const r = repairXml('<description><p>a ]]> b</p></description>');
+    expect(r.xml).toBe('<description><![CDATA[<p>a ]]]]><![CDATA[> b</p>]]></description>');
+  });
+
+  it('leaves elements that are never closed alone (and stays linear on many of them)', () => {
+    const xml = '<rss><channel>' + '<description><p>x'.repeat(20_000);
+    const r = repairXml(xml);
+    expect(r.xml).toBe(xml);
+  });
+});

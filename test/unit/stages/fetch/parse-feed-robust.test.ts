@@ -1,0 +1,50 @@
+// parseFeed never throws: every fixture cut at many points and sprinkled with hostile bytes still resolves to a
+// well-formed ParsedFeed (a seeded generator keeps the cases the same on every run).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseFeed } from '../../../../src/stages/fetch/parse-feed.js';
+import { FeedItemSchema } from '../../../../src/stages/fetch/types.js';
+
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/feeds/parse');
+const inputs = readdirSync(dir).filter((f) => !f.endsWith('.expected.json'));
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const NASTY = ['&', '<', '>', ']]>', '<![CDATA[', '\u0000', '\uFFFE', '&#0;', '&nbsp', '</item>', '<item>', '"', '\ud800', '<?xml version="1.0"?>', '<!--', '{', '}'];
+
+describe('parseFeed robustness', () => {
+  for (const name of inputs) {
+    it(`survives truncations and injected junk in ${name}`, async () => {
+      const rand = prng(name.length * 7919);
+      const text = readFileSync(path.join(dir, name), 'utf8');
+      for (let i = 0; i < 25; i++) {
+        const cut = Math.floor(rand() * text.length);
+        let mutated = text.slice(0, cut);
+        if (i % 2 === 1) {
+          const at = Math.floor(rand() * text.length);
+          mutated = text.slice(0, at) + NASTY[Math.floor(rand() * NASTY.length)] + text.slice(at);
+        }
+        const feed = await parseFeed(i % 3 === 0 ? Buffer.from(mutated) : mutated, { url: 'https://feeds.example/x' });
+        expect(['rss', 'atom', 'rdf', 'json', 'unknown']).toContain(feed.format);
+        for (const item of feed.items) FeedItemSchema.parse(item);
+        if (feed.malformed) expect(typeof feed.malformed.reason).toBe('string');
+      }
+    });
+  }
+
+  it('returns a reason for input that is nothing like a feed', async () => {
+    for (const junk of ['', '   ', 'plain words', '{"not":"a feed"}', '[1,2,3]', '<', '<?xml', Buffer.from([0xff, 0xfe, 0x00, 0xd8])]) {
+      const feed = await parseFeed(junk);
+      expect(feed.items).toEqual([]);
+      expect(feed.malformed?.reason).toBeTruthy();
+    }
+  });
+});
