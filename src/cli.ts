@@ -1,5 +1,5 @@
 // Entry point: parse arguments → load config → run one command. Errors a user can fix are printed without a stack.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, loadFeeds, type LoadOptions } from './config/load.js';
 import { RedisUnavailableError } from './infra/redis.js';
 import { openRuntime } from './workers/runtime.js';
@@ -17,6 +17,12 @@ function loadOptions(cmd: Command): LoadOptions {
   return { configPath: o.config, feedsPath: o.feeds };
 }
 
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
+  return port;
+}
+
 export function buildProgram(): Command {
   const program = new Command('newsflow')
     .description('Monitors news feeds: fetch, clean, classify and deduplicate articles into JSONL.')
@@ -30,9 +36,15 @@ export function buildProgram(): Command {
     .description('run stage workers and the crawl schedule until SIGTERM/SIGINT')
     .option('--stages <list>', 'comma-separated stages to run: fetch, fetch-feed, fetch-article, clean, classify, dedupe, sink (default: all)')
     .option('--no-schedule', 'do not synchronise the crawl schedules with the feeds file')
-    .action(async (opts: { stages?: string; schedule: boolean }, cmd: Command) => {
+    .option('--admin-port <port>', 'serve /livez, /readyz, /metrics and /admin/queues on this port (0: any free one; overrides admin.port)', parsePort)
+    .action(async (opts: { stages?: string; schedule: boolean; adminPort?: number }, cmd: Command) => {
       const rt = await openRuntime(loadOptions(cmd));
-      await serve(rt, { stages: opts.stages, schedule: opts.schedule });
+      try {
+        await serve(rt, { stages: opts.stages, schedule: opts.schedule, adminPort: opts.adminPort });
+      } catch (err) {
+        await rt.close();
+        throw err;
+      }
     });
 
   program

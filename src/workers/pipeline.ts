@@ -6,10 +6,13 @@ import { startStageWorker, type ShellOptions } from './shell.js';
 import type { Runtime } from './runtime.js';
 import { createStageDefinitions } from './stages.js';
 
+/** What a caller may observe of every job (metrics, dead letters). */
+export type WorkerHooks = Pick<ShellOptions, 'onFinalFailure' | 'onOutcome' | 'onCount'>;
+
 export async function startWorkers(
   rt: Runtime,
   stages: readonly StageName[] = STAGES,
-  hooks: Pick<ShellOptions, 'onFinalFailure' | 'onOutcome'> = {},
+  hooks: WorkerHooks = {},
 ): Promise<Worker[]> {
   const defs = await createStageDefinitions(rt);
   const { config } = rt.loaded;
