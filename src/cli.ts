@@ -8,6 +8,8 @@ import { ingestFiles } from './commands/ingest.js';
 import { runDemo } from './commands/demo.js';
 import { serve } from './commands/serve.js';
 import { formatSummary } from './commands/summary.js';
+import { collectStatus } from './commands/status.js';
+import { formatStatus } from './admin/format-status.js';
 import { PACKAGE_VERSION } from './workers/runtime.js';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -15,6 +17,12 @@ const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : 
 function loadOptions(cmd: Command): LoadOptions {
   const o = cmd.optsWithGlobals<{ config?: string; feeds?: string }>();
   return { configPath: o.config, feedsPath: o.feeds };
+}
+
+function parseMinutes(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1440) throw new InvalidArgumentError('a whole number of minutes from 1 to 1440');
+  return n;
 }
 
 function parsePort(value: string): number {
@@ -85,6 +93,21 @@ export function buildProgram(): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       const result = await runDemo(loadOptions(cmd));
       process.exitCode = result.invalid > 0 || (result.summary.counts.errors ?? 0) > 0 ? 1 : 0;
+    });
+
+  program
+    .command('status')
+    .description('queue depths per stage, jobs done in the last minutes, and the health of every feed, worst first')
+    .option('--json', 'print the report as JSON for scripts')
+    .option('--minutes <n>', 'throughput window in minutes', parseMinutes, 15)
+    .action(async (opts: { json?: boolean; minutes: number }, cmd: Command) => {
+      const rt = await openRuntime(loadOptions(cmd));
+      try {
+        const report = await collectStatus(rt, { windowMinutes: opts.minutes });
+        out(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report));
+      } finally {
+        await rt.close();
+      }
     });
 
   const config = program.command('config').description('configuration');

@@ -101,6 +101,22 @@ export function createRedisFeedState(redis: Redis, keyPrefix: string, config: Fe
   };
 }
 
+function hashReplies(replies: Array<[Error | null, unknown]> | null): Array<Record<string, string>> {
+  return (replies ?? []).map(([err, value]) => {
+    if (err) throw err;
+    return (value ?? {}) as Record<string, string>;
+  });
+}
+
+/** The health records of many feeds in one round trip (for `newsflow status`). */
+export async function readFeedHealth(redis: Redis, keyPrefix: string, feedIds: readonly string[]): Promise<Map<string, FeedHealth>> {
+  const keys = feedStateKeys(keyPrefix);
+  const pipeline = redis.pipeline();
+  for (const id of feedIds) pipeline.hgetall(keys.feed(id));
+  const replies = hashReplies(await pipeline.exec());
+  return new Map(feedIds.map((id, i) => [id, toHealth(replies[i] ?? {})]));
+}
+
 /** How many feeds are paused after repeated failures (one SCARD). */
 export async function countPausedFeeds(redis: Redis, keyPrefix: string): Promise<number> {
   return redis.scard(feedStateKeys(keyPrefix).paused);
@@ -112,10 +128,10 @@ export async function itemsLastDay(redis: Redis, keyPrefix: string, feedIds: rea
   const since = Math.floor(now.getTime() / HOUR_MS) - 23;
   const pipeline = redis.pipeline();
   for (const id of feedIds) pipeline.hgetall(keys.items(id));
-  const replies = (await pipeline.exec()) ?? [];
+  const replies = hashReplies(await pipeline.exec());
   return new Map(
     feedIds.map((id, i) => {
-      const buckets = (replies[i]?.[1] ?? {}) as Record<string, string>;
+      const buckets = replies[i] ?? {};
       const total = Object.entries(buckets).reduce((sum, [hour, n]) => (Number(hour) >= since ? sum + Number(n) : sum), 0);
       return [id, total];
     }),
