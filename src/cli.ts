@@ -1,5 +1,5 @@
 // Entry point: parse arguments → load config → run one command. Errors a user can fix are printed without a stack.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, loadFeeds, type LoadOptions } from './config/load.js';
 import { RedisUnavailableError } from './infra/redis.js';
 import { openRuntime } from './workers/runtime.js';
@@ -8,6 +8,8 @@ import { ingestFiles } from './commands/ingest.js';
 import { runDemo } from './commands/demo.js';
 import { serve } from './commands/serve.js';
 import { formatSummary } from './commands/summary.js';
+import { collectStatus } from './commands/status.js';
+import { formatStatus } from './admin/format-status.js';
 import { PACKAGE_VERSION } from './workers/runtime.js';
 import { jobsFailed, jobsRetry } from './commands/jobs.js';
 import { formatReplay, progressReporter, replay } from './commands/replay.js';
@@ -23,6 +25,18 @@ function loadOptions(cmd: Command): LoadOptions {
   return { configPath: o.config, feedsPath: o.feeds };
 }
 
+function parseMinutes(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1440) throw new InvalidArgumentError('a whole number of minutes from 1 to 1440');
+  return n;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
+  return port;
+}
+
 export function buildProgram(): Command {
   const program = new Command('newsflow')
     .description('Monitors news feeds: fetch, clean, classify and deduplicate articles into JSONL.')
@@ -36,9 +50,15 @@ export function buildProgram(): Command {
     .description('run stage workers and the crawl schedule until SIGTERM/SIGINT')
     .option('--stages <list>', 'comma-separated stages to run: fetch, fetch-feed, fetch-article, clean, classify, dedupe, sink (default: all)')
     .option('--no-schedule', 'do not synchronise the crawl schedules with the feeds file')
-    .action(async (opts: { stages?: string; schedule: boolean }, cmd: Command) => {
+    .option('--admin-port <port>', 'serve /livez, /readyz, /metrics and /admin/queues on this port (0: any free one; overrides admin.port)', parsePort)
+    .action(async (opts: { stages?: string; schedule: boolean; adminPort?: number }, cmd: Command) => {
       const rt = await openRuntime(loadOptions(cmd));
-      await serve(rt, { stages: opts.stages, schedule: opts.schedule });
+      try {
+        await serve(rt, { stages: opts.stages, schedule: opts.schedule, adminPort: opts.adminPort });
+      } catch (err) {
+        await rt.close();
+        throw err;
+      }
     });
 
   program
@@ -139,6 +159,16 @@ export function buildProgram(): Command {
       const rt = await openRuntime(loadOptions(cmd));
       try {
         out(await jobsRetry(rt, { ids, ...opts }));
+  program
+    .command('status')
+    .description('queue depths per stage, jobs done in the last minutes, and the health of every feed, worst first')
+    .option('--json', 'print the report as JSON for scripts')
+    .option('--minutes <n>', 'throughput window in minutes', parseMinutes, 15)
+    .action(async (opts: { json?: boolean; minutes: number }, cmd: Command) => {
+      const rt = await openRuntime(loadOptions(cmd));
+      try {
+        const report = await collectStatus(rt, { windowMinutes: opts.minutes });
+        out(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report));
       } finally {
         await rt.close();
       }

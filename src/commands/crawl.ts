@@ -6,7 +6,7 @@ import { jobId } from '../domain/ids.js';
 import type { Emit } from '../stages/types.js';
 import type { FetchFeedPayload } from '../jobs/payloads.js';
 import { closeWorkers } from '../workers/shutdown.js';
-import { newRunId, startWorkers, waitUntilDrained } from '../workers/pipeline.js';
+import { newRunId, startWorkers, waitUntilDrained, type WorkerHooks } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';
 import type { RunSummary } from './summary.js';
 
@@ -26,6 +26,8 @@ export interface CrawlOptions {
   feedId?: string | undefined;
   force?: boolean;
   signal?: AbortSignal;
+  /** Observers of every job of this crawl's workers (e.g. the metrics of `PipelineMetrics.hooks`). */
+  hooks?: WorkerHooks;
 }
 
 export async function crawlOnce(rt: Runtime, options: CrawlOptions = {}): Promise<RunSummary> {
@@ -34,7 +36,7 @@ export async function crawlOnce(rt: Runtime, options: CrawlOptions = {}): Promis
   if (options.feedId && feeds.length === 0) throw new Error(`no feed with id "${options.feedId}" in ${rt.loaded.paths.feedsFile}`);
   const runId = newRunId('crawl');
   const started = Date.now();
-  const workers = await startWorkers(rt);
+  const workers = await startWorkers(rt, undefined, options.hooks);
   try {
     await enqueue(rt.queues, feeds.map((f) => feedJob(f, runId, options.force)));
     await waitUntilDrained(rt, { signal: options.signal });

@@ -6,6 +6,8 @@ import { syncSchedules } from '../jobs/schedules.js';
 import { onSignals, type ShutdownPlan } from '../workers/shutdown.js';
 import { startWorkers } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';
+import { startAdminServer, type AdminServer } from '../admin/server.js';
+import { PipelineMetrics } from '../infra/metrics.js';
 
 export function parseStages(list: string | undefined): StageName[] {
   if (!list) return [...STAGES];
@@ -22,11 +24,26 @@ export interface Service {
   workers: Worker[];
   stages: StageName[];
   plan: () => ShutdownPlan;
+  /** The admin server (/livez, /readyz, /metrics, /admin/queues), when a port is configured. */
+  admin: AdminServer | null;
 }
 
-export async function serve(rt: Runtime, options: { stages?: string; schedule?: boolean; signals?: boolean } = {}): Promise<Service> {
+export interface ServeOptions {
+  stages?: string;
+  schedule?: boolean;
+  signals?: boolean;
+  /** Overrides `admin.port`: serve the admin endpoints on this port (0: any free one). */
+  adminPort?: number;
+}
+
+export async function serve(rt: Runtime, options: ServeOptions = {}): Promise<Service> {
   const stages = parseStages(options.stages);
-  const workers = await startWorkers(rt, stages);
+  const metrics = new PipelineMetrics();
+  // The admin server starts first, so a refused configuration (no token off loopback, port taken) starts no worker.
+  let workers: Worker[] = [];
+  const adminPort = options.adminPort ?? rt.loaded.config.admin.port;
+  const admin = adminPort === null ? null : await startAdminServer(rt, { port: adminPort, metrics, workers: () => workers });
+  workers = await startWorkers(rt, stages, metrics.hooks);
   if (options.schedule !== false) {
     const feeds = loadFeeds(rt.loaded.paths.feedsFile);
     const result = await syncSchedules(rt, feeds);
@@ -36,9 +53,12 @@ export async function serve(rt: Runtime, options: { stages?: string; schedule?: 
   const plan = (): ShutdownPlan => ({
     workers,
     graceMs: rt.loaded.config.workers.shutdownGraceMs,
-    closeRest: () => rt.close(),
+    closeRest: async () => {
+      await admin?.close();
+      await rt.close();
+    },
     log: rt.log,
   });
   if (options.signals !== false) onSignals(plan);
-  return { workers, stages, plan };
+  return { workers, stages, plan, admin };
 }

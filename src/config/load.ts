@@ -88,6 +88,12 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   if (env.REDIS_URL) overrides.redis = { url: env.REDIS_URL };
   if (env.NEWSFLOW_DATA_DIR) overrides.dataDir = env.NEWSFLOW_DATA_DIR;
   if (env.NEWSFLOW_LOG_LEVEL) overrides.log = { level: env.NEWSFLOW_LOG_LEVEL };
+  const admin: Json = {};
+  // A port that is not a number is passed on as text, so the schema names the variable's value in its error.
+  if (env.NEWSFLOW_ADMIN_PORT) admin.port = /^\d+$/.test(env.NEWSFLOW_ADMIN_PORT) ? Number(env.NEWSFLOW_ADMIN_PORT) : env.NEWSFLOW_ADMIN_PORT;
+  if (env.NEWSFLOW_ADMIN_HOST) admin.host = env.NEWSFLOW_ADMIN_HOST;
+  if (env.NEWSFLOW_ADMIN_TOKEN) admin.token = env.NEWSFLOW_ADMIN_TOKEN;
+  if (Object.keys(admin).length) overrides.admin = admin;
   merged = merge(merged, overrides);
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(formatIssues('environment', parsed.error));

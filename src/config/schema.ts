@@ -39,6 +39,19 @@ export const WorkersConfigSchema = z
   })
   .strict();
 
+export const AdminConfigSchema = z
+  .object({
+    /** Port of the admin HTTP server (/livez, /readyz, /metrics, /admin/queues) that `serve` starts; null: none;
+     *  0: any free port. `serve --admin-port` and NEWSFLOW_ADMIN_PORT override. */
+    port: z.number().int().min(0).max(65535).nullable().default(null),
+    /** Address it binds to; any address but loopback requires `token`. NEWSFLOW_ADMIN_HOST overrides. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** Bearer token every request must carry when set (required off loopback). NEWSFLOW_ADMIN_TOKEN overrides. */
+    token: z.string().min(16, 'at least 16 characters').nullable().default(null),
+  })
+  .strict();
+export type AdminConfig = z.infer<typeof AdminConfigSchema>;
+
 export const ConfigSchema = z
   .object({
     /** Where output, raw payloads and a private Redis live; NEWSFLOW_DATA_DIR overrides. */
@@ -56,6 +69,7 @@ export const ConfigSchema = z
     classify: ClassifyConfigSchema.prefault({}),
     dedupe: DedupeConfigSchema.prefault({}),
     sink: SinkConfigSchema.prefault({}),
+    admin: AdminConfigSchema.prefault({}),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;

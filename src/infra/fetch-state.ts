@@ -8,6 +8,7 @@ import { createHttpClient } from './http/client.js';
 import { createRedisPoliteness } from './fetch-politeness.js';
 import { createRobotsPolicy } from './fetch-robots.js';
 import { createRedisSeenStore } from './fetch-seen.js';
+import { luaScript } from './fetch-lua.js';
 
 const nullable = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
 
@@ -29,8 +30,32 @@ function toHealth(h: Record<string, string>): FeedHealth {
   };
 }
 
+/** Where the fetch health store keeps a feed's record, the set of paused feeds, and a feed's new items per hour. */
+export function feedStateKeys(keyPrefix: string) {
+  return {
+    feed: (feedId: string) => `${keyPrefix}:fetch:feed:${feedId}`,
+    paused: `${keyPrefix}:fetch:paused`,
+    items: (feedId: string) => `${keyPrefix}:fetch:items:${feedId}`,
+  };
+}
+
+const HOUR_MS = 3_600_000;
+/** Hourly buckets kept per feed: a day and an hour, so the last 24 are always whole or current. */
+const ITEM_BUCKETS = 25;
+
+// KEYS: items hash. ARGV: hour index, count, oldest hour kept. Adds to this hour and forgets older hours in one step.
+const ADD_ITEMS = luaScript(`
+redis.call('HINCRBY', KEYS[1], ARGV[1], tonumber(ARGV[2]))
+for _, hour in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if tonumber(hour) < tonumber(ARGV[3]) then redis.call('HDEL', KEYS[1], hour) end
+end
+redis.call('PEXPIRE', KEYS[1], ${ITEM_BUCKETS * HOUR_MS})
+return 1
+`);
+
 export function createRedisFeedState(redis: Redis, keyPrefix: string, config: FetchConfig): FeedStateStore {
-  const key = (feedId: string) => `${keyPrefix}:fetch:feed:${feedId}`;
+  const keys = feedStateKeys(keyPrefix);
+  const key = keys.feed;
   const { pauseAfterFailures, backoffBaseMs, backoffMaxMs } = config.health;
   return {
     async getValidators(feedId) {
@@ -44,25 +69,73 @@ export function createRedisFeedState(redis: Redis, keyPrefix: string, config: Fe
       return toHealth(await redis.hgetall(key(feedId)));
     },
     async recordSuccess(feedId, at) {
-      await redis.hset(key(feedId), 'lastSuccessAt', at.toISOString(), 'consecutiveFailures', '0', 'nextAttemptAt', '', 'paused', '0');
+      await redis
+        .multi()
+        .hset(key(feedId), 'lastSuccessAt', at.toISOString(), 'consecutiveFailures', '0', 'nextAttemptAt', '', 'paused', '0')
+        .srem(keys.paused, feedId)
+        .exec();
     },
     async recordFailure(feedId, error, at) {
       const failures = await redis.hincrby(key(feedId), 'consecutiveFailures', 1);
       const wait = Math.max(backoffMs(failures, backoffBaseMs, backoffMaxMs), error.retryAfterMs ?? 0);
       const paused = failures >= pauseAfterFailures;
-      await redis.hset(key(feedId), {
+      const tx = redis.multi().hset(key(feedId), {
         lastErrorAt: at.toISOString(),
         lastErrorCode: error.code,
         lastErrorMessage: error.message.slice(0, 500),
         nextAttemptAt: new Date(at.getTime() + wait).toISOString(),
         paused: paused ? '1' : '0',
       });
+      // The set of paused feeds lets metrics count them without reading every feed's record.
+      await (paused ? tx.sadd(keys.paused, feedId) : tx.srem(keys.paused, feedId)).exec();
       return toHealth(await redis.hgetall(key(feedId)));
     },
     async resetHealth(feedId) {
-      await redis.hset(key(feedId), 'consecutiveFailures', '0', 'nextAttemptAt', '', 'paused', '0');
+      await redis.multi().hset(key(feedId), 'consecutiveFailures', '0', 'nextAttemptAt', '', 'paused', '0').srem(keys.paused, feedId).exec();
+    },
+    async recordItems(feedId, count, at) {
+      if (count <= 0) return;
+      const hour = Math.floor(at.getTime() / HOUR_MS);
+      await ADD_ITEMS.run(redis, [keys.items(feedId)], [hour, count, hour - ITEM_BUCKETS + 1]);
     },
   };
+}
+
+function hashReplies(replies: Array<[Error | null, unknown]> | null): Array<Record<string, string>> {
+  return (replies ?? []).map(([err, value]) => {
+    if (err) throw err;
+    return (value ?? {}) as Record<string, string>;
+  });
+}
+
+/** The health records of many feeds in one round trip (for `newsflow status`). */
+export async function readFeedHealth(redis: Redis, keyPrefix: string, feedIds: readonly string[]): Promise<Map<string, FeedHealth>> {
+  const keys = feedStateKeys(keyPrefix);
+  const pipeline = redis.pipeline();
+  for (const id of feedIds) pipeline.hgetall(keys.feed(id));
+  const replies = hashReplies(await pipeline.exec());
+  return new Map(feedIds.map((id, i) => [id, toHealth(replies[i] ?? {})]));
+}
+
+/** How many feeds are paused after repeated failures (one SCARD). */
+export async function countPausedFeeds(redis: Redis, keyPrefix: string): Promise<number> {
+  return redis.scard(feedStateKeys(keyPrefix).paused);
+}
+
+/** New items per feed in the 24 hourly buckets up to `now` (the current hour included), one round trip for all feeds. */
+export async function itemsLastDay(redis: Redis, keyPrefix: string, feedIds: readonly string[], now: Date): Promise<Map<string, number>> {
+  const keys = feedStateKeys(keyPrefix);
+  const since = Math.floor(now.getTime() / HOUR_MS) - 23;
+  const pipeline = redis.pipeline();
+  for (const id of feedIds) pipeline.hgetall(keys.items(id));
+  const replies = hashReplies(await pipeline.exec());
+  return new Map(
+    feedIds.map((id, i) => {
+      const buckets = replies[i] ?? {};
+      const total = Object.entries(buckets).reduce((sum, [hour, n]) => (Number(hour) >= since ? sum + Number(n) : sum), 0);
+      return [id, total];
+    }),
+  );
 }
 
 /** Every dependency of fetchFeed/fetchArticle on one Redis connection; close `deps.http` on shutdown. */

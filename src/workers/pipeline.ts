@@ -7,10 +7,13 @@ import type { Runtime } from './runtime.js';
 import { createStageDefinitions } from './stages.js';
 import { addDeadLetter } from '../jobs/dead-letters.js';
 
+/** What a caller may observe of every job (metrics, dead letters). */
+export type WorkerHooks = Pick<ShellOptions, 'onFinalFailure' | 'onOutcome' | 'onCount'>;
+
 export async function startWorkers(
   rt: Runtime,
   stages: readonly StageName[] = STAGES,
-  hooks: Pick<ShellOptions, 'onFinalFailure' | 'onOutcome'> = {},
+  hooks: WorkerHooks = {},
 ): Promise<Worker[]> {
   const defs = await createStageDefinitions(rt);
   const { config } = rt.loaded;

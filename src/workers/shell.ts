@@ -25,9 +25,14 @@ export interface ShellOptions {
   concurrency: number;
   /** Called after a job has failed for good (attempts used up, or a permanent/poison error). */
   onFinalFailure?: (job: Job, error: { kind: string; code: string; message: string }) => Promise<void>;
-  /** Called after each job with its outcome and duration, for metrics. */
-  onOutcome?: (stage: StageName, outcome: 'completed' | 'failed' | 'dropped', seconds: number) => void;
+  /** Called after each job with its outcome and duration, for metrics; a failure carries its stable error code. */
+  onOutcome?: (stage: StageName, outcome: 'completed' | 'failed' | 'dropped', seconds: number, code?: string) => void;
+  /** Called with every run counter a stage core adds to (`ctx.count`), for metrics. */
+  onCount?: (stage: StageName, name: string, by: number) => void;
 }
+
+/** Per-minute completed/failed counts BullMQ keeps in Redis for `newsflow status` (one day of data points). */
+export const METRICS_DATA_POINTS = 24 * 60;
 
 /** Exponential backoff with jitter that waits at least as long as the source asked (Retry-After). */
 export function backoffDelay(attemptsMade: number, baseMs: number, err?: Error): number {
@@ -68,6 +73,7 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
       signal: signal ?? new AbortController().signal,
       now: () => new Date(),
       count: (name, by = 1) => {
+        options.onCount?.(def.name, name, by);
         counting.push(stats.incr(payload.runId, name, by).catch((err) => log.warn({ err }, 'could not update run counter')));
       },
     };
@@ -95,7 +101,7 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
       const e = describeError(err);
       const message = `[${e.code}] ${e.message}`;
       log.warn({ err, code: e.code, kind: e.kind, attempt: job.attemptsMade + 1 }, 'stage failed');
-      options.onOutcome?.(def.name, 'failed', seconds());
+      options.onOutcome?.(def.name, 'failed', seconds(), e.code);
       if (e.kind !== 'retryable') throw new UnrecoverableError(message);
       const wrapped = new Error(message, { cause: err });
       // Keep Retry-After visible to the backoff strategy.
@@ -119,6 +125,7 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
     // A job whose worker died is taken up again after the lock expires; after maxStalledCount it fails for good.
     lockDuration: 60_000,
     maxStalledCount: 2,
+    metrics: { maxDataPoints: METRICS_DATA_POINTS },
     settings: {
       backoffStrategy: (attemptsMade: number, _type?: string, err?: Error, job?: MinimalJob) =>
         backoffDelay(attemptsMade, (job?.opts.backoff as { delay?: number } | undefined)?.delay ?? 2000, err),

@@ -74,6 +74,8 @@ export interface FeedStateStore {
   recordFailure(feedId: string, error: { code: string; message: string; retryAfterMs?: number | undefined }, at: Date): Promise<FeedHealth>;
   /** Clears the failure count and un-pauses a feed. */
   resetHealth(feedId: string): Promise<void>;
+  /** Adds to the feed's count of new items (for `newsflow status`: items in the last day); optional for test stores. */
+  recordItems?(feedId: string, count: number, at: Date): Promise<void>;
 }
 
 /** Per feed, the ids of items already passed on, with a hash of their content to notice edits. */

@@ -125,6 +125,7 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
     await deps.feedState.setValidators(feedId, { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null });
   }
   await deps.feedState.recordSuccess(feedId, ctx.now());
+  await deps.feedState.recordItems?.(feedId, emit.length, ctx.now());
   ctx.count('feeds-fetched');
   ctx.count('items-new', emit.length);
   return { emit };

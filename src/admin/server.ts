@@ -1,0 +1,118 @@
+// The admin HTTP server of a newsflow process: /livez, /readyz, /metrics (Prometheus) and the BullMQ queue
+// dashboard of @bull-board at /admin/queues. Loopback only by default; a bearer token guards it anywhere else.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Queue, type Worker } from 'bullmq';
+import express from 'express';
+import type { AdminConfig } from '../config/schema.js';
+import { keyRoot } from '../jobs/queues.js';
+import { countPausedFeeds } from '../infra/fetch-state.js';
+import { PipelineMetrics } from '../infra/metrics.js';
+import type { Runtime } from '../workers/runtime.js';
+import { requiredToken, requireToken } from './auth.js';
+import { checkReadiness } from './readiness.js';
+
+/** The queue of jobs that failed for good (src/jobs/dead-letters.ts); no worker consumes it. */
+export const DEAD_LETTER_QUEUE = 'dead-letter';
+export const DASHBOARD_PATH = '/admin/queues';
+
+export interface AdminServerOptions extends Partial<AdminConfig> {
+  /** The metrics this process's workers feed; a fresh registry (queue depths and process metrics only) by default. */
+  metrics?: PipelineMetrics;
+  /** The workers /readyz checks; read at each request, so workers started later count. */
+  workers?: () => readonly Worker[];
+  /** Bound of the PING /readyz sends to Redis, in ms; default 1000. */
+  pingTimeoutMs?: number;
+}
+
+export interface AdminServer {
+  /** e.g. http://127.0.0.1:9464 */
+  url: string;
+  port: number;
+  metrics: PipelineMetrics;
+  /** Stops listening and drops open connections (dashboard keep-alives); safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function startAdminServer(rt: Runtime, options: AdminServerOptions = {}): Promise<AdminServer> {
+  const host = options.host ?? rt.loaded.config.admin.host;
+  const port = options.port ?? rt.loaded.config.admin.port ?? 0;
+  const token = requiredToken(host, options.token ?? rt.loaded.config.admin.token);
+  const metrics = options.metrics ?? new PipelineMetrics();
+  const workers = options.workers ?? (() => []);
+  const log = rt.log.child({ component: 'admin' });
+
+  const deadLetters = new Queue(DEAD_LETTER_QUEUE, { connection: rt.redis.client, prefix: keyRoot(rt.loaded.config.redis.prefix) });
+  const queues: Record<string, Queue> = { ...rt.queues, [DEAD_LETTER_QUEUE]: deadLetters };
+  metrics.watch({ queues, pausedFeeds: () => countPausedFeeds(rt.redis.client, `${rt.root}:fetch`), log });
+
+  const board = new ExpressAdapter().setBasePath(DASHBOARD_PATH);
+  createBullBoard({
+    queues: [
+      ...Object.values(rt.queues).map((q) => new BullMQAdapter(q)),
+      // Retrying a letter here would only move it within a queue no worker reads: read-only.
+      new BullMQAdapter(deadLetters, { readOnlyMode: true, description: 'jobs that failed for good, with their payloads' }),
+    ],
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: 'newsflow' } },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (token) app.use(requireToken(token));
+  app.get('/livez', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const r = await checkReadiness({ redis: rt.redis.client, workers, pingTimeoutMs: options.pingTimeoutMs ?? 1000 });
+    res.status(r.ready ? 200 : 503).json(r.ready ? { status: 'ok' } : { status: 'unavailable', reasons: r.reasons });
+  });
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await metrics.render();
+    res.type(contentType).send(body);
+  });
+  app.use(DASHBOARD_PATH, board.getRouter());
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found', routes: ['/livez', '/readyz', '/metrics', `${DASHBOARD_PATH}/`] });
+  });
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    log.error({ err }, 'admin request failed');
+    res.status(500).json({ error: 'internal', message: err.message });
+  });
+
+  const server: Server = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await deadLetters.close();
+    throw err;
+  }
+  const bound = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${bound}`;
+  log.info({ url, auth: token ? 'bearer token' : 'none (loopback)' }, 'admin server listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port: bound,
+    metrics,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await deadLetters.close();
+      })()),
+  };
+}
