@@ -159,6 +159,11 @@ export function buildProgram(): Command {
       const rt = await openRuntime(loadOptions(cmd));
       try {
         out(await jobsRetry(rt, { ids, ...opts }));
+      } finally {
+        await rt.close();
+      }
+    });
+
   program
     .command('status')
     .description('queue depths per stage, jobs done in the last minutes, and the health of every feed, worst first')

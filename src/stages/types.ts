@@ -17,7 +17,11 @@ export interface Emit {
   payload: unknown;
 }
 
-/** A stage either emits zero or more jobs, or drops its input with a reason (counted and logged, never silent). */
-export type StageResult = { emit: Emit[] } | { drop: string };
+/**
+ * A stage either emits zero or more jobs, or drops its input with a reason (counted and logged, never silent).
+ * `commit` runs only after the emitted jobs are safely enqueued: state that says "done" (items seen, validators
+ * stored) is written there, so a crash in between repeats the work instead of losing it.
+ */
+export type StageResult = { emit: Emit[]; commit?: () => Promise<void> } | { drop: string };
 
 export const emitNothing: StageResult = { emit: [] };

@@ -114,6 +114,7 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
       return `dropped: ${result.drop}`;
     }
     await enqueue(queues, result.emit);
+    await result.commit?.();
     options.onOutcome?.(def.name, 'completed', seconds());
     return `emitted ${result.emit.length}`;
   };

@@ -9,7 +9,7 @@ import { createFetchDeps } from '../../src/infra/fetch-state.js';
 import { FetchError } from '../../src/infra/http/errors.js';
 import { NewsflowError } from '../../src/domain/errors.js';
 import { fetchArticle } from '../../src/stages/fetch/fetch-article.js';
-import { fetchFeed } from '../../src/stages/fetch/fetch-feed.js';
+import { fetchFeed as fetchFeedCore } from '../../src/stages/fetch/fetch-feed.js';
 import type { FetchDeps } from '../../src/stages/fetch/deps.js';
 import type { Emit, StageResult } from '../../src/stages/types.js';
 import { ENCODING_SAMPLES, sampleFeed } from '../fixtures/feeds/encoding-samples.js';
@@ -17,6 +17,12 @@ import { MemoryRawStore, startServer, testConfig, testContext, testRedis, type T
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/feeds/parse');
 const emits = (r: StageResult): Emit[] => ('emit' in r ? r.emit : []);
+/** Runs the core as the shell does: its commit only after the emits are taken. */
+async function fetchFeed(...args: Parameters<typeof fetchFeedCore>): Promise<StageResult> {
+  const result = await fetchFeedCore(...args);
+  if ('emit' in result) await result.commit?.();
+  return result;
+}
 
 let srv: TestServer;
 let r: TestRedis;
@@ -131,6 +137,19 @@ describe('fetchFeed', () => {
     expect((after[0]!.payload as FetchArticlePayload).hints.summary).toBe('Only a teaser, now corrected.');
   });
 
+  it('remembers items and validators only in its commit, so a crash before the enqueue loses nothing', async () => {
+    const p = payload({ feedId: 'crash-feed', runId: 'run-c1' });
+    const uncommitted = await fetchFeedCore(p, testContext(), deps);
+    expect(emits(uncommitted)).toHaveLength(2);
+    // The worker died before the shell enqueued and committed: the next attempt emits the same items again.
+    const again = await fetchFeedCore({ ...p, runId: 'run-c2' }, testContext(), deps);
+    expect(emits(again).map((e) => (e.payload as { articleId: string }).articleId).sort()).toEqual(
+      emits(uncommitted).map((e) => (e.payload as { articleId: string }).articleId).sort(),
+    );
+    if ('emit' in again) await again.commit?.();
+    expect(emits(await fetchFeed({ ...p, runId: 'run-c3' }, testContext(), deps))).toEqual([]);
+  });
+
   it('passes everything on again when forced', async () => {
     expect(emits(await fetchFeed(payload({ runId: 'run-4', force: true }), testContext(), deps))).toHaveLength(2);
   });
@@ -141,7 +160,7 @@ describe('fetchFeed', () => {
       await fetchFeed(payload({ feedId: 'etag-feed' }), testContext(), deps);
       const rawCount = raw.manifests.length;
       const ctx = testContext();
-      expect(await fetchFeed(payload({ feedId: 'etag-feed', runId: 'run-5' }), ctx, deps)).toEqual({ emit: [] });
+      expect(emits(await fetchFeed(payload({ feedId: 'etag-feed', runId: 'run-5' }), ctx, deps))).toEqual([]);
       expect(ctx.counts).toEqual({ 'feeds-not-modified': 1 });
       expect(raw.manifests.length).toBe(rawCount);
       expect(srv.log.filter((l) => l === 'GET /feed').length).toBeGreaterThanOrEqual(2);

@@ -120,15 +120,19 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
       emit.push({ queue: 'fetch-article', id: jobId('fetch-article', articleId, payload.runId), payload: article });
     }
   }
-  await deps.seen.markSeen(feedId, hashed, ctx.now());
-  if (res.headers.etag || res.headers['last-modified']) {
-    await deps.feedState.setValidators(feedId, { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null });
-  }
-  await deps.feedState.recordSuccess(feedId, ctx.now());
-  await deps.feedState.recordItems?.(feedId, emit.length, ctx.now());
   ctx.count('feeds-fetched');
   ctx.count('items-new', emit.length);
-  return { emit };
+  // Only once the jobs are enqueued may the feed remember these items and its validators: a crash before that
+  // must lead to the same items being emitted again, not to a 304 that hides them.
+  const commit = async () => {
+    await deps.seen.markSeen(feedId, hashed, ctx.now());
+    if (res.headers.etag || res.headers['last-modified']) {
+      await deps.feedState.setValidators(feedId, { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null });
+    }
+    await deps.feedState.recordSuccess(feedId, ctx.now());
+    await deps.feedState.recordItems?.(feedId, emit.length, ctx.now());
+  };
+  return { emit, commit };
 }
 
 async function recordFailure(deps: FetchDeps, feedId: string, err: unknown, ctx: StageContext): Promise<void> {
