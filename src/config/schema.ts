@@ -36,6 +36,12 @@ export const WorkersConfigSchema = z
     backoffMs: z.number().int().positive().default(2_000),
     /** On shutdown, how long active jobs may run before workers are closed forcibly, in ms. */
     shutdownGraceMs: z.number().int().positive().default(10_000),
+    /** A job's lock; a worker that dies holding it gives the job back after about this long, in ms. */
+    lockMs: z.number().int().positive().default(60_000),
+    /** How often workers look for jobs whose worker died, in ms. */
+    stalledIntervalMs: z.number().int().positive().default(30_000),
+    /** A job whose worker died this many times goes to the dead letters (it may be what kills them). */
+    maxStalledCount: z.number().int().min(0).default(3),
   })
   .strict();
 

@@ -25,6 +25,9 @@ export async function startWorkers(
       stats: rt.stats,
       log: rt.log,
       concurrency: config.workers.concurrency[name] ?? 1,
+      lockMs: config.workers.lockMs,
+      stalledIntervalMs: config.workers.stalledIntervalMs,
+      maxStalledCount: config.workers.maxStalledCount,
       ...hooks,
       onFinalFailure: async (job, error) => {
         await addDeadLetter(rt.deadLetters, job, name, error);

@@ -23,6 +23,10 @@ export interface ShellOptions {
   stats: RunStats;
   log: Logger;
   concurrency: number;
+  /** Job lock, stalled-job check interval and the stalls a job survives (see WorkersConfigSchema). */
+  lockMs?: number;
+  stalledIntervalMs?: number;
+  maxStalledCount?: number;
   /** Called after a job has failed for good (attempts used up, or a permanent/poison error). */
   onFinalFailure?: (job: Job, error: { kind: string; code: string; message: string }) => Promise<void>;
   /** Called after each job with its outcome and duration, for metrics; a failure carries its stable error code. */
@@ -124,8 +128,9 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
     prefix: keyRoot(options.prefix),
     concurrency: options.concurrency,
     // A job whose worker died is taken up again after the lock expires; after maxStalledCount it fails for good.
-    lockDuration: 60_000,
-    maxStalledCount: 2,
+    lockDuration: options.lockMs ?? 60_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    maxStalledCount: options.maxStalledCount ?? 3,
     metrics: { maxDataPoints: METRICS_DATA_POINTS },
     settings: {
       backoffStrategy: (attemptsMade: number, _type?: string, err?: Error, job?: MinimalJob) =>
