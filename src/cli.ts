@@ -12,6 +12,7 @@ import { collectStatus } from './commands/status.js';
 import { formatStatus } from './admin/format-status.js';
 import { PACKAGE_VERSION } from './workers/runtime.js';
 import { jobsFailed, jobsRetry } from './commands/jobs.js';
+import { pruneStore } from './infra/raw-store.js';
 import { formatReplay, progressReporter, replay } from './commands/replay.js';
 import { createLogger } from './infra/logger.js';
 import { STAGES, type StageName } from './jobs/names.js';
@@ -177,6 +178,19 @@ export function buildProgram(): Command {
       } finally {
         await rt.close();
       }
+    });
+
+  const store = program.command('store').description('the raw store of fetched payloads and the stage journals');
+  store
+    .command('prune')
+    .description('delete raw payloads, manifests and journals beyond the retention (store.retentionDays, store.maxBytes)')
+    .option('--dry-run', 'only say what would be deleted')
+    .action(async (opts: { dryRun?: boolean }, cmd: Command) => {
+      const loaded = loadConfig(loadOptions(cmd));
+      const { retentionDays, maxBytes } = loaded.config.store;
+      const r = await pruneStore(loaded.paths.dataDir, { days: retentionDays, maxBytes, dryRun: opts.dryRun ?? false });
+      const verb = opts.dryRun ? 'would delete' : 'deleted';
+      out(`${verb} ${r.objects} raw payloads (${(r.bytes / 1048576).toFixed(1)} MiB) and ${r.files} manifest and journal files`);
     });
 
   const config = program.command('config').description('configuration');

@@ -75,6 +75,15 @@ export const ConfigSchema = z
     classify: ClassifyConfigSchema.prefault({}),
     dedupe: DedupeConfigSchema.prefault({}),
     sink: SinkConfigSchema.prefault({}),
+    store: z
+      .object({
+        /** Raw payloads, their manifests and the stage journals older than this many days are pruned. */
+        retentionDays: z.number().positive().default(90),
+        /** Raw payloads beyond this many bytes (after compression) are pruned, oldest first; null for no limit. */
+        maxBytes: z.number().int().positive().nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
     admin: AdminConfigSchema.prefault({}),
   })
   .strict();
