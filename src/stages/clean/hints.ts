@@ -17,6 +17,7 @@ const NEGATIVE = new Set([
   'topbar', 'toolbar', 'masthead', 'popup', 'modal', 'overlay', 'tags', 'tagcloud', 'taglist', 'meta', 'byline', 'author',
   'authors', 'copyright', 'skip', 'skiplink', 'community', 'trending', 'popular', 'ticker', 'follow', 'rss', 'login',
   'signup', 'print', 'sr', 'visually', 'screen', 'banner', 'teaser', 'teasers', 'rating', 'shopping', 'hidden', 'dropdown',
+  'factbox', 'infobox', 'callout', 'aside', 'kasten', 'kastenbox', 'linkbox', 'disclaimer', 'disclosure', 'newsticker',
 ]);
 
 const POSITIVE = new Set([
