@@ -35,7 +35,11 @@ const NEGATIVE_STEM = /widget|rating|metadata|postmeta|author|autor|byline|tease
 
 export type NameVerdict = 'comments' | 'strong-negative' | 'negative' | 'positive' | 'neutral';
 
+/** Author boxes under articles: the bio is prose, so the name has to say it ("author-box__content"). */
+const AUTHOR_BOX = /author[-_]*(box|bio|info|desc|about|card|profile|details)|about[-_]*(the[-_]*)?author|autor(en)?[-_]*(box|info|bio|text)|saboxplugin|bio[-_]*box/;
+
 function nameVerdict(name: string): NameVerdict {
+  if (AUTHOR_BOX.test(name)) return 'strong-negative';
   const tokens = name.split(/[^a-z0-9]+/).filter(Boolean);
   let lastNeg = -1;
   let lastPos = -1;
