@@ -84,11 +84,11 @@ for (const ex of extractors) {
 
 const f3 = (n: number) => n.toFixed(3);
 console.log(`extraction-dev: ${pages.length} documents, ${pages.reduce((n, p) => n + p.c.with.length, 0)} with / ${pages.reduce((n, p) => n + p.c.without.length, 0)} without segments`);
-console.log('extractor                 precision  recall  accuracy  f-score  pages/s  errors');
+console.log('extractor                 precision  recall  accuracy  f-score  pages/s  errors   TP   FP   FN');
 for (const r of results) {
   const m = metrics(r.counts);
   console.log(
-    `${r.name.padEnd(25)} ${f3(m.precision).padStart(9)} ${f3(m.recall).padStart(7)} ${f3(m.accuracy).padStart(9)} ${f3(m.fscore).padStart(8)} ${(pages.length / r.seconds).toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}`,
+    `${r.name.padEnd(25)} ${f3(m.precision).padStart(9)} ${f3(m.recall).padStart(7)} ${f3(m.accuracy).padStart(9)} ${f3(m.fscore).padStart(8)} ${(pages.length / r.seconds).toFixed(1).padStart(8)} ${String(r.errors).padStart(7)} ${String(r.counts.tp).padStart(4)} ${String(r.counts.fp).padStart(4)} ${String(r.counts.fn).padStart(4)}`,
   );
 }
 if (results.length === 2) console.log(`speed ratio newsflow / readability: ${(results[1]!.seconds / results[0]!.seconds).toFixed(2)}x`);

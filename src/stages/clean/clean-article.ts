@@ -45,11 +45,13 @@ function pickCanonical(pageCanonical: string | null, url: string): string {
   try {
     const c = new URL(pageCanonical);
     const u = new URL(url);
+    // A local file (ingest) has no address of its own: the dump's or page's URL is the article's.
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return canonicalizeUrl(pageCanonical);
     const sameSite = c.hostname.replace(/^www\./, '') === u.hostname.replace(/^www\./, '');
     if (!sameSite || (c.pathname === '/' && u.pathname !== '/')) return canonicalizeUrl(url);
     return canonicalizeUrl(pageCanonical);
   } catch {
-    return canonicalizeUrl(url);
+    return canonicalizeUrl(/^https?:/i.test(url) ? url : pageCanonical);
   }
 }
 

@@ -34,7 +34,7 @@ function shouldRemove(el: Element, s: NodeStats, light: boolean): boolean {
   if ((el.name === 'form' || el.name === 'fieldset') && !hasProse(s)) return true;
   if (s.chars === 0) return false;
   if (ld > 0.5 && plain < 200) return true;
-  if (el.name === 'header' && s.chars < 300) return true;
+  if (el.name === 'header' && s.chars < 300 && !(s.punct >= 2 && s.chars - s.linkChars >= 80)) return true;
   // Lists of short link items: related articles and tag lists carry little prose between their links.
   if ((el.name === 'ul' || el.name === 'ol') && ld > 0.3 && s.punct < 3) return true;
   return false;

@@ -85,3 +85,43 @@ export function closest(node: AnyNode, predicate: (el: Element) => boolean): Ele
   }
   return null;
 }
+
+/**
+ * Flattens subtrees nested deeper than `maxDepth` (broken markup with thousands of unclosed tags) into their text,
+ * line breaks and images, so the recursive walks of extraction stay within the call stack. Text order is kept.
+ */
+export function limitDepth(root: ParentNode, maxDepth: number): void {
+  const stack: { node: ParentNode; depth: number }[] = [{ node: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    for (const child of node.children) {
+      if (!isElement(child)) continue;
+      if (depth + 1 >= maxDepth) flatten(child);
+      else stack.push({ node: child, depth: depth + 1 });
+    }
+  }
+}
+
+function flatten(el: Element): void {
+  const flat: ChildNode[] = [];
+  const stack: ChildNode[] = [...el.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (isText(node)) flat.push(node);
+    else if (isElement(node)) {
+      if (node.name === 'script' || node.name === 'style') continue;
+      if (node.name === 'img' || node.name === 'br' || BLOCK_TAGS.has(node.name)) {
+        const leaf = node.cloneNode(false) as Element;
+        leaf.name = node.name === 'img' ? 'img' : 'br';
+        flat.push(leaf);
+      }
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+  }
+  el.children = flat;
+  flat.forEach((n, i) => {
+    n.parent = el;
+    n.prev = flat[i - 1] ?? null;
+    n.next = flat[i + 1] ?? null;
+  });
+}

@@ -7,7 +7,7 @@ import { decodeBody } from '../../domain/encoding.js';
 import { boilerplateFilter, trimBoilerplate } from './boilerplate.js';
 import { cleanContent } from './clean-content.js';
 import type { CleanConfig } from './config.js';
-import { descendants, isElement, isText, textOf } from './dom.js';
+import { descendants, isElement, isText, limitDepth, textOf } from './dom.js';
 import { readJsonLd } from './json-ld.js';
 import { readMeta } from './metadata.js';
 import { collectPageInfo } from './page-info.js';
@@ -36,6 +36,9 @@ function findBody(doc: Document): Element {
   return html ?? (doc as unknown as Element);
 }
 
+// Real pages nest a few dozen levels; the walks below recurse once per level.
+const MAX_DEPTH = 400;
+
 /** The first characters of visible text, enough to tell the script of the page. */
 function sampleText(root: Element, limit: number): string {
   let out = '';
@@ -58,6 +61,7 @@ const IMAGE_MD = /!\[[^\]]*\]\((\S+?)\)/g;
 export function extract(html: string | Buffer, url?: string, options: ExtractOptions = {}): Extracted {
   const source = typeof html === 'string' ? html : decodeBody(html, options.contentType).text;
   const doc = parseHtml(source);
+  limitDepth(doc, MAX_DEPTH);
   const info = collectPageInfo(doc);
   let cheerio: CheerioAPI | null = null;
   // Selector queries are costly on big pages: cheerio is loaded only for site rules.

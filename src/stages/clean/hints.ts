@@ -17,6 +17,7 @@ const NEGATIVE = new Set([
   'topbar', 'toolbar', 'masthead', 'popup', 'modal', 'overlay', 'tags', 'tagcloud', 'taglist', 'meta', 'byline', 'author',
   'authors', 'copyright', 'skip', 'skiplink', 'community', 'trending', 'popular', 'ticker', 'follow', 'rss', 'login',
   'signup', 'print', 'sr', 'visually', 'screen', 'banner', 'teaser', 'teasers', 'rating', 'shopping', 'hidden', 'dropdown',
+  'factbox', 'infobox', 'callout', 'aside', 'kasten', 'kastenbox', 'linkbox', 'disclaimer', 'disclosure', 'newsticker',
 ]);
 
 const POSITIVE = new Set([
@@ -34,7 +35,11 @@ const NEGATIVE_STEM = /widget|rating|metadata|postmeta|author|autor|byline|tease
 
 export type NameVerdict = 'comments' | 'strong-negative' | 'negative' | 'positive' | 'neutral';
 
+/** Author boxes under articles: the bio is prose, so the name has to say it ("author-box__content"). */
+const AUTHOR_BOX = /author[-_]*(box|bio|info|desc|about|card|profile|details)|about[-_]*(the[-_]*)?author|autor(en)?[-_]*(box|info|bio|text)|saboxplugin|bio[-_]*box/;
+
 function nameVerdict(name: string): NameVerdict {
+  if (AUTHOR_BOX.test(name)) return 'strong-negative';
   const tokens = name.split(/[^a-z0-9]+/).filter(Boolean);
   let lastNeg = -1;
   let lastPos = -1;
@@ -86,18 +91,29 @@ export function isNegativeName(name: string): boolean {
   return v === 'negative' || v === 'strong-negative' || v === 'comments';
 }
 
-// Names that publishers give the article body itself.
-const BODY_NAME = /(?:^|[\s_-])(article-?body|article-?content|article-?text|entry-content|post-?content|post-?body|post-?entry|story-?body|story-?content|articlebody|main-?content|js_content|rich_media_content|field-body|body-?text)(?:$|[\s_-])/;
+// Names that publishers give the article body itself, compared with "-" and "_" removed ("article__content").
+const BODY_NAMES = [
+  'articlebody', 'articlecontent', 'articletext', 'entrycontent', 'postcontent', 'postbody', 'posttext', 'postentry',
+  'storybody', 'storycontent', 'maincontent', 'bodytext', 'fieldbody', 'jscontent', 'richmediacontent',
+];
 
-/** True when a class or id is one publishers give the article body itself ("entry-content", "article-body"). */
+/** True when a class or id is one publishers give the article body itself ("entry-content", "article__body"). */
 export function isBodyName(name: string): boolean {
-  return BODY_NAME.test(name);
+  if (!name) return false;
+  for (const part of name.split(/\s+/)) {
+    if (!part || TAXONOMY.test(part)) continue;
+    const squashed = part.replace(/[-_]/g, '');
+    // "comment-body" or "teaser-text" is not the article, whatever else the name says.
+    if (COMMENT_STEM.test(squashed) || /teaser|related|sidebar|footer|caption/.test(squashed)) continue;
+    if (BODY_NAMES.some((b) => squashed.includes(b))) return true;
+  }
+  return false;
 }
 
 /** Readability-style weight of a class/id: positive for content names, negative for chrome names. */
 export function nameWeight(name: string): number {
   if (!name) return 0;
-  if (BODY_NAME.test(name)) return 40;
+  if (isBodyName(name)) return 40;
   switch (classify(name)) {
     case 'comments':
     case 'strong-negative':

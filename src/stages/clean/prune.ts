@@ -8,7 +8,7 @@ import { hasProse, type NodeStats } from './score.js';
 
 const DROP_TAGS = new Set([
   'script', 'style', 'noscript', 'template', 'svg', 'math', 'canvas', 'iframe', 'object', 'embed', 'button', 'input',
-  'select', 'textarea', 'option', 'dialog', 'link', 'meta', 'head', 'map', 'audio', 'video', 'title', 'rt', 'rp',
+  'select', 'textarea', 'option', 'dialog', 'link', 'meta', 'map', 'audio', 'video', 'title', 'rt', 'rp',
 ]);
 /** Chrome by tag, unless it wraps most of the page (some sites put everything in a <nav> or <aside>). */
 const CHROME_TAGS = new Set(['nav', 'aside', 'footer', 'menu']);
@@ -35,6 +35,8 @@ export function prune(root: Element, stats: Map<Element, NodeStats>, options: Pr
     if (options.light) return DROP_TAGS_LIGHT.has(tag) || el.attribs['hidden'] !== undefined;
     // Pages that render their body with scripts often ship the same text in <noscript> for crawlers.
     if (tag === 'noscript') return !hasProse(stats.get(el));
+    // htmlparser2 builds no implied <body>: a page without <body> and </head> has its article inside <head>.
+    if (tag === 'head') return !hasProse(stats.get(el));
     if (DROP_TAGS.has(tag)) return true;
     if (CHROME_TAGS.has(tag)) return !(major(el) && hasProse(stats.get(el)));
     if (PROTECTED.has(tag)) return false;

@@ -31,7 +31,7 @@ interface Context {
 }
 
 /** Caption blocks that are not <figcaption> (WordPress "wp-caption-text", "figure__caption", "image-credit"). */
-const CAPTION_CLASS = /(?:^|[\s_-])(wp-caption-text|caption|figure__caption|image-caption|img-caption|photo-caption|credit|image-credit|bildunterschrift)(?:$|[\s_])/i;
+const CAPTION_CLASS = /(?:^|[\s_-])(wp-caption-text|caption|figure__caption|image-caption|img-caption|photo-caption|credits?|image-credit|bildunterschrift|bildtext|legend|imagedescription|image-description|img_description|photo-credit)(?:$|[\s_])/i;
 
 const HEADINGS: Record<string, number> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
 

@@ -102,6 +102,17 @@ describe('cleanArticle', () => {
     expect(article.summary).toBe('11月1日至2日，第五届湄公河水资源合作论坛在万象举行，来自流域六国的官员、学者和企业代表约四百人参加。');
   });
 
+  it('takes the canonical URL from the dump when the payload names a local file', async () => {
+    const raw = new MemoryRawStore();
+    const md = readFileSync(path.resolve(import.meta.dirname, '../../../fixtures/clean/wechat-dump/input.md'), 'utf8');
+    const payload = await payloadFor(raw, md, 'file:///data/dumps/input.md', 'markdown');
+    const result = await cleanArticle(payload, context().ctx, deps(raw));
+    if (!('emit' in result)) throw new Error('expected an emit');
+    const { article } = result.emit[0]!.payload as { article: { canonicalUrl: string; url: string } };
+    expect(article.url).toBe('file:///data/dumps/input.md');
+    expect(article.canonicalUrl).toBe('https://mp.weixin.qq.com/s?__biz=MzIyMzQ1Njc4OQ%3D%3D&mid=2247480001&idx=1&sn=0a1b2c3d4e5f60718293a4b5c6d7e8f9');
+  });
+
   it('drops a page without text as empty-text and counts it', async () => {
     const raw = new MemoryRawStore();
     const payload = await payloadFor(raw, '<html><body><nav><a href="/">Home</a></nav><script>var x = 1;</script></body></html>', 'https://x.example/a', 'html');

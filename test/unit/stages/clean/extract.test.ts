@@ -37,6 +37,14 @@ describe('extract', () => {
     expect(r.markdown).toContain('[fallen trees](https://planet.example/trees)');
   });
 
+  it('survives broken markup nested thousands of levels deep, keeping the text in order', () => {
+    const n = 5000;
+    const html = `<html><body>${'<font>'.repeat(n)}<p>The first paragraph is long enough to count as article text, with commas.</p><p>The second one, with <b>bold</b> words, follows it here.</p>${'</font>'.repeat(n)}</body></html>`;
+    expect(extract(html).text).toBe(
+      'The first paragraph is long enough to count as article text, with commas.\n\nThe second one, with bold words, follows it here.',
+    );
+  });
+
   it('decodes a Buffer by its meta charset', () => {
     const html = '<html><head><meta charset="windows-1252"><title>Caf\xe9 opens</title></head><body><p>The new caf\xe9 on the square opened its doors this morning, serving coffee and cake.</p></body></html>';
     const r = extract(Buffer.from(html, 'latin1'));
