@@ -41,6 +41,31 @@ export interface EvalContext {
   tokenAt: (field: string, offset: number) => number;
 }
 
+/**
+ * Whether the node matches, without collecting evidence: most rules do not match most articles, and
+ * deciding that needs no allocation. NEAR needs positions, so it falls back to the full evaluation.
+ */
+export function matches(node: CompiledNode, ctx: EvalContext): boolean {
+  switch (node.type) {
+    case 'term': {
+      const hits = ctx.hits.get(node.term);
+      if (!node.fields) return hits.length > 0;
+      for (const h of hits) if ((node.fields as string[]).includes(h.field)) return true;
+      return false;
+    }
+    case 'meta':
+      return matchMeta(node, ctx.meta[node.field]) !== null;
+    case 'and':
+      return node.children.every((c) => matches(c, ctx));
+    case 'or':
+      return node.children.some((c) => matches(c, ctx));
+    case 'not':
+      return !matches(node.child, ctx);
+    case 'near':
+      return evaluateNear(node, ctx) !== null;
+  }
+}
+
 /** Evidence when the node matches (possibly empty, for a satisfied NOT), or null when it does not. */
 export function evaluate(node: CompiledNode, ctx: EvalContext): Evidence[] | null {
   switch (node.type) {
