@@ -1,6 +1,7 @@
 // The classifier: language, one scan of the article's fields for every rule term and alias, then watch rules,
 // topics (rules and model), entities and keywords from that scan. Built once from config, used for every article.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Classification, RuleMatch, Topic } from '../../domain/record.js';
 import type { ClassifyConfig } from './config.js';
@@ -200,9 +201,20 @@ function hostOf(url: string | null | undefined): string | null {
   }
 }
 
-/** Builds a classifier from config; relative paths resolve against `baseDir` (the config file's folder). */
+/** The shipped config folder (taxonomy, topics, rules and gazetteer files). */
+export const SHIPPED_CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../config');
+
+/**
+ * Builds a classifier from config. Relative paths resolve against `baseDir` (the config file's folder) and, when
+ * no such file is there, against the shipped config folder: a user config that changes one file keeps the others.
+ */
 export function loadClassifier(config: ClassifyConfig, baseDir: string): TextClassifier {
-  const resolve = (p: string) => path.resolve(baseDir, p);
+  const resolve = (p: string) => {
+    const own = path.resolve(baseDir, p);
+    if (path.isAbsolute(p) || existsSync(own)) return own;
+    const shipped = path.resolve(SHIPPED_CONFIG_DIR, p);
+    return existsSync(shipped) ? shipped : own;
+  };
   const index = new TermIndex();
   const taxonomy = Taxonomy.load(resolve(config.taxonomyFile));
   const topicRules = loadTopicsFile(resolve(config.topicsFile), index, taxonomy);

@@ -126,6 +126,21 @@ describe('watch rules', () => {
   });
 });
 
+describe('config paths', () => {
+  it('resolves files against the config folder, falling back to the shipped ones', () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'newsflow-conf-'));
+    writeFileSync(path.join(own, 'rules.yaml'), 'rules:\n  - id: mine\n    query: 卫星\n');
+    const classifier = loadClassifier(ClassifyConfigSchema.parse({}), own);
+    const c = classifier.classify({ title: null, text: '卫星发射成功，欧盟表示祝贺。' });
+    expect(c.rules.map((r) => r.rule)).toEqual(['mine']);
+    expect(c.entities.map((e) => e.id)).toEqual(['EU']);
+  });
+
+  it('fails with the path when a configured file is missing everywhere', () => {
+    expect(() => loadClassifier(ClassifyConfigSchema.parse({ rulesFile: 'nope.yaml' }), dir)).toThrow(/nope\.yaml/);
+  });
+});
+
 describe('rules file errors', () => {
   it('names the file, line and column of a query syntax error', () => {
     const file = rulesFile('bad.yaml', 'rules:\n  - id: ok\n    query: AI\n  - id: broken\n    query: \'(AI OR 峰会\'\n');
