@@ -163,23 +163,34 @@ const setups = {
 const N = quick ? 200 : 1_000;
 console.log(
   `\nthroughput: ${N} articles per row on one core (language, segmentation, rules, model, entities, topics, keywords);` +
-    '\n  articles/s by CPU time of the process (the machine is shared; wall-clock in brackets)',
+    '\n  articles/s by CPU time of the process, best of several alternating rounds (the machine is shared; wall-clock in brackets)',
 );
 // Typical lengths: a Chinese news report ~1,500 characters, a long WeChat piece ~3,000; English ~700 and ~1,400 words.
+const ROUNDS = quick ? 2 : 3;
 for (const [lang, target] of [['zh', 1_500], ['zh', 3_000], ['en', 4_000], ['en', 8_000]] as const) {
   const docs = articles(lang, N, target);
   const avg = docs.reduce((a, d) => a + d.text.length, 0) / docs.length;
-  let baseline = 0;
-  for (const [name, classifier] of Object.entries(setups)) {
-    for (const d of docs.slice(0, 50)) classifier.classify(d); // warm-up
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    let fired = 0;
-    for (const d of docs) fired += classifier.classify(d).rules.length;
-    const wall = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const perSecond = N / ((cpu.user + cpu.system) / 1e6);
-    if (!baseline) baseline = perSecond;
+  const entries = Object.entries(setups);
+  for (const [, classifier] of entries) for (const d of docs.slice(0, 50)) classifier.classify(d); // warm-up
+  // Rounds alternate the setups so that load from other processes falls on all of them; each keeps its best round.
+  const best = new Map<string, { cpu: number; wall: number; fired: number }>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, classifier] of entries) {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      let fired = 0;
+      for (const d of docs) fired += classifier.classify(d).rules.length;
+      const wall = (performance.now() - t0) / 1000;
+      const used = process.cpuUsage(cpu0);
+      const cpu = (used.user + used.system) / 1e6;
+      const prev = best.get(name);
+      if (!prev || cpu < prev.cpu) best.set(name, { cpu, wall: Math.min(wall, prev?.wall ?? Infinity), fired });
+    }
+  }
+  const baseline = N / best.get(entries[0]![0])!.cpu;
+  for (const [name] of entries) {
+    const { cpu, wall, fired } = best.get(name)!;
+    const perSecond = N / cpu;
     console.log(
       `  ${lang} ${avg.toFixed(0).padStart(5)} chars  ${name.padEnd(30)} ${perSecond.toFixed(0).padStart(6)} articles/s (${(N / wall).toFixed(0)})   ratio to baseline ${(perSecond / baseline).toFixed(2)}   rule matches/article ${(fired / N).toFixed(1)}`,
     );

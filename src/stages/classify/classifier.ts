@@ -1,6 +1,7 @@
 // The classifier: language, one scan of the article's fields for every rule term and alias, then watch rules,
 // topics (rules and model), entities and keywords from that scan. Built once from config, used for every article.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Classification, RuleMatch, Topic } from '../../domain/record.js';
 import type { ClassifyConfig } from './config.js';
@@ -10,7 +11,7 @@ import { foldText, toOriginalRange, type FoldedText } from './text/fold.js';
 import { Tokenizer, type Token } from './text/tokenize.js';
 import { TermIndex, type HitTable } from './match/term-index.js';
 import { loadRulesFile, type WatchRule } from './rules/watch-rules.js';
-import { evaluate, isTermHit, type Evidence } from './rules/evaluate.js';
+import { evaluate, isTermHit, matches, type Evidence } from './rules/evaluate.js';
 import { Taxonomy } from './topics/taxonomy.js';
 import { loadTopicsFile, topicLabel, type TopicRules } from './topics/topic-rules.js';
 import { Gazetteer, loadGazetteerFile } from './entities/gazetteer.js';
@@ -77,10 +78,12 @@ export class TextClassifier implements Classifier {
     const tokenAt = (field: string, offset: number) => upperBound(tokensOf(field), offset) - 1;
 
     const site = hostOf(input.url);
-    const matches: RuleMatch[] = [];
+    const ruleMatches: RuleMatch[] = [];
+    const ctx = { hits, meta: { lang: language.lang, source: input.sourceId ?? null, site }, tokenAt };
     for (const rule of rules) {
-      const evidence = evaluate(rule.node, { hits, meta: { lang: language.lang, source: input.sourceId ?? null, site }, tokenAt });
-      if (evidence) matches.push({ rule: rule.id, version: rule.version, hits: this.reportHits(evidence, fields) });
+      if (!matches(rule.node, ctx)) continue;
+      const evidence = evaluate(rule.node, ctx);
+      if (evidence) ruleMatches.push({ rule: rule.id, version: rule.version, hits: this.reportHits(evidence, fields) });
     }
 
     const topics = this.topics(hits, title, input.text, fields, details?.topicEvidence);
@@ -94,7 +97,7 @@ export class TextClassifier implements Classifier {
         lang: language.lang,
         langConfidence: language.confidence,
         topics,
-        rules: matches,
+        rules: ruleMatches,
         entities: gazetteer.resolve(hits, details?.entityAliases),
         keywords:
           options.maxKeywords > 0
@@ -139,26 +142,29 @@ export class TextClassifier implements Classifier {
       .slice(0, options.maxTopics);
   }
 
+  /** Evidence as reported: title first, then text, then metadata; in order; deduplicated; capped. */
   private reportHits(evidence: Evidence[], fields: Map<string, FoldedText>): RuleMatch['hits'] {
-    const seen = new Set<string>();
+    const rank = (field: string) => (field === 'title' ? 0 : field === 'text' ? 1 : 2);
+    const terms = evidence.filter(isTermHit).sort((a, b) => rank(a.field) - rank(b.field) || a.start - b.start || a.end - b.end);
     const out: RuleMatch['hits'] = [];
-    for (const e of evidence) {
-      if (isTermHit(e)) {
-        const folded = fields.get(e.field)!;
-        const r = toOriginalRange(folded, e.start, e.end);
-        const key = `${e.field}|${r.start}|${r.end}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({ term: folded.original.slice(r.start, r.end), field: e.field, start: r.start, end: r.end });
-      } else {
-        const key = `${e.meta}|meta`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({ term: e.term, field: e.meta, start: 0, end: e.value.length });
-      }
+    const max = this.parts.options.maxHitsPerRule;
+    let prev: (typeof terms)[number] | undefined;
+    // Folded offsets grow with original offsets, so sorting and deduplicating before mapping back is safe.
+    for (const e of terms) {
+      if (out.length >= max) break;
+      if (prev && prev.field === e.field && prev.start === e.start && prev.end === e.end) continue;
+      prev = e;
+      const folded = fields.get(e.field)!;
+      const r = toOriginalRange(folded, e.start, e.end);
+      out.push({ term: folded.original.slice(r.start, r.end), field: e.field, start: r.start, end: r.end });
     }
-    out.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : b.field === 'title' ? 1 : a.field.localeCompare(b.field)));
-    return out.slice(0, this.parts.options.maxHitsPerRule);
+    const metas = new Set<string>();
+    for (const e of evidence) {
+      if (isTermHit(e) || metas.has(e.meta) || out.length >= max) continue;
+      metas.add(e.meta);
+      out.push({ term: e.term, field: e.meta, start: 0, end: e.value.length });
+    }
+    return out;
   }
 }
 
@@ -195,9 +201,20 @@ function hostOf(url: string | null | undefined): string | null {
   }
 }
 
-/** Builds a classifier from config; relative paths resolve against `baseDir` (the config file's folder). */
+/** The shipped config folder (taxonomy, topics, rules and gazetteer files). */
+export const SHIPPED_CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../config');
+
+/**
+ * Builds a classifier from config. Relative paths resolve against `baseDir` (the config file's folder) and, when
+ * no such file is there, against the shipped config folder: a user config that changes one file keeps the others.
+ */
 export function loadClassifier(config: ClassifyConfig, baseDir: string): TextClassifier {
-  const resolve = (p: string) => path.resolve(baseDir, p);
+  const resolve = (p: string) => {
+    const own = path.resolve(baseDir, p);
+    if (path.isAbsolute(p) || existsSync(own)) return own;
+    const shipped = path.resolve(SHIPPED_CONFIG_DIR, p);
+    return existsSync(shipped) ? shipped : own;
+  };
   const index = new TermIndex();
   const taxonomy = Taxonomy.load(resolve(config.taxonomyFile));
   const topicRules = loadTopicsFile(resolve(config.topicsFile), index, taxonomy);

@@ -21,7 +21,7 @@ export const ClassifyConfigSchema = z
     maxTopics: z.number().int().positive().default(3),
     /** Topics scoring below this are left out. */
     minTopicScore: z.number().min(0).max(1).default(0.3),
-    /** needsReview is set when the two best topic scores are closer than this. */
+    /** needsReview is set when the two best topic scores are closer than this (and not both 0.9 or more). */
     reviewMargin: z.number().min(0).max(1).default(0.1),
     /** Keywords per record. */
     maxKeywords: z.number().int().nonnegative().default(10),

@@ -1,9 +1,7 @@
 // Programmatic entry points of the classify stage.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Classification } from '../../domain/record.js';
 import { ClassifyConfigSchema, type ClassifyConfig } from './config.js';
-import { loadClassifier, type TextClassifier } from './classifier.js';
+import { loadClassifier, SHIPPED_CONFIG_DIR, type TextClassifier } from './classifier.js';
 import type { ClassifyInput } from './types.js';
 
 export { loadClassifier, TextClassifier } from './classifier.js';
@@ -13,7 +11,7 @@ export { parseQuery, QuerySyntaxError } from './rules/query-parser.js';
 export type { Classifier, ClassifyInput } from './types.js';
 
 /** The folder of the shipped config files (config/ at the package root). */
-export const DEFAULT_CLASSIFY_CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../config');
+export const DEFAULT_CLASSIFY_CONFIG_DIR = SHIPPED_CONFIG_DIR;
 
 export interface ClassifyOptions {
   /** Classify options (defaults as in config/default.yaml); relative paths resolve against `baseDir`. */

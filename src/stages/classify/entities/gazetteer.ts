@@ -27,6 +27,10 @@ export const GazetteerFileSchema = z
       )
       .default([]),
     compounds: z.record(z.string().min(2), z.array(z.string().min(1)).min(2)).default({}),
+    /** Extra aliases of existing entities (adjectives, capitals): id → aliases. */
+    demonyms: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
+    /** Chinese "X方" short forms: alias → id; guarded like compounds, and not where 方 starts another word. */
+    shortForms: z.record(z.string().min(2), z.string().min(1)).default({}),
     blockers: z.array(z.string().min(1)).default([]),
   })
   .strict();
@@ -38,10 +42,12 @@ interface EntityInfo {
   name: string;
 }
 
-type AliasKind = { kind: 'entity'; ids: string[]; compound: boolean } | { kind: 'blocker' };
+type AliasKind = { kind: 'entity'; ids: string[]; compound: boolean; shortForm?: boolean } | { kind: 'blocker' };
 
 const HAS_LATIN = /[A-Za-z]/;
 const NUMERAL_BEFORE = /[0-9０-９一二三四五六七八九十廿卅]$/;
+/** Words that 方 begins: where one follows "X方", the X is not a country (方面 aspect, 方法 method, 方案 plan...). */
+const FANG_WORDS = new Set([...'面法案式向便针位言程圆形块寸略剂子']);
 
 export class Gazetteer {
   private readonly info = new Map<string, EntityInfo>();
@@ -62,6 +68,15 @@ export class Gazetteer {
       for (const [alias, ids] of Object.entries(file.compounds)) {
         for (const id of ids) if (!this.info.has(id)) throw new Error(`gazetteer compound "${alias}" names unknown id "${id}"`);
         this.addAlias(alias, ids, true);
+      }
+      for (const [id, aliases] of Object.entries(file.demonyms)) {
+        if (!this.info.has(id)) throw new Error(`gazetteer demonyms name unknown id "${id}"`);
+        for (const alias of aliases) this.addAlias(alias, [id], false);
+      }
+      for (const [alias, id] of Object.entries(file.shortForms)) {
+        if (!this.info.has(id)) throw new Error(`gazetteer short form "${alias}" names unknown id "${id}"`);
+        const term = this.index.add({ text: alias });
+        this.aliasOf.set(term, { kind: 'entity', ids: [id], compound: true, shortForm: true });
       }
       for (const b of file.blockers) this.aliasOf.set(this.index.add({ text: b }), { kind: 'blocker' });
     }
@@ -113,6 +128,7 @@ export class Gazetteer {
       if (c.alias.kind === 'entity' && c.alias.compound) {
         const text = hits.fields.get(c.field)?.text ?? '';
         if (NUMERAL_BEFORE.test(text.slice(Math.max(0, c.start - 1), c.start))) continue;
+        if (c.alias.shortForm && FANG_WORDS.has(text.charAt(c.end))) continue;
       }
       mask.fill(1, c.start, c.end);
       if (c.alias.kind !== 'entity') continue;

@@ -20,6 +20,9 @@ function prior(): { idf: Map<string, number>; median: number } {
   return priorIdf;
 }
 
+/** A little under the median of jieba's IDF table (12.0): a word of unknown frequency counts as fairly rare. */
+const NON_CHINESE_IDF = 10.8;
+
 const stopwords = new Set<string>(Object.values(createRequire(import.meta.url)('stopwords-iso') as Record<string, string[]>).flat());
 const HAN = /\p{Script=Han}/u;
 const NUMERIC = /^[\p{N}.,%]+$/u;
@@ -41,11 +44,11 @@ export class KeywordExtractor {
     const seen = this.df.get(term) ?? 0;
     // The running table speaks once it has seen a few hundred articles; before that the prior does.
     if (this.docs >= 200) return Math.log((this.docs + 1) / (seen + 1)) + 1;
+    // jieba's table covers Chinese words only; other words share one value until the running table speaks.
+    if (!HAN.test(term)) return NON_CHINESE_IDF;
     const { idf, median } = prior();
-    const p = idf.get(term);
-    if (p !== undefined) return p;
-    // Unknown to the table: rarer than most words, so about the median; non-Chinese words a little less.
-    return HAN.test(term) ? median : median * 0.9;
+    // Unknown to the table: rarer than most words, so about the median.
+    return idf.get(term) ?? median;
   }
 
   extract(titleTokens: Token[], textTokens: Token[]): string[] {

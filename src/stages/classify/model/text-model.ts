@@ -125,8 +125,13 @@ export class TextModel {
     const width = P * K;
     // Per-part input value of a present feature: Naive Bayes reads the raw value, logistic regression the
     // sublinear, L2-normalised one (see logregInput).
+    const sublinear = new Float64Array(v.values.length);
     let norm = 0;
-    for (let f = 0; f < v.values.length; f++) norm += (1 + Math.log(v.values[f]!)) ** 2;
+    for (let f = 0; f < v.values.length; f++) {
+      const raw = v.values[f]!;
+      sublinear[f] = raw === 1 ? 1 : 1 + Math.log(raw);
+      norm += sublinear[f]! * sublinear[f]!;
+    }
     norm = Math.sqrt(norm) || 1;
     const out = new Float64Array(K);
     for (let p = 0; p < P; p++) for (let k = 0; k < K; k++) out[k]! += blends[p]! * biases[p]![k]!;
@@ -135,8 +140,9 @@ export class TextModel {
       if (row < 0) continue;
       const base = row * width;
       const raw = v.values[f]!;
+      const scaled = sublinear[f]! / norm;
       for (let p = 0; p < P; p++) {
-        const x = blends[p]! * (kinds[p] === 'nb' ? raw : (1 + Math.log(raw)) / norm);
+        const x = blends[p]! * (kinds[p] === 'nb' ? raw : scaled);
         const at = base + p * K;
         for (let k = 0; k < K; k++) out[k]! += weights[at + k]! * x;
       }

@@ -41,6 +41,31 @@ export interface EvalContext {
   tokenAt: (field: string, offset: number) => number;
 }
 
+/**
+ * Whether the node matches, without collecting evidence: most rules do not match most articles, and
+ * deciding that needs no allocation. NEAR needs positions, so it falls back to the full evaluation.
+ */
+export function matches(node: CompiledNode, ctx: EvalContext): boolean {
+  switch (node.type) {
+    case 'term': {
+      const hits = ctx.hits.get(node.term);
+      if (!node.fields) return hits.length > 0;
+      for (const h of hits) if ((node.fields as string[]).includes(h.field)) return true;
+      return false;
+    }
+    case 'meta':
+      return matchMeta(node, ctx.meta[node.field]) !== null;
+    case 'and':
+      return node.children.every((c) => matches(c, ctx));
+    case 'or':
+      return node.children.some((c) => matches(c, ctx));
+    case 'not':
+      return !matches(node.child, ctx);
+    case 'near':
+      return nearPairs(node, ctx, true) !== null;
+  }
+}
+
 /** Evidence when the node matches (possibly empty, for a satisfied NOT), or null when it does not. */
 export function evaluate(node: CompiledNode, ctx: EvalContext): Evidence[] | null {
   switch (node.type) {
@@ -90,25 +115,59 @@ function matchMeta(node: Extract<CompiledNode, { type: 'meta' }>, actual: string
   return ok ? [{ meta: node.field, value: actual, term: `${node.field}:${node.value}${node.prefix ? '*' : ''}` }] : null;
 }
 
-function evaluateNear(node: Extract<CompiledNode, { type: 'near' }>, ctx: EvalContext): Evidence[] | null {
+interface Placed {
+  hit: TermHit;
+  /** Token index of the hit's first and last character. */
+  first: number;
+  last: number;
+}
+
+/**
+ * Hits of both sides within `distance` words: both sides sorted by token position, and for each left hit only
+ * the right hits in its window are looked at, so frequent terms do not make it quadratic.
+ */
+function nearPairs(node: Extract<CompiledNode, { type: 'near' }>, ctx: EvalContext, firstOnly: boolean): TermHit[] | null {
   const left = (evaluate(node.left, ctx) ?? []).filter(isTermHit);
   const right = (evaluate(node.right, ctx) ?? []).filter(isTermHit);
   if (!left.length || !right.length) return null;
+  const place = (h: TermHit): Placed => ({ hit: h, first: ctx.tokenAt(h.field, h.start), last: ctx.tokenAt(h.field, h.end - 1) });
   const out = new Set<TermHit>();
-  for (const a of left) {
-    for (const b of right) {
-      if (a.field !== b.field || a === b) continue;
-      if (node.ordered ? a.start >= b.start : false) continue;
-      const [first, second] = a.start <= b.start ? [a, b] : [b, a];
-      const gap =
-        first.end > second.start ? 0 : ctx.tokenAt(first.field, second.start) - ctx.tokenAt(first.field, first.end - 1) - 1;
-      if (gap <= node.distance) {
-        out.add(a);
-        out.add(b);
+  for (const field of new Set(left.map((h) => h.field))) {
+    const ls = left.filter((h) => h.field === field).map(place);
+    const rs = right
+      .filter((h) => h.field === field)
+      .map(place)
+      .sort((a, b) => a.first - b.first);
+    if (!rs.length) continue;
+    const maxSpan = Math.max(...rs.map((r) => r.last - r.first));
+    for (const a of ls) {
+      const from = a.first - node.distance - 1 - maxSpan;
+      const to = a.last + node.distance + 1;
+      let lo = 0;
+      let hi = rs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (rs[mid]!.first < from) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < rs.length && rs[i]!.first <= to; i++) {
+        const b = rs[i]!;
+        if (b.hit === a.hit) continue;
+        if (node.ordered && a.hit.start >= b.hit.start) continue;
+        const [x, y] = a.hit.start <= b.hit.start ? [a, b] : [b, a];
+        const gap = x.hit.end > y.hit.start ? 0 : y.first - x.last - 1;
+        if (gap > node.distance) continue;
+        out.add(a.hit);
+        out.add(b.hit);
+        if (firstOnly) return [...out];
       }
     }
   }
   return out.size ? [...out] : null;
+}
+
+function evaluateNear(node: Extract<CompiledNode, { type: 'near' }>, ctx: EvalContext): Evidence[] | null {
+  return nearPairs(node, ctx, false);
 }
 
 export function isTermHit(e: Evidence): e is TermHit {

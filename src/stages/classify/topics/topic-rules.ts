@@ -56,29 +56,40 @@ export class TopicRules {
     }
   }
 
-  /** Scored topics; `evidence`, when given, receives the keywords (with counts) behind each rule source. */
+  /**
+   * Scored topics; `evidence`, when given, receives the keywords (with counts) behind each rule source.
+   * A score is the saturation of the rule's own evidence times the square root of its share of the strongest
+   * rule's: long articles name many topics in passing, and the one they are about should stand out.
+   */
   score(hits: HitTable, labelLang: 'en' | 'zh', evidence?: Map<string, Array<{ term: string; count: number }>>): Topic[] {
-    const out: Topic[] = [];
+    const found: Array<{ rule: CompiledTopicRule; weight: number }> = [];
     for (const rule of this.rules) {
       let weight = 0;
-      const found: Array<{ term: string; count: number }> = [];
+      const terms: Array<{ term: string; count: number }> = [];
       for (const term of rule.terms) {
         const list = hits.get(term);
         if (!list.length) continue;
         if (evidence) {
           const spec = this.index.term(term);
-          found.push({ term: spec.prefix ? `${spec.text}*` : spec.text, count: list.length });
+          terms.push({ term: spec.prefix ? `${spec.text}*` : spec.text, count: list.length });
         }
         let title = 0;
         for (const h of list) if (h.field === 'title') title++;
         weight += Math.log2(1 + list.length - title) + 2 * Math.min(title, 1);
       }
       if (weight <= 0) continue;
-      const score = 1 - Math.exp((-weight * rule.weight) / SCALE);
-      evidence?.set(`rule:${rule.id}`, found.sort((a, b) => b.count - a.count));
-      out.push({ code: rule.topic.code, label: topicLabel(rule.topic, labelLang), score: round(score), source: `rule:${rule.id}` });
+      found.push({ rule, weight: weight * rule.weight });
+      evidence?.set(`rule:${rule.id}`, terms.sort((a, b) => b.count - a.count));
     }
-    return out.sort((a, b) => b.score - a.score);
+    const strongest = Math.max(0, ...found.map((f) => f.weight));
+    return found
+      .map(({ rule, weight }) => ({
+        code: rule.topic.code,
+        label: topicLabel(rule.topic, labelLang),
+        score: round((1 - Math.exp(-weight / SCALE)) * Math.sqrt(weight / strongest)),
+        source: `rule:${rule.id}`,
+      }))
+      .sort((a, b) => b.score - a.score);
   }
 }
 

@@ -34,6 +34,16 @@ describe('gazetteer entities', () => {
     expect(ids('11日美国宣布')).toEqual(['US']);
   });
 
+  it('reads 中方 / 美方 as China / the United States, but not 方 starting another word', () => {
+    expect(ids('中方愿与美方加强沟通')).toEqual(['CN', 'US']);
+    expect(ids('在道德方面和方法方面，审美方式各不相同')).toEqual([]);
+    expect(ids('10日方才公布')).toEqual([]);
+  });
+
+  it('takes English adjectives and capitals for their countries', () => {
+    expect(ids('French and Indian officials met Chinese diplomats; the Kremlin declined to comment.')).toEqual(['CN', 'FR', 'IN', 'RU']);
+  });
+
   it('folds Traditional script to the same entities', () => {
     expect(ids('臺灣與美國的關係')).toEqual(['TW', 'US']);
   });

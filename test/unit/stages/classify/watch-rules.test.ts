@@ -92,10 +92,52 @@ describe('watch rules', () => {
     expect(m.onear!.hits.map((h) => h.start)).toEqual([text.indexOf('sanctions on'), text.lastIndexOf('Iran')]);
   });
 
+  it('finds exactly the NEAR and ONEAR pairs a brute-force scan finds, however often the terms repeat', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const vocab = ['alpha', 'beta', 'gamma', 'delta', 'eps'];
+    const classifier = classifierWith({ near: 'alpha NEAR/2 beta', onear: 'alpha ONEAR/1 beta' });
+    for (let round = 0; round < 20; round++) {
+      const words = Array.from({ length: 60 }, () => vocab[Math.floor(random() * vocab.length)]!);
+      const text = words.join(' ');
+      const starts: number[] = [];
+      words.reduce((at, w) => (starts.push(at), at + w.length + 1), 0);
+      const expected = (max: number, ordered: boolean) => {
+        const hit = new Set<number>();
+        words.forEach((a, i) =>
+          words.forEach((b, j) => {
+            if (a !== 'alpha' || b !== 'beta') return;
+            if (ordered ? j > i && j - i - 1 <= max : Math.abs(i - j) - 1 <= max) hit.add(starts[i]!).add(starts[j]!);
+          }),
+        );
+        return [...hit].sort((x, y) => x - y);
+      };
+      const got = Object.fromEntries(classifier.classify({ title: null, text }).rules.map((r) => [r.rule, r.hits.map((h) => h.start)]));
+      // Hits are capped per rule in records; compare within the cap.
+      expect(got.near ?? []).toEqual(expected(2, false).slice(0, 20));
+      expect(got.onear ?? []).toEqual(expected(1, true).slice(0, 20));
+    }
+  });
+
   it('counts Chinese NEAR distance in segmented words', () => {
     const m = fired({ near: '人工智能 NEAR/2 监管' }, { text: '欧盟加强对人工智能的监管。' });
     expect(m.near).toBeDefined();
     expect(fired({ near: '人工智能 NEAR/2 监管' }, { text: '人工智能发展很快，各国政府都在讨论如何开展有效监管。' }).near).toBeUndefined();
+  });
+});
+
+describe('config paths', () => {
+  it('resolves files against the config folder, falling back to the shipped ones', () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'newsflow-conf-'));
+    writeFileSync(path.join(own, 'rules.yaml'), 'rules:\n  - id: mine\n    query: 卫星\n');
+    const classifier = loadClassifier(ClassifyConfigSchema.parse({}), own);
+    const c = classifier.classify({ title: null, text: '卫星发射成功，欧盟表示祝贺。' });
+    expect(c.rules.map((r) => r.rule)).toEqual(['mine']);
+    expect(c.entities.map((e) => e.id)).toEqual(['EU']);
+  });
+
+  it('fails with the path when a configured file is missing everywhere', () => {
+    expect(() => loadClassifier(ClassifyConfigSchema.parse({ rulesFile: 'nope.yaml' }), dir)).toThrow(/nope\.yaml/);
   });
 });
 

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { KeywordExtractor } from '../../../../src/stages/classify/keywords/keywords.js';
+import { Tokenizer } from '../../../../src/stages/classify/text/tokenize.js';
+import { classify } from '../../../../src/stages/classify/index.js';
+
+const tokenizer = new Tokenizer();
+const tokens = (s: string) => tokenizer.tokenize(s);
+
+describe('keywords', () => {
+  it('leaves out stop words, numbers and very short words, and weighs the title', () => {
+    const k = new KeywordExtractor({ maxKeywords: 5, learn: false });
+    const out = k.extract(tokens('satellite launch'), tokens('the satellite was launched in 2025 and it is in orbit and the orbit is low'));
+    expect(out[0]).toBe('satellite');
+    expect(out).toContain('orbit');
+    for (const w of ['the', 'and', 'is', 'in', '2025', 'it']) expect(out).not.toContain(w);
+  });
+
+  it('ranks Chinese words by jieba IDF before the running table has data', () => {
+    const k = new KeywordExtractor({ maxKeywords: 3, learn: false });
+    // 卫星 and 我们 both occur twice; the stop word 我们 is out and 卫星 outranks the once-seen 轨道.
+    const out = k.extract([], tokens('我们今天看到卫星进入轨道，我们今天很高兴，卫星运行正常'));
+    expect(out[0]).toBe('卫星');
+    expect(out).toContain('轨道');
+    expect(out).not.toContain('我们');
+  });
+
+  it('learns document frequencies: a word in every article stops being a keyword', () => {
+    const k = new KeywordExtractor({ maxKeywords: 1, learn: true });
+    for (let i = 0; i < 300; i++) k.extract([], tokens(`newsletter subscription offer number${i}`));
+    expect(k.extract([], tokens('newsletter newsletter volcano'))).toEqual(['volcano']);
+  });
+
+  it('does not take words from links and addresses', () => {
+    const c = classify({ title: null, text: '卫星发射成功 https://mmbiz.qpic.cn/abc?wx_fmt=png 联系 editor@example.com' });
+    for (const w of ['https', 'mmbiz', 'qpic', 'png', 'editor', 'example']) expect(c.keywords).not.toContain(w);
+    expect(c.keywords).toContain('卫星');
+  });
+});
