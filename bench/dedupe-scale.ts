@@ -124,6 +124,11 @@ export async function scale(handle: RedisHandle, config: DedupeConfig, size: num
   const p50 = quantile(lat, 0.5);
   const p99 = quantile(lat, 0.99);
   console.log(`one check at ${size.toLocaleString()}: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms (goal p99 <= 2 ms), round trip included`);
+  if (handle.private) {
+    const stats = await redis.info('commandstats');
+    const perCall = /cmdstat_evalsha:calls=\d+,usec=\d+,usec_per_call=([\d.]+)/.exec(stats)?.[1];
+    console.log(`   Redis time per check-and-insert over the run (INFO commandstats): ${perCall} µs`);
+  }
   console.log(`   probes: ${caught}/${Math.ceil(probes / 2)} near copies caught, ${falseHits}/${Math.floor(probes / 2)} new articles wrongly matched`);
 
   // Brute force: compare a new article with every sampled article exactly (shingle sets precomputed), as a

@@ -7,7 +7,8 @@
 //   P:m:<g>            "exactBits,bandBits": bucket counts of the generation, fixed when it starts
 //   P:n:<g>            article counter; an article's number <seq> in g addresses its record
 //   P:x:<g>:<bucket>   exact keys (text hash, canonical URL, feed item): field = 23 bits of the hash, value = seq
-//   P:b:<g>:<bucket>   MinHash band values: field = 12 bits of the band hash, value = seq
+//   P:b:<g>:<bucket>   MinHash band values: field = 12 bits r of the band hash, value = seq of its first owner;
+//                      field -1-r: the latest near duplicate that shared the value (reaches edits of edits)
 //   P:r:<g>:<seq/64>   records: field = seq % 64, value = id (8 bytes) + shingle count (2) + flags (1) + site (2)
 //                      + 64 × 4-bit MinHash (32)
 //   P:v:<g>:<seq/64>   the verdict of a non-unique article, so a redelivered job gets the same answer

@@ -149,6 +149,19 @@ describe('Redis dedupe index', () => {
     expect(await check(index, v2grown)).toMatchObject({ status: 'near-duplicate', clusterId: v1.id });
   });
 
+  it('finds an edit of an edit through the version it resembles, in the first article\'s cluster', async () => {
+    const { index } = fresh();
+    const [a, , c] = loadArticles('en');
+    const paras = a!.paragraphs;
+    const v1 = article(paras.join('\n\n'));
+    const v2 = article([...paras.slice(0, 4), c!.paragraphs[0]!].join('\n\n'));
+    // v3 drops v1's lead and adds more of c: too far from v1 to match it, close to v2.
+    const v3 = article([...paras.slice(1, 4), c!.paragraphs[0]!, c!.paragraphs[1]!].join('\n\n'));
+    await check(index, v1);
+    await check(index, v2);
+    expect(await check(index, v3)).toMatchObject({ status: 'near-duplicate', duplicateOf: v2.id, clusterId: v1.id });
+  });
+
   it('uses non-hex article ids as they are', async () => {
     const { index } = fresh();
     const text = loadArticles('en')[3]!.paragraphs.join('\n\n');

@@ -148,22 +148,29 @@ elseif prev then
   sim = fmt(jaccard(sig, rsig(prev[3])))
 end
 
--- near duplicates: candidates share a MinHash band value, then the 4-bit signatures and sizes decide
+-- near duplicates: candidates share a MinHash band value, then the 4-bit signatures and sizes decide.
+-- Each band value has a first owner (field r) and, once a near duplicate shared it, the latest such member of
+-- the story (field -1-r, same bucket, one HMGET): so an edit of an edit finds the version it resembles.
 local bandSeen = {}
 if status == 'unique' and size >= minSh then
   local votes, order = {}, {}
+  local function vote(g, s)
+    local key = g .. ':' .. s
+    if not votes[key] then
+      votes[key] = { g, tonumber(s), 0 }
+      order[#order + 1] = key
+    end
+    votes[key][3] = votes[key][3] + 1
+  end
   for _, gm in ipairs(gens) do
     for k = 1, nb do
-      local s = redis.call('HGET', gm[5] .. math.floor(bands[k][1] / gm[6]), bands[k][2])
-      if s then
+      local r = bands[k][2]
+      local hit = redis.call('HMGET', gm[5] .. math.floor(bands[k][1] / gm[6]), r, -1 - r)
+      if hit[1] then
         bandSeen[k] = true
-        local key = gm[1] .. ':' .. s
-        if not votes[key] then
-          votes[key] = { gm[1], tonumber(s), 0 }
-          order[#order + 1] = key
-        end
-        votes[key][3] = votes[key][3] + 1
+        vote(gm[1], hit[1])
       end
+      if hit[2] and hit[2] ~= hit[1] then vote(gm[1], hit[2]) end
     end
   end
   local cands = {}
@@ -219,7 +226,7 @@ local seq = redis.call('INCR', counter)
 redis.call('PEXPIREAT', counter, expireAt)
 local function put(key, field, value, cmd)
   -- a field that was already there means a key that already has its expiry
-  if redis.call(cmd or 'HSET', key, field, value) == 1 or cmd == nil then redis.call('PEXPIREAT', key, expireAt) end
+  if redis.call(cmd or 'HSET', key, field, value) == 1 then redis.call('PEXPIREAT', key, expireAt) end
 end
 local flags = 0
 if status ~= 'unique' then flags = flags + 1 end
@@ -236,7 +243,9 @@ end
 -- resembles several members then reports the first seen. New values of a near duplicate extend its cluster.
 if status ~= 'duplicate' and size >= minSh then
   for k = 1, nb do
-    if not bandSeen[k] then put(bkey(cur, cg[3], bands[k][1]), bands[k][2], seq, 'HSETNX') end
+    local key = bkey(cur, cg[3], bands[k][1])
+    if not bandSeen[k] then put(key, bands[k][2], seq, 'HSETNX')
+    elseif status == 'near-duplicate' then put(key, -1 - bands[k][2], seq) end
   end
 end
 return { status, dupOf, cluster, sim, reason, updateOf }
