@@ -1,7 +1,7 @@
 // The order and the text of `newsflow status`.
 import { describe, expect, it } from 'vitest';
 import { formatStatus, relativeTime } from '../../../src/admin/format-status.js';
-import { conditionOf, worstFirst, type FeedStatus, type StatusReport } from '../../../src/commands/status.js';
+import { conditionOf, fixedIntervalMs, worstFirst, type FeedStatus, type StatusReport } from '../../../src/commands/status.js';
 
 const AT = '2026-03-01T12:00:00.000Z';
 
@@ -22,13 +22,15 @@ function feed(id: string, over: Partial<FeedStatus> = {}): FeedStatus {
     itemsLastDay: 4,
   };
   const f = { ...base, ...over };
-  return { ...f, condition: conditionOf({ ...f, nextAttemptAt: f.backoffUntil }) };
+  // Every test feed is polled every 15 minutes.
+  return { ...f, condition: conditionOf({ ...f, nextAttemptAt: f.backoffUntil }, { intervalMs: 15 * 60_000, now: new Date(AT) }) };
 }
 
 describe('feed order', () => {
-  it('puts paused feeds first, then failing ones by failures, then never fetched, then the longest without success', () => {
+  it('puts paused feeds first, then failing ones by failures, overdue, never fetched, then the longest without success', () => {
     const feeds = [
       feed('fresh'),
+      feed('older', { lastSuccessAt: '2026-03-01T11:25:00.000Z' }),
       feed('stale', { lastSuccessAt: '2026-02-27T08:00:00.000Z' }),
       feed('new', { lastSuccessAt: null }),
       feed('flaky', { consecutiveFailures: 2, lastErrorAt: AT, lastErrorCode: 'timeout' }),
@@ -39,10 +41,24 @@ describe('feed order', () => {
       ['dead', 'paused'],
       ['broken', 'failing'],
       ['flaky', 'failing'],
+      ['stale', 'overdue'],
       ['new', 'never-fetched'],
-      ['stale', 'ok'],
+      ['older', 'ok'],
       ['fresh', 'ok'],
     ]);
+  });
+});
+
+describe('feed condition', () => {
+  it('is overdue only past three fixed intervals without success, never for cron or adaptive feeds', () => {
+    const h = feed('x', { lastSuccessAt: '2026-03-01T10:59:00.000Z' });
+    const health = { ...h, nextAttemptAt: null };
+    const now = new Date(AT);
+    expect(conditionOf(health, { intervalMs: 20 * 60_000, now })).toBe('overdue');
+    expect(conditionOf(health, { intervalMs: 30 * 60_000, now })).toBe('ok');
+    expect(fixedIntervalMs({ interval: '20m' })).toBe(20 * 60_000);
+    expect(fixedIntervalMs({ interval: '20m', cron: '0 * * * *' })).toBeNull();
+    expect(fixedIntervalMs({ interval: 'auto' })).toBeNull();
   });
 });
 
