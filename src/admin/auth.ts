@@ -58,3 +58,43 @@ export function requireToken(token: string) {
       .json({ error: 'unauthorized', reason: given === null ? 'a bearer token is required' : 'wrong token' });
   };
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function hostnameOf(hostHeader: string | undefined): string | null {
+  if (!hostHeader) return null;
+  try {
+    return new URL(`http://${hostHeader}`).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuses what a web page in the operator's browser could send: requests that change something from another
+ * origin (the dashboard can clean and retry queues), and, on a server open to loopback without a token, requests
+ * whose Host is not a loopback name (a DNS-rebinding page would otherwise be same-origin with it).
+ */
+export function refuseForeignRequests(options: { loopbackHostsOnly: boolean }) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const host = hostnameOf(req.headers.host);
+    if (options.loopbackHostsOnly && (host === null || !isLoopback(host))) {
+      res.status(403).json({ error: 'forbidden', reason: `Host "${req.headers.host ?? ''}" is not a loopback name` });
+      return;
+    }
+    const origin = req.headers.origin;
+    if (!SAFE_METHODS.has(req.method) && origin !== undefined) {
+      let sameOrigin = false;
+      try {
+        sameOrigin = new URL(origin).host === req.headers.host;
+      } catch {
+        sameOrigin = false;
+      }
+      if (!sameOrigin) {
+        res.status(403).json({ error: 'forbidden', reason: 'cross-origin request refused' });
+        return;
+      }
+    }
+    next();
+  };
+}

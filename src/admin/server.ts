@@ -12,7 +12,7 @@ import { keyRoot } from '../jobs/queues.js';
 import { countPausedFeeds } from '../infra/fetch-state.js';
 import { PipelineMetrics } from '../infra/metrics.js';
 import type { Runtime } from '../workers/runtime.js';
-import { requiredToken, requireToken } from './auth.js';
+import { refuseForeignRequests, requiredToken, requireToken } from './auth.js';
 import { checkReadiness } from './readiness.js';
 
 /** The queue of jobs that failed for good (src/jobs/dead-letters.ts); no worker consumes it. */
@@ -62,6 +62,7 @@ export async function startAdminServer(rt: Runtime, options: AdminServerOptions 
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(refuseForeignRequests({ loopbackHostsOnly: !token }));
   if (token) app.use(requireToken(token));
   app.get('/livez', (_req, res) => {
     res.json({ status: 'ok' });

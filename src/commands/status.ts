@@ -1,6 +1,6 @@
 // `newsflow status`: queue depths per stage, jobs done in the last minutes, and every feed's health, worst first.
 import { loadFeeds } from '../config/load.js';
-import type { Feed } from '../config/schema.js';
+import { durationMs, type Feed } from '../config/schema.js';
 import { countInWindow } from '../admin/throughput.js';
 import { DEAD_LETTER_QUEUE } from '../admin/server.js';
 import { STAGES } from '../jobs/names.js';
@@ -21,7 +21,7 @@ export interface QueueStatus {
   failedInWindow: number;
 }
 
-export type FeedCondition = 'paused' | 'failing' | 'never-fetched' | 'ok';
+export type FeedCondition = 'paused' | 'failing' | 'overdue' | 'never-fetched' | 'ok';
 
 export interface FeedStatus extends Omit<FeedHealth, 'nextAttemptAt'> {
   id: string;
@@ -40,16 +40,26 @@ export interface StatusReport {
   at: string;
   windowMinutes: number;
   queues: QueueStatus[];
-  /** Worst first: paused, failing (most consecutive failures first), never fetched, then the rest by oldest success. */
+  /** Worst first: paused, failing (most consecutive failures first), overdue, never fetched, then by oldest success. */
   feeds: FeedStatus[];
 }
 
-const RANK: Record<FeedCondition, number> = { paused: 0, failing: 1, 'never-fetched': 2, ok: 3 };
+const RANK: Record<FeedCondition, number> = { paused: 0, failing: 1, overdue: 2, 'never-fetched': 3, ok: 4 };
 
-export function conditionOf(h: FeedHealth): FeedCondition {
+/** A feed polled every `interval` is overdue when its last success is older than this many intervals. */
+export const OVERDUE_INTERVALS = 3;
+
+/** The poll interval of a feed in ms, when it has a fixed one (not a cron pattern or an adaptive interval). */
+export function fixedIntervalMs(feed: Pick<Feed, 'interval' | 'cron'>): number | null {
+  return !feed.cron && /^\d+[smhd]$/.test(feed.interval) ? durationMs(feed.interval) : null;
+}
+
+export function conditionOf(h: FeedHealth, expected: { intervalMs: number | null; now: Date } = { intervalMs: null, now: new Date() }): FeedCondition {
   if (h.paused) return 'paused';
   if (h.consecutiveFailures > 0) return 'failing';
   if (!h.lastSuccessAt) return 'never-fetched';
+  // No failure recorded, yet no success for several intervals: nothing is polling it (no `serve`, no schedule).
+  if (expected.intervalMs !== null && expected.now.getTime() - Date.parse(h.lastSuccessAt) > OVERDUE_INTERVALS * expected.intervalMs) return 'overdue';
   return 'ok';
 }
 
@@ -119,7 +129,7 @@ export async function collectStatus(rt: Runtime, options: StatusOptions = {}): P
         id: feed.id,
         title: feed.title ?? null,
         url: feed.url,
-        condition: conditionOf(health.get(feed.id)!),
+        condition: conditionOf(health.get(feed.id)!, { intervalMs: fixedIntervalMs(feed), now }),
         ...h,
         nextPollAt: next === undefined ? null : new Date(next).toISOString(),
         backoffUntil: nextAttemptAt,

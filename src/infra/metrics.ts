@@ -47,6 +47,8 @@ export class PipelineMetrics {
   private readonly itemsNew: Counter;
   private readonly events: Counter<'stage' | 'event'>;
   private readonly collectErrors: Counter<'source'>;
+  private readonly queueJobs: Gauge<'queue' | 'state'>;
+  private readonly feedsPaused: Gauge;
   private sources: MetricsSources | null = null;
 
   constructor(options: MetricsOptions = {}) {
@@ -92,45 +94,17 @@ export class PipelineMetrics {
     });
     this.collectErrors = new Counter({
       name: 'newsflow_metrics_collect_errors_total',
-      help: 'Scrapes whose reading of Redis failed; the gauges of that source are absent from such a scrape.',
+      help: 'Scrapes whose reading of Redis failed; that scrape has no queue gauges, or NaN feeds paused.',
       labelNames: ['source'],
       registers,
     });
-    const metrics = this;
-    new Gauge({
+    this.queueJobs = new Gauge({
       name: 'newsflow_queue_jobs',
       help: 'Jobs in each queue by state, read from Redis at scrape time (shared by every process).',
       labelNames: ['queue', 'state'],
       registers,
-      async collect() {
-        this.reset();
-        const queues = metrics.sources?.queues;
-        if (!queues) return;
-        try {
-          const counts = await Promise.all(Object.values(queues).map((q) => q.getJobCounts(...QUEUE_STATES)));
-          Object.keys(queues).forEach((queue, i) => {
-            for (const state of QUEUE_STATES) this.set({ queue, state }, counts[i]![state] ?? 0);
-          });
-        } catch (err) {
-          metrics.collectFailed('queues', err);
-        }
-      },
     });
-    new Gauge({
-      name: 'newsflow_feeds_paused',
-      help: 'Feeds paused after repeated fetch failures (shared by every process).',
-      registers,
-      async collect() {
-        this.reset();
-        const read = metrics.sources?.pausedFeeds;
-        if (!read) return;
-        try {
-          this.set(await read());
-        } catch (err) {
-          metrics.collectFailed('feeds', err);
-        }
-      },
-    });
+    this.feedsPaused = new Gauge({ name: 'newsflow_feeds_paused', help: 'Feeds paused after repeated fetch failures (shared by every process).', registers });
     // Known label sets start at zero, so a rate() works from the first scrape and dashboards show every stage.
     for (const stage of STAGES) for (const outcome of OUTCOMES) this.jobs.inc({ stage, outcome }, 0);
     for (const status of DEDUPE_STATUSES) this.dedupe.inc({ status }, 0);
@@ -166,9 +140,38 @@ export class PipelineMetrics {
     },
   };
 
-  /** The exposition text and its content type. */
+  /** Reads the shared gauges from Redis, then returns the exposition text and its content type. */
   async render(): Promise<{ contentType: string; body: string }> {
+    // Read before serialising (not in prom-client collect callbacks), so a failed read is counted in this scrape.
+    await Promise.all([this.readQueues(), this.readPausedFeeds()]);
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  private async readQueues(): Promise<void> {
+    this.queueJobs.reset();
+    const queues = this.sources?.queues;
+    if (!queues) return;
+    try {
+      const counts = await Promise.all(Object.values(queues).map((q) => q.getJobCounts(...QUEUE_STATES)));
+      Object.keys(queues).forEach((queue, i) => {
+        for (const state of QUEUE_STATES) this.queueJobs.set({ queue, state }, counts[i]![state] ?? 0);
+      });
+    } catch (err) {
+      this.queueJobs.reset();
+      this.collectFailed('queues', err);
+    }
+  }
+
+  private async readPausedFeeds(): Promise<void> {
+    // An unlabelled gauge is always exported; NaN says "unknown" where 0 would claim that no feed is paused.
+    const read = this.sources?.pausedFeeds;
+    if (!read) return this.feedsPaused.set(Number.NaN);
+    try {
+      this.feedsPaused.set(await read());
+    } catch (err) {
+      this.feedsPaused.set(Number.NaN);
+      this.collectFailed('feeds', err);
+    }
   }
 
   private collectFailed(source: string, err: unknown): void {

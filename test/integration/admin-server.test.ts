@@ -1,5 +1,6 @@
 // The admin server on real Redis and real HTTP: health probes, the Prometheus text after a crawl of the sample
 // sources, readiness while Redis is down, and the bearer token off loopback.
+import { request } from 'node:http';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,19 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers });
+
+/** A request with headers fetch() may not set (Host). */
+function rawRequest(url: string, method: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('admin server after a crawl of the sample sources', () => {
   let sample: SampleServer;
@@ -118,6 +132,25 @@ describe('admin server after a crawl of the sample sources', () => {
     expect(value(samples, 'newsflow_queue_jobs', { queue: 'clean', state: 'waiting' })).toBe(0);
     expect(value(samples, 'newsflow_queue_jobs', { queue: 'dead-letter', state: 'waiting' })).toBe(0);
     expect(value(samples, 'newsflow_feeds_paused')).toBe(0);
+  });
+
+  it('refuses requests a web page could forge: a foreign Host (DNS rebinding) and cross-origin changes', async () => {
+    const port = new URL(admin.url).port;
+    const rebound = await rawRequest(`${admin.url}/metrics`, 'GET', { host: `rebind.example:${port}` });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toContain('not a loopback name');
+    expect((await rawRequest(`${admin.url}/livez`, 'GET', { host: `localhost:${port}` })).status).toBe(200);
+
+    const pause = `${admin.url}/admin/queues/api/queues/sink/pause`;
+    const forged = await rawRequest(pause, 'PUT', { origin: 'http://evil.example' });
+    expect(forged.status).toBe(403);
+    expect(forged.body).toContain('cross-origin');
+    expect(await rt.queues.sink.isPaused()).toBe(false);
+    // From the dashboard's own origin the same request goes through.
+    const own = await rawRequest(pause, 'PUT', { origin: admin.url });
+    expect(own.status).toBe(200);
+    expect(await rt.queues.sink.isPaused()).toBe(true);
+    await rt.queues.sink.resume();
   });
 
   it('serves the queue dashboard', async () => {

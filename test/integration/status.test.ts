@@ -1,23 +1,19 @@
-// `newsflow status` after a crawl of the sample sources plus a feed that fails: real Redis, real HTTP, and the CLI
-// itself run as a child process for `--json`.
-import { execFile } from 'node:child_process';
+// `newsflow status` after a crawl of the sample sources plus a feed that fails: real Redis, real HTTP, and the
+// command line's `status --json`.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import YAML from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../../src/cli.js';
 import { formatStatus } from '../../src/admin/format-status.js';
 import { crawlOnce } from '../../src/commands/crawl.js';
 import { collectStatus, type StatusReport } from '../../src/commands/status.js';
 import type { RunSummary } from '../../src/commands/summary.js';
-import { PACKAGE_ROOT } from '../../src/config/load.js';
 import { sampleFeeds, startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
 import { syncSchedules } from '../../src/jobs/schedules.js';
 import { loadFeeds } from '../../src/config/load.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { openTestRuntime, type TestRuntime } from '../helpers/runtime.js';
-
-const run = promisify(execFile);
 
 let sample: SampleServer;
 let rt: TestRuntime;
@@ -87,9 +83,17 @@ describe('newsflow status', () => {
       configFile,
       YAML.stringify({ dataDir: rt.dataDir, feedsFile: rt.loaded.paths.feedsFile, redis: { url: REDIS_URL, prefix: rt.prefix, autoStart: false }, log: { level: 'warn' } }),
     );
-    const { stdout } = await run(process.execPath, [path.join(PACKAGE_ROOT, 'bin/newsflow.js'), '--config', configFile, 'status', '--json'], {
-      env: { ...process.env, REDIS_URL, NEWSFLOW_FEEDS: '', NEWSFLOW_CONFIG: '' },
+    // The command as the CLI parses and runs it, in this process; stdout is captured.
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
     });
-    checkReport(JSON.parse(stdout) as StatusReport);
+    try {
+      await buildProgram().parseAsync([process.execPath, 'newsflow', '--config', configFile, '--feeds', rt.loaded.paths.feedsFile, 'status', '--json']);
+    } finally {
+      write.mockRestore();
+    }
+    checkReport(JSON.parse(written.join('')) as StatusReport);
   });
 });

@@ -1,0 +1,106 @@
+// The order and the text of `newsflow status`.
+import { describe, expect, it } from 'vitest';
+import { formatStatus, relativeTime } from '../../../src/admin/format-status.js';
+import { conditionOf, fixedIntervalMs, worstFirst, type FeedStatus, type StatusReport } from '../../../src/commands/status.js';
+
+const AT = '2026-03-01T12:00:00.000Z';
+
+function feed(id: string, over: Partial<FeedStatus> = {}): FeedStatus {
+  const base: FeedStatus = {
+    id,
+    title: null,
+    url: `https://example.org/${id}.xml`,
+    condition: 'ok',
+    lastSuccessAt: '2026-03-01T11:50:00.000Z',
+    lastErrorAt: null,
+    lastErrorCode: null,
+    lastErrorMessage: null,
+    consecutiveFailures: 0,
+    paused: false,
+    nextPollAt: '2026-03-01T12:20:00.000Z',
+    backoffUntil: null,
+    itemsLastDay: 4,
+  };
+  const f = { ...base, ...over };
+  // Every test feed is polled every 15 minutes.
+  return { ...f, condition: conditionOf({ ...f, nextAttemptAt: f.backoffUntil }, { intervalMs: 15 * 60_000, now: new Date(AT) }) };
+}
+
+describe('feed order', () => {
+  it('puts paused feeds first, then failing ones by failures, overdue, never fetched, then the longest without success', () => {
+    const feeds = [
+      feed('fresh'),
+      feed('older', { lastSuccessAt: '2026-03-01T11:25:00.000Z' }),
+      feed('stale', { lastSuccessAt: '2026-02-27T08:00:00.000Z' }),
+      feed('new', { lastSuccessAt: null }),
+      feed('flaky', { consecutiveFailures: 2, lastErrorAt: AT, lastErrorCode: 'timeout' }),
+      feed('broken', { consecutiveFailures: 7, lastErrorAt: AT, lastErrorCode: 'http-server-error' }),
+      feed('dead', { consecutiveFailures: 10, paused: true, lastErrorAt: AT, lastErrorCode: 'http-gone' }),
+    ];
+    expect(feeds.sort(worstFirst).map((f) => [f.id, f.condition])).toEqual([
+      ['dead', 'paused'],
+      ['broken', 'failing'],
+      ['flaky', 'failing'],
+      ['stale', 'overdue'],
+      ['new', 'never-fetched'],
+      ['older', 'ok'],
+      ['fresh', 'ok'],
+    ]);
+  });
+});
+
+describe('feed condition', () => {
+  it('is overdue only past three fixed intervals without success, never for cron or adaptive feeds', () => {
+    const h = feed('x', { lastSuccessAt: '2026-03-01T10:59:00.000Z' });
+    const health = { ...h, nextAttemptAt: null };
+    const now = new Date(AT);
+    expect(conditionOf(health, { intervalMs: 20 * 60_000, now })).toBe('overdue');
+    expect(conditionOf(health, { intervalMs: 30 * 60_000, now })).toBe('ok');
+    expect(fixedIntervalMs({ interval: '20m' })).toBe(20 * 60_000);
+    expect(fixedIntervalMs({ interval: '20m', cron: '0 * * * *' })).toBeNull();
+    expect(fixedIntervalMs({ interval: 'auto' })).toBeNull();
+  });
+});
+
+describe('status text', () => {
+  it('says times relative to the report', () => {
+    const now = new Date(AT);
+    expect(relativeTime(null, now)).toBe('-');
+    expect(relativeTime('2026-03-01T11:59:18.000Z', now)).toBe('42s ago');
+    expect(relativeTime('2026-03-01T12:20:00.000Z', now)).toBe('in 20m');
+    expect(relativeTime('2026-02-27T08:00:00.000Z', now)).toBe('2d ago');
+    expect(relativeTime('2026-03-01T15:30:00.000Z', now)).toBe('in 3h');
+  });
+
+  it('prints aligned tables of queues and feeds', () => {
+    const report: StatusReport = {
+      at: AT,
+      windowMinutes: 15,
+      queues: [
+        {
+          queue: 'fetch-feed',
+          counts: { waiting: 2, active: 1, delayed: 0, prioritized: 0, 'waiting-children': 0, completed: 120, failed: 3 },
+          completedInWindow: 14,
+          failedInWindow: 1,
+        },
+      ],
+      feeds: [
+        feed('dead', { consecutiveFailures: 10, paused: true, lastErrorAt: '2026-03-01T11:00:00.000Z', lastErrorCode: 'http-gone', lastErrorMessage: 'HTTP 410\nfrom the server' }),
+        feed('fresh', { nextPollAt: '2026-03-01T11:59:00.000Z' }),
+      ],
+    };
+    expect(formatStatus(report)).toBe(
+      [
+        `queues at ${AT}`,
+        'queue       waiting  active  delayed  prioritized  failed  completed  done/15m  failed/15m',
+        'fetch-feed        2       1        0            0       3        120        14           1',
+        '',
+        'feeds, worst first',
+        'feed   health  failures  last success  next poll  items/24h  last error',
+        'dead   paused        10  10m ago       paused             4  1h ago http-gone: HTTP 410 from the server',
+        'fresh  ok             0  10m ago       due                4  -',
+        '',
+      ].join('\n'),
+    );
+  });
+});
