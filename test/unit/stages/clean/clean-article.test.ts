@@ -110,7 +110,7 @@ describe('cleanArticle', () => {
     if (!('emit' in result)) throw new Error('expected an emit');
     const { article } = result.emit[0]!.payload as { article: { canonicalUrl: string; url: string } };
     expect(article.url).toBe('file:///data/dumps/input.md');
-    expect(article.canonicalUrl).toBe('https://mp.weixin.qq.com/s?__biz=MzIyMzQ1Njc4OQ%3D%3D&mid=2247480001&idx=1&sn=0a1b2c3d4e5f60718293a4b5c6d7e8f9');
+    expect(article.canonicalUrl).toBe('https://mp.weixin.qq.com/s?__biz=MzIyMzQ1Njc4OQ==&mid=2247480001&idx=1&sn=0a1b2c3d4e5f60718293a4b5c6d7e8f9');
   });
 
   it('drops a page without text as empty-text and counts it', async () => {
