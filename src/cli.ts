@@ -13,6 +13,12 @@ import { formatStatus } from './admin/format-status.js';
 import { PACKAGE_VERSION } from './workers/runtime.js';
 import { jobsFailed, jobsRetry } from './commands/jobs.js';
 import { pruneStore } from './infra/raw-store.js';
+import { runExtract } from './commands/extract.js';
+import { runClassify } from './commands/classify.js';
+import { modelEval, modelTrain } from './commands/model.js';
+import { runDedupeCheck } from './commands/dedupe.js';
+import { exportOpml, importOpml, runFetch, runParseFeed } from './commands/feeds.js';
+import { syncSchedules } from './jobs/schedules.js';
 import { formatReplay, progressReporter, replay } from './commands/replay.js';
 import { createLogger } from './infra/logger.js';
 import { STAGES, type StageName } from './jobs/names.js';
@@ -178,6 +184,99 @@ export function buildProgram(): Command {
       } finally {
         await rt.close();
       }
+    });
+
+  const feeds = program.command('feeds').description('the feeds file: OPML import and export, schedule reload');
+  feeds
+    .command('import')
+    .description('add the feeds of an OPML file (from a feed reader) to the feeds file; nested outlines become tags')
+    .argument('<opml>', 'OPML file')
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      const loaded = loadConfig(loadOptions(cmd));
+      const r = await importOpml(file, loaded.paths.feedsFile);
+      out(`${loaded.paths.feedsFile}: ${JSON.stringify(r)}`);
+    });
+  feeds
+    .command('export')
+    .description('print the feeds file as OPML')
+    .action((_opts: unknown, cmd: Command) => {
+      const loaded = loadConfig(loadOptions(cmd));
+      out(exportOpml(loadFeeds(loaded.paths.feedsFile)));
+    });
+  feeds
+    .command('reload')
+    .description('synchronise the crawl schedules with the feeds file (running services pick the change up at once)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const rt = await openRuntime(loadOptions(cmd));
+      try {
+        const r = await syncSchedules(rt, loadFeeds(rt.loaded.paths.feedsFile));
+        out(`schedules: ${r.upserted} feeds scheduled, ${r.removed} removed`);
+      } finally {
+        await rt.close();
+      }
+    });
+
+  program
+    .command('fetch')
+    .description('fetch one URL with newsflow\'s HTTP client (guards, limits, decoding) and print what came back')
+    .argument('<url>')
+    .action(async (url: string, _opts: unknown, cmd: Command) => {
+      out(await runFetch(url, loadConfig(loadOptions(cmd)).config.fetch));
+    });
+  program
+    .command('parse-feed')
+    .description('parse a feed file or URL and print the normalized feed as JSON')
+    .argument('<file|url>')
+    .action(async (input: string, _opts: unknown, cmd: Command) => {
+      out(await runParseFeed(input, loadConfig(loadOptions(cmd)).config.fetch));
+    });
+  program
+    .command('extract')
+    .description('extract the main text and metadata of a page (file or URL), or of a Markdown dump')
+    .argument('<file|url>')
+    .option('--url <url>', 'the page\'s address, for relative links and site rules, when the input is a file')
+    .addOption(new Option('--format <format>', 'output').choices(['json', 'text', 'markdown']).default('json'))
+    .action(async (input: string, opts: { url?: string; format: 'json' | 'text' | 'markdown' }) => {
+      out(await runExtract(input, opts));
+    });
+  program
+    .command('classify')
+    .description('label a file (HTML, Markdown dump or text) and show the evidence: language, topics, rules, entities')
+    .argument('<file>')
+    .option('--json', 'print JSON')
+    .option('--url <url>', 'the document\'s URL, for site: rules')
+    .action(async (file: string, opts: { json?: boolean; url?: string }, cmd: Command) => {
+      const loaded = loadConfig(loadOptions(cmd));
+      out(await runClassify(file, { config: loaded.config.classify, baseDir: loaded.paths.classifyBaseDir, ...opts }));
+    });
+  const model = program.command('model').description('the trainable topic model');
+  model
+    .command('train')
+    .description('train a model on labelled lines {"text", "label", "title"?}')
+    .requiredOption('--in <file>', 'labelled JSONL')
+    .requiredOption('--out <file>', 'where to write the model')
+    .option('--folds <k>', 'cross-validate with k folds first', (v) => Number.parseInt(v, 10))
+    .addOption(new Option('--type <type>', 'model type').choices(['nb+logreg', 'nb', 'logreg']))
+    .action(async (opts: { in: string; out: string; folds?: number; type?: 'nb+logreg' | 'nb' | 'logreg' }) => {
+      const r = await modelTrain({ input: opts.in, output: opts.out, ...(opts.folds ? { folds: opts.folds } : {}), ...(opts.type ? { type: opts.type } : {}) });
+      out(r.text);
+    });
+  model
+    .command('eval')
+    .description('accuracy, macro-F1, per-label precision/recall and the confusion matrix of a model on labelled lines')
+    .requiredOption('--in <file>', 'labelled JSONL')
+    .requiredOption('--model <file>', 'model file')
+    .action(async (opts: { in: string; model: string }) => {
+      out((await modelEval({ input: opts.in, model: opts.model })).text);
+    });
+  const dedupe = program.command('dedupe').description('duplicate detection');
+  dedupe
+    .command('check')
+    .description('compare two documents: similarity and the verdict under the default thresholds')
+    .argument('<fileA>')
+    .argument('<fileB>')
+    .action(async (a: string, b: string) => {
+      out(await runDedupeCheck(a, b));
     });
 
   const store = program.command('store').description('the raw store of fetched payloads and the stage journals');

@@ -45,9 +45,15 @@ export async function serve(rt: Runtime, options: ServeOptions = {}): Promise<Se
   const admin = adminPort === null ? null : await startAdminServer(rt, { port: adminPort, metrics, workers: () => workers });
   workers = await startWorkers(rt, stages, metrics.hooks);
   if (options.schedule !== false) {
-    const feeds = loadFeeds(rt.loaded.paths.feedsFile);
-    const result = await syncSchedules(rt, feeds);
-    rt.log.info(result, 'crawl schedules synchronised');
+    const sync = async () => {
+      const result = await syncSchedules(rt, loadFeeds(rt.loaded.paths.feedsFile));
+      rt.log.info(result, 'crawl schedules synchronised with the feeds file');
+    };
+    await sync();
+    // SIGHUP re-reads the feeds file, as `newsflow feeds reload` does from anywhere.
+    if (options.signals !== false) {
+      process.on('SIGHUP', () => void sync().catch((err) => rt.log.error({ err }, 'could not reload the feeds file')));
+    }
   }
   rt.log.info({ stages, pipelineVersion: rt.pipelineVersion }, 'serving');
   const plan = (): ShutdownPlan => ({

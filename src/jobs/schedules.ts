@@ -32,6 +32,10 @@ export async function syncSchedules(rt: Runtime, feeds: Feed[]): Promise<SyncRes
       const id = existing.key;
       if (id.startsWith('feed-') && !wanted.has(id)) {
         await queue.removeJobScheduler(id);
+        // The scheduler's next job is already queued; a feed taken out of the file is not fetched again.
+        for (const job of await queue.getJobs(['waiting', 'delayed', 'prioritized'])) {
+          if (job.repeatJobKey === id || job.id?.startsWith(`repeat:${id}:`)) await job.remove().catch(() => {});
+        }
         removed += 1;
       }
     }

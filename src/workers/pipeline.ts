@@ -15,10 +15,11 @@ export async function startWorkers(
   stages: readonly StageName[] = STAGES,
   hooks: WorkerHooks = {},
 ): Promise<Worker[]> {
-  const defs = await createStageDefinitions(rt);
+  const set = await createStageDefinitions(rt, stages);
+  rt.onClose(set.close);
   const { config } = rt.loaded;
   return stages.map((name) =>
-    startStageWorker(defs[name], {
+    startStageWorker(set.definitions[name], {
       connection: rt.redis.client,
       prefix: rt.queuePrefix,
       queues: rt.queues,

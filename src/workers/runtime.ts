@@ -38,6 +38,8 @@ export interface Runtime {
   dedupeRoot: string;
   /** Package version + a hash of the settings that change records, so a rule change yields a new version. */
   pipelineVersion: string;
+  /** Registers something to release when the runtime closes (before Redis). */
+  onClose(fn: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const { fsync, maxFileBytes, compressClosed, leaseMs, ledgerDays } = config.sink;
   const output = new JsonlOutput(redis.client, { dir: outDir, root, fsync, maxFileBytes, compressClosed, leaseMs, ledgerDays });
   let closing: Promise<void> | null = null;
+  const closers: Array<() => Promise<void>> = [];
   return {
     loaded,
     log,
@@ -100,8 +103,10 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     journal: options.journal === false ? null : new Journal(path.join(paths.dataDir, 'journal')),
     dedupeRoot: options.dedupeRoot ?? `${root}:dedupe`,
     pipelineVersion: pipelineVersionOf(loaded),
+    onClose: (fn) => void closers.push(fn),
     close: () =>
       (closing ??= (async () => {
+        for (const fn of closers) await fn().catch((err: unknown) => log.warn({ err }, 'close failed'));
         await closeQueues(queues);
         await deadLetters.close();
         await redis.close();

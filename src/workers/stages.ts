@@ -1,5 +1,5 @@
 // Wiring: each stage core bound to its I/O (Redis-backed stores, the raw store, the output) as a StageDefinition.
-import type { StageName } from '../jobs/names.js';
+import { STAGES, type StageName } from '../jobs/names.js';
 import { PAYLOAD_SCHEMAS, type CleanPayload, type ClassifyPayload, type DedupePayload } from '../jobs/payloads.js';
 import type { JournalEntry, JournalStage } from '../infra/journal.js';
 import { sinkRecord } from '../stages/sink/sink-record.js';
@@ -29,11 +29,25 @@ function journalEntry(payload: JournaledPayload): JournalEntry {
   return { articleId: payload.articleId, feedId: payload.source.id, fetchedAt: payload.fetchedAt, payload: rest };
 }
 
-export async function createStageDefinitions(rt: Runtime): Promise<Record<StageName, AnyStageDefinition>> {
+export interface StageSet {
+  definitions: Record<StageName, AnyStageDefinition>;
+  /** Releases what the stages hold open (HTTP connection pools). */
+  close(): Promise<void>;
+}
+
+/** Binds every stage core to its I/O; the dependencies of the stages named are built now, so bad rules stop start-up. */
+export async function createStageDefinitions(rt: Runtime, stages: readonly StageName[] = STAGES): Promise<StageSet> {
   const { config } = rt.loaded;
-  const fetchDeps = createFetchDeps(rt.redis.client, `${rt.root}:fetch`, config.fetch, rt.raw);
-  const classifier = loadClassifier(config.classify, rt.loaded.paths.classifyBaseDir);
-  const dedupeIndex = createRedisDedupeIndex(rt.redis.client, rt.dedupeRoot, config.dedupe);
+  const lazy = <T>(make: () => T, eager: boolean): (() => T) => {
+    let value: T | undefined;
+    const get = () => (value ??= make());
+    if (eager) get();
+    return get;
+  };
+  const wants = (...names: StageName[]) => names.some((n) => stages.includes(n));
+  const fetchDeps = lazy(() => createFetchDeps(rt.redis.client, `${rt.root}:fetch`, config.fetch, rt.raw), wants('fetch-feed', 'fetch-article'));
+  const classifier = lazy(() => loadClassifier(config.classify, rt.loaded.paths.classifyBaseDir), wants('classify'));
+  const dedupeIndex = lazy(() => createRedisDedupeIndex(rt.redis.client, rt.dedupeRoot, config.dedupe), wants('dedupe'));
   const journaled = <P extends JournaledPayload>(stage: JournalStage, def: AnyStageDefinition): AnyStageDefinition => ({
     ...def,
     run: async (payload: P, ctx) => {
@@ -42,9 +56,9 @@ export async function createStageDefinitions(rt: Runtime): Promise<Record<StageN
       return result;
     },
   });
-  return {
-    'fetch-feed': { name: 'fetch-feed', schema: PAYLOAD_SCHEMAS['fetch-feed'], run: (p, ctx) => fetchFeed(p, ctx, fetchDeps) },
-    'fetch-article': { name: 'fetch-article', schema: PAYLOAD_SCHEMAS['fetch-article'], run: (p, ctx) => fetchArticle(p, ctx, fetchDeps) },
+  const definitions: Record<StageName, AnyStageDefinition> = {
+    'fetch-feed': { name: 'fetch-feed', schema: PAYLOAD_SCHEMAS['fetch-feed'], run: (p, ctx) => fetchFeed(p, ctx, fetchDeps()) },
+    'fetch-article': { name: 'fetch-article', schema: PAYLOAD_SCHEMAS['fetch-article'], run: (p, ctx) => fetchArticle(p, ctx, fetchDeps()) },
     clean: journaled('clean', {
       name: 'clean',
       schema: PAYLOAD_SCHEMAS.clean,
@@ -53,13 +67,19 @@ export async function createStageDefinitions(rt: Runtime): Promise<Record<StageN
     classify: journaled('classify', {
       name: 'classify',
       schema: PAYLOAD_SCHEMAS.classify,
-      run: (p: ClassifyPayload, ctx) => classifyArticle(p, ctx, { classifier }),
+      run: (p: ClassifyPayload, ctx) => classifyArticle(p, ctx, { classifier: classifier() }),
     }),
     dedupe: journaled('dedupe', {
       name: 'dedupe',
       schema: PAYLOAD_SCHEMAS.dedupe,
-      run: (p: DedupePayload, ctx) => dedupeArticle(p, ctx, { index: dedupeIndex, pipelineVersion: rt.pipelineVersion }),
+      run: (p: DedupePayload, ctx) => dedupeArticle(p, ctx, { index: dedupeIndex(), pipelineVersion: rt.pipelineVersion }),
     }),
     sink: { name: 'sink', schema: PAYLOAD_SCHEMAS.sink, run: (p, ctx) => sinkRecord(p, ctx, { output: rt.output }) },
+  };
+  return {
+    definitions,
+    close: async () => {
+      if (wants('fetch-feed', 'fetch-article')) await fetchDeps().http.close();
+    },
   };
 }
