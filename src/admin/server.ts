@@ -43,7 +43,7 @@ export async function startAdminServer(rt: Runtime, options: AdminServerOptions 
   const workers = options.workers ?? (() => []);
   const log = rt.log.child({ component: 'admin' });
 
-  const deadLetters = openDeadLetterQueue(rt);
+  const deadLetters = openDeadLetterQueue(rt, log);
   const queues: Record<string, Queue> = { ...rt.queues, [DEAD_LETTER_QUEUE]: deadLetters };
   metrics.watch({ queues, pausedFeeds: () => countPausedFeeds(rt.redis.client, `${rt.root}:fetch`), log });
 
