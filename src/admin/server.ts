@@ -5,18 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { Queue, type Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import express from 'express';
 import type { AdminConfig } from '../config/schema.js';
-import { keyRoot } from '../jobs/queues.js';
 import { countPausedFeeds } from '../infra/fetch-state.js';
 import { PipelineMetrics } from '../infra/metrics.js';
 import type { Runtime } from '../workers/runtime.js';
 import { refuseForeignRequests, requiredToken, requireToken } from './auth.js';
 import { checkReadiness } from './readiness.js';
+import { DEAD_LETTER_QUEUE, openDeadLetterQueue } from './dead-letter-queue.js';
 
-/** The queue of jobs that failed for good (src/jobs/dead-letters.ts); no worker consumes it. */
-export const DEAD_LETTER_QUEUE = 'dead-letter';
 export const DASHBOARD_PATH = '/admin/queues';
 
 export interface AdminServerOptions extends Partial<AdminConfig> {
@@ -45,7 +43,7 @@ export async function startAdminServer(rt: Runtime, options: AdminServerOptions 
   const workers = options.workers ?? (() => []);
   const log = rt.log.child({ component: 'admin' });
 
-  const deadLetters = new Queue(DEAD_LETTER_QUEUE, { connection: rt.redis.client, prefix: keyRoot(rt.loaded.config.redis.prefix) });
+  const deadLetters = openDeadLetterQueue(rt, log);
   const queues: Record<string, Queue> = { ...rt.queues, [DEAD_LETTER_QUEUE]: deadLetters };
   metrics.watch({ queues, pausedFeeds: () => countPausedFeeds(rt.redis.client, `${rt.root}:fetch`), log });
 

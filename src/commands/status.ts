@@ -1,15 +1,14 @@
 // `newsflow status`: queue depths per stage, jobs done in the last minutes, and every feed's health, worst first.
+import type { Queue } from 'bullmq';
 import { loadFeeds } from '../config/load.js';
 import { durationMs, type Feed } from '../config/schema.js';
 import { countInWindow } from '../admin/throughput.js';
-import { DEAD_LETTER_QUEUE } from '../admin/server.js';
+import { DEAD_LETTER_QUEUE, openDeadLetterQueue } from '../admin/dead-letter-queue.js';
 import { STAGES } from '../jobs/names.js';
 import { itemsLastDay, readFeedHealth } from '../infra/fetch-state.js';
 import { QUEUE_STATES } from '../infra/metrics.js';
 import type { FeedHealth } from '../stages/fetch/deps.js';
 import type { Runtime } from '../workers/runtime.js';
-import { Queue } from 'bullmq';
-import { keyRoot } from '../jobs/queues.js';
 
 export type QueueState = (typeof QUEUE_STATES)[number];
 
@@ -98,7 +97,7 @@ export async function collectStatus(rt: Runtime, options: StatusOptions = {}): P
   const feeds = options.feeds ?? loadFeeds(rt.loaded.paths.feedsFile);
   const redis = rt.redis.client;
   const fetchPrefix = `${rt.root}:fetch`;
-  const deadLetters = new Queue(DEAD_LETTER_QUEUE, { connection: redis, prefix: keyRoot(rt.loaded.config.redis.prefix) });
+  const deadLetters = openDeadLetterQueue(rt);
   try {
     const named: Array<[string, Queue]> = [...STAGES.map((s) => [s, rt.queues[s]] as [string, Queue]), [DEAD_LETTER_QUEUE, deadLetters]];
     const queues = await Promise.all(
