@@ -13,7 +13,7 @@ import { PipelineMetrics } from '../infra/metrics.js';
 import type { Runtime } from '../workers/runtime.js';
 import { refuseForeignRequests, requiredToken, requireToken } from './auth.js';
 import { checkReadiness } from './readiness.js';
-import { DEAD_LETTER_QUEUE, openDeadLetterQueue } from './dead-letter-queue.js';
+import { DEAD_LETTER_QUEUE } from '../jobs/dead-letters.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
@@ -43,7 +43,7 @@ export async function startAdminServer(rt: Runtime, options: AdminServerOptions 
   const workers = options.workers ?? (() => []);
   const log = rt.log.child({ component: 'admin' });
 
-  const deadLetters = openDeadLetterQueue(rt, log);
+  const deadLetters = rt.deadLetters;
   const queues: Record<string, Queue> = { ...rt.queues, [DEAD_LETTER_QUEUE]: deadLetters };
   metrics.watch({ queues, pausedFeeds: () => countPausedFeeds(rt.redis.client, `${rt.root}:fetch`), log });
 
@@ -92,7 +92,6 @@ export async function startAdminServer(rt: Runtime, options: AdminServerOptions 
       });
     });
   } catch (err) {
-    await deadLetters.close();
     throw err;
   }
   const bound = (server.address() as AddressInfo).port;
@@ -111,7 +110,6 @@ export async function startAdminServer(rt: Runtime, options: AdminServerOptions 
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        await deadLetters.close();
       })()),
   };
 }

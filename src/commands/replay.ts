@@ -166,6 +166,8 @@ export async function replay(loaded: LoadedConfig, options: ReplayOptions): Prom
     };
   } finally {
     for (const q of Object.values(rt.queues)) await q.obliterate({ force: true }).catch(() => {});
+    // The replay's queues are its own: nothing of them stays behind (obliterate keeps a few bookkeeping keys).
+    await deleteKeysMatching(rt.redis.client, `${keyRoot(queuePrefix)}*`).catch(() => {});
     if (dedupeRoot) await deleteKeysMatching(rt.redis.client, `${dedupeRoot}*`).catch(() => {});
     await rt.close();
   }

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { loadFeeds } from '../config/load.js';
 import { durationMs, type Feed } from '../config/schema.js';
 import { countInWindow } from '../admin/throughput.js';
-import { DEAD_LETTER_QUEUE, openDeadLetterQueue } from '../admin/dead-letter-queue.js';
+import { DEAD_LETTER_QUEUE } from '../jobs/dead-letters.js';
 import { STAGES } from '../jobs/names.js';
 import { itemsLastDay, readFeedHealth } from '../infra/fetch-state.js';
 import { QUEUE_STATES } from '../infra/metrics.js';
@@ -97,46 +97,42 @@ export async function collectStatus(rt: Runtime, options: StatusOptions = {}): P
   const feeds = options.feeds ?? loadFeeds(rt.loaded.paths.feedsFile);
   const redis = rt.redis.client;
   const fetchPrefix = `${rt.root}:fetch`;
-  const deadLetters = openDeadLetterQueue(rt);
-  try {
-    const named: Array<[string, Queue]> = [...STAGES.map((s) => [s, rt.queues[s]] as [string, Queue]), [DEAD_LETTER_QUEUE, deadLetters]];
-    const queues = await Promise.all(
-      named.map(async ([name, q]): Promise<QueueStatus> => {
-        const [counts, completed, failed] = await Promise.all([
-          q.getJobCounts(...QUEUE_STATES),
-          q.getMetrics('completed', 0, windowMinutes),
-          q.getMetrics('failed', 0, windowMinutes),
-        ]);
-        return {
-          queue: name,
-          counts: Object.fromEntries(QUEUE_STATES.map((s) => [s, counts[s] ?? 0])) as Record<QueueState, number>,
-          completedInWindow: countInWindow(completed, now.getTime(), windowMinutes),
-          failedInWindow: countInWindow(failed, now.getTime(), windowMinutes),
-        };
-      }),
-    );
-    const ids = feeds.map((f) => f.id);
-    const [health, items, polls] = await Promise.all([
-      readFeedHealth(redis, fetchPrefix, ids),
-      itemsLastDay(redis, fetchPrefix, ids, now),
-      nextPolls(rt.queues['fetch-feed']),
-    ]);
-    const statuses = feeds.map((feed): FeedStatus => {
-      const { nextAttemptAt, ...h } = health.get(feed.id)!;
-      const next = polls.get(feed.id);
+  const deadLetters = rt.deadLetters;
+  const named: Array<[string, Queue]> = [...STAGES.map((s) => [s, rt.queues[s]] as [string, Queue]), [DEAD_LETTER_QUEUE, deadLetters]];
+  const queues = await Promise.all(
+    named.map(async ([name, q]): Promise<QueueStatus> => {
+      const [counts, completed, failed] = await Promise.all([
+        q.getJobCounts(...QUEUE_STATES),
+        q.getMetrics('completed', 0, windowMinutes),
+        q.getMetrics('failed', 0, windowMinutes),
+      ]);
       return {
-        id: feed.id,
-        title: feed.title ?? null,
-        url: feed.url,
-        condition: conditionOf(health.get(feed.id)!, { intervalMs: fixedIntervalMs(feed), now }),
-        ...h,
-        nextPollAt: next === undefined ? null : new Date(next).toISOString(),
-        backoffUntil: nextAttemptAt,
-        itemsLastDay: items.get(feed.id) ?? 0,
+        queue: name,
+        counts: Object.fromEntries(QUEUE_STATES.map((s) => [s, counts[s] ?? 0])) as Record<QueueState, number>,
+        completedInWindow: countInWindow(completed, now.getTime(), windowMinutes),
+        failedInWindow: countInWindow(failed, now.getTime(), windowMinutes),
       };
-    });
-    return { at: now.toISOString(), windowMinutes, queues, feeds: statuses.sort(worstFirst) };
-  } finally {
-    await deadLetters.close();
-  }
+    }),
+  );
+  const ids = feeds.map((f) => f.id);
+  const [health, items, polls] = await Promise.all([
+    readFeedHealth(redis, fetchPrefix, ids),
+    itemsLastDay(redis, fetchPrefix, ids, now),
+    nextPolls(rt.queues['fetch-feed']),
+  ]);
+  const statuses = feeds.map((feed): FeedStatus => {
+    const { nextAttemptAt, ...h } = health.get(feed.id)!;
+    const next = polls.get(feed.id);
+    return {
+      id: feed.id,
+      title: feed.title ?? null,
+      url: feed.url,
+      condition: conditionOf(health.get(feed.id)!, { intervalMs: fixedIntervalMs(feed), now }),
+      ...h,
+      nextPollAt: next === undefined ? null : new Date(next).toISOString(),
+      backoffUntil: nextAttemptAt,
+      itemsLastDay: items.get(feed.id) ?? 0,
+    };
+  });
+  return { at: now.toISOString(), windowMinutes, queues, feeds: statuses.sort(worstFirst) };
 }

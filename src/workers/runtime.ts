@@ -83,6 +83,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const queuePrefix = options.queuePrefix ?? config.redis.prefix;
   const queues = createQueues(redis.client, queuePrefix, config.workers);
   const deadLetters = createDeadLetterQueue(redis.client, config.redis.prefix);
+  // Without a listener BullMQ prints connection errors to the console while Redis is away.
+  for (const q of [...Object.values(queues), deadLetters]) q.on('error', (err) => log.debug({ err, queue: q.name }, 'queue connection error'));
   const outDir = options.outDir ?? path.join(paths.dataDir, config.sink.dir);
   const { fsync, maxFileBytes, compressClosed, leaseMs, ledgerDays } = config.sink;
   const output = new JsonlOutput(redis.client, { dir: outDir, root, fsync, maxFileBytes, compressClosed, leaseMs, ledgerDays });
