@@ -140,6 +140,8 @@ export function formatDetails(file: string, input: ClassifyInput, d: ClassifyDet
     lines.push(`    ${t.label}${t.code ? ` [${t.code}]` : ''}  score ${t.score.toFixed(2)}  from ${t.source}`);
     const ev = d.topicEvidence.get(t.source);
     if (ev?.length) lines.push(`      keywords: ${ev.slice(0, 12).map((e) => `${e.term} ×${e.count}`).join(', ')}`);
+    const model = t.source.startsWith('model:') ? d.modelEvidence.get(t.label) : undefined;
+    if (model?.length) lines.push(`      model evidence: ${model.map((e) => `${e.term} +${e.weight.toFixed(2)}`).join(', ')}`);
   }
   lines.push(`  watch rules:${c.rules.length ? '' : ' none fired'}`);
   for (const r of c.rules) {
