@@ -1,7 +1,7 @@
 // `newsflow classify <file>`: labels one HTML, Markdown or text file and prints them with their evidence.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as cheerio from 'cheerio';
 import YAML from 'yaml';
 import { ClassifyConfigSchema, type ClassifyConfig } from '../stages/classify/config.js';
@@ -23,7 +23,7 @@ export interface RunClassifyOptions {
 
 export async function runClassify(file: string, opts: RunClassifyOptions = {}): Promise<string> {
   const raw = readFileSync(file, 'utf8');
-  const doc = await readDocument(file, raw);
+  const doc = await readDocument(file, raw, opts.url);
   const input: ClassifyInput = { ...doc, url: opts.url ?? doc.url ?? null, sourceId: opts.sourceId ?? null };
   const classifier = loadClassifier(ClassifyConfigSchema.parse(opts.config ?? {}), opts.baseDir ?? DEFAULT_CLASSIFY_CONFIG_DIR);
   const details = classifier.classifyWithDetails(input);
@@ -38,10 +38,63 @@ interface Document {
   url: string | null;
 }
 
-async function readDocument(file: string, raw: string): Promise<Document> {
-  if (/\.x?html?$/i.test(file) || /^\s*<(!doctype|html|head|body)/i.test(raw)) return readHtml(raw);
-  const front = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(raw);
+/** The clean stage's result shape, as far as classification reads it. */
+interface ExtractedLike {
+  title?: unknown;
+  text?: unknown;
+  langHint?: unknown;
+  canonicalUrl?: unknown;
+}
+
+/**
+ * Loads a module of the clean stage when this build has it. The import path is computed so the classify stage
+ * builds and runs without the clean stage (they are developed apart); the clean stage knows page chrome far
+ * better than the plain reading below.
+ */
+async function cleanStage<T>(name: string): Promise<T | null> {
+  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), `../stages/clean/${name}.js`);
+  const candidates = [file, file.replace(/\.js$/, '.ts')];
+  for (const candidate of candidates) {
+    if (!existsSync(candidate)) continue;
+    try {
+      return (await import(pathToFileURL(candidate).href)) as T;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+function fromExtracted(out: ExtractedLike | undefined): Document | null {
+  if (!out || typeof out.text !== 'string') return null;
+  return {
+    title: typeof out.title === 'string' ? out.title : null,
+    text: out.text,
+    langHint: typeof out.langHint === 'string' ? out.langHint : null,
+    url: typeof out.canonicalUrl === 'string' ? out.canonicalUrl : null,
+  };
+}
+
+async function readDocument(file: string, raw: string, url: string | undefined): Promise<Document> {
+  if (/\.x?html?$/i.test(file) || /^\s*<(!doctype|html|head|body)/i.test(raw)) {
+    const mod = await cleanStage<{ extract?: (html: string, url?: string) => ExtractedLike }>('extract');
+    try {
+      const doc = fromExtracted(mod?.extract?.(raw, url));
+      if (doc) return doc;
+    } catch {
+      // The extractor failed on this page: fall back to the plain reading.
+    }
+    return readHtml(raw);
+  }
+  const front = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(raw);
   if (front) {
+    const mod = await cleanStage<{ parseMarkdownDump?: (text: string) => { extracted?: ExtractedLike } }>('markdown-dump');
+    try {
+      const doc = fromExtracted(mod?.parseMarkdownDump?.(raw)?.extracted);
+      if (doc) return doc;
+    } catch {
+      // Fall back to the plain reading below.
+    }
     // Markdown with YAML front matter (saved WeChat articles and the like): metadata on top, image lines dropped.
     const meta = (YAML.parse(front[1]!) ?? {}) as Record<string, unknown>;
     const body = raw
@@ -60,23 +113,7 @@ async function readDocument(file: string, raw: string): Promise<Document> {
   return { title: null, text: raw, langHint: null, url: null };
 }
 
-async function readHtml(html: string): Promise<Document> {
-  // The clean stage's extractor, when this build has one, knows page chrome far better than the fallback below.
-  const extractPath = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../stages/clean/extract.js');
-  try {
-    const mod = (await import(pathToFileURL(extractPath).href)) as { extract?: (html: string) => unknown };
-    const out = mod.extract?.(html) as { title?: unknown; text?: unknown; lang?: unknown } | undefined;
-    if (out && typeof out.text === 'string') {
-      return {
-        title: typeof out.title === 'string' ? out.title : null,
-        text: out.text,
-        langHint: typeof out.lang === 'string' ? out.lang : null,
-        url: null,
-      };
-    }
-  } catch {
-    // No extractor in this build, or it failed on this page: use the plain reading below.
-  }
+function readHtml(html: string): Document {
   const $ = cheerio.load(html);
   $('script, style, noscript, nav, header, footer, aside, form').remove();
   const title = $('meta[property="og:title"]').attr('content') ?? ($('h1').first().text().trim() || $('title').text().trim() || null);
@@ -103,6 +140,8 @@ export function formatDetails(file: string, input: ClassifyInput, d: ClassifyDet
     lines.push(`    ${t.label}${t.code ? ` [${t.code}]` : ''}  score ${t.score.toFixed(2)}  from ${t.source}`);
     const ev = d.topicEvidence.get(t.source);
     if (ev?.length) lines.push(`      keywords: ${ev.slice(0, 12).map((e) => `${e.term} ×${e.count}`).join(', ')}`);
+    const model = t.source.startsWith('model:') ? d.modelEvidence.get(t.label) : undefined;
+    if (model?.length) lines.push(`      model evidence: ${model.map((e) => `${e.term} +${e.weight.toFixed(2)}`).join(', ')}`);
   }
   lines.push(`  watch rules:${c.rules.length ? '' : ' none fired'}`);
   for (const r of c.rules) {

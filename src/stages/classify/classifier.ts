@@ -34,8 +34,10 @@ export interface ClassifyDetails {
   classification: Classification;
   /** ISO 15924 script of the text (Hans, Hant, Latn, ...). */
   script: string;
-  /** Per topic source ("rule:<id>"), the keywords found and how often. */
+  /** Per topic rule source ("rule:<id>"), the keywords found and how often. */
   topicEvidence: Map<string, Array<{ term: string; count: number }>>;
+  /** Per model topic label, the n-grams and words that most favoured it, with their weight. */
+  modelEvidence: Map<string, Array<{ term: string; weight: number }>>;
   /** Per entity id, the aliases found. */
   entityAliases: Map<string, Set<string>>;
 }
@@ -52,11 +54,11 @@ export class TextClassifier implements Classifier {
   }
 
   classifyWithDetails(input: ClassifyInput): ClassifyDetails {
-    const details = { topicEvidence: new Map(), entityAliases: new Map() };
+    const details = { topicEvidence: new Map(), entityAliases: new Map(), modelEvidence: new Map() };
     return { ...this.run(input, details), ...details };
   }
 
-  private run(input: ClassifyInput, details: Pick<ClassifyDetails, 'topicEvidence' | 'entityAliases'> | null) {
+  private run(input: ClassifyInput, details: Pick<ClassifyDetails, 'topicEvidence' | 'entityAliases' | 'modelEvidence'> | null) {
     const { index, rules, gazetteer, tokenizer, options } = this.parts;
     const title = input.title ?? '';
     const language = detectLanguage(title ? `${title}\n${input.text}` : input.text, input.langHint);
@@ -87,6 +89,15 @@ export class TextClassifier implements Classifier {
     }
 
     const topics = this.topics(hits, title, input.text, fields, details?.topicEvidence);
+    if (details && this.parts.model) {
+      const model = this.parts.model;
+      const folded = { title: fields.get('title')!.text.trim(), text: fields.get('text')!.text.trim() };
+      for (const t of topics) {
+        if (t.source !== `model:${model.version}`) continue;
+        const label = model.labels.find((l) => (this.parts.taxonomy.find(l)?.code ?? null) === t.code && (t.code !== null || l === t.label));
+        if (label) details.modelEvidence.set(t.label, model.explain(title, input.text, label, 6, folded));
+      }
+    }
     const [best, second] = topics;
     // Close scores mean the labels disagree; two near-certain topics mean an article on both (AI policy), not doubt.
     const needsReview =

@@ -4,6 +4,7 @@ import { jobId } from '../../domain/ids.js';
 import type { ClassifiedArticle } from '../../domain/record.js';
 import type { StageContext, StageResult } from '../types.js';
 import type { Classifier } from './types.js';
+import { poison } from '../../domain/errors.js';
 
 export async function classifyArticle(
   payload: ClassifyPayload,
@@ -11,13 +12,19 @@ export async function classifyArticle(
   deps: { classifier: Classifier },
 ): Promise<StageResult> {
   const { article } = payload;
-  const classification = deps.classifier.classify({
-    title: article.title,
-    text: article.text,
-    langHint: article.langHint,
-    sourceId: article.source.id,
-    url: article.canonicalUrl || article.url,
-  });
+  let classification;
+  try {
+    classification = deps.classifier.classify({
+      title: article.title,
+      text: article.text,
+      langHint: article.langHint,
+      sourceId: article.source.id,
+      url: article.canonicalUrl || article.url,
+    });
+  } catch (err) {
+    // Classification is pure computation on the payload: failing once means failing on every retry.
+    throw poison('classify-failed', `classifying article ${article.id} failed: ${(err as Error).message}`, { cause: err });
+  }
   ctx.count('classified');
   if (classification.rules.length) ctx.count('rule-matches', classification.rules.length);
   if (classification.needsReview) ctx.count('needs-review');

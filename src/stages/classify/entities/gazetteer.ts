@@ -106,33 +106,36 @@ export class Gazetteer {
 
   /** Entities named in the scanned fields, most mentioned first; `aliases`, when given, receives the alias texts found per id. */
   resolve(hits: HitTable, aliases?: Map<string, Set<string>>): Entity[] {
-    const candidates: Array<TermHit & { alias: AliasKind }> = [];
+    const candidates: Array<{ hit: TermHit; alias: AliasKind; rank: number }> = [];
     for (const [term, list] of hits.byTerm) {
       const alias = this.aliasOf.get(term);
-      if (alias) for (const h of list) candidates.push({ ...h, alias });
+      if (!alias) continue;
+      // Names before compounds ("其中法国" is 法国, not 中法), then longest, then leftmost: an alias inside a
+      // longer alias or a blocker does not count.
+      const compound = alias.kind === 'entity' && alias.compound ? 1 : 0;
+      for (const hit of list) candidates.push({ hit, alias, rank: compound * 1e9 - (hit.end - hit.start) * 1e7 + hit.start });
     }
-    // Names before compounds ("其中法国" is 法国, not 中法), then longest, then leftmost: an alias inside a longer
-    // alias or a blocker does not count.
-    const isCompound = (c: (typeof candidates)[number]) => (c.alias.kind === 'entity' && c.alias.compound ? 1 : 0);
-    candidates.sort((a, b) => isCompound(a) - isCompound(b) || b.end - b.start - (a.end - a.start) || a.start - b.start);
+    candidates.sort((a, b) => a.rank - b.rank);
     // Characters already claimed by an accepted alias, per field.
     const taken = new Map<string, Uint8Array>();
     const mentions = new Map<string, number>();
-    for (const c of candidates) {
+    for (const { hit: c, alias } of candidates) {
       let mask = taken.get(c.field);
       if (!mask) {
         mask = new Uint8Array(hits.fields.get(c.field)?.text.length ?? c.end);
         taken.set(c.field, mask);
       }
-      if (mask.subarray(c.start, c.end).includes(1)) continue;
-      if (c.alias.kind === 'entity' && c.alias.compound) {
+      let free = true;
+      for (let i = c.start; i < c.end && free; i++) free = mask[i] === 0;
+      if (!free) continue;
+      if (alias.kind === 'entity' && alias.compound) {
         const text = hits.fields.get(c.field)?.text ?? '';
-        if (NUMERAL_BEFORE.test(text.slice(Math.max(0, c.start - 1), c.start))) continue;
-        if (c.alias.shortForm && FANG_WORDS.has(text.charAt(c.end))) continue;
+        if (c.start > 0 && NUMERAL_BEFORE.test(text.charAt(c.start - 1))) continue;
+        if (alias.shortForm && FANG_WORDS.has(text.charAt(c.end))) continue;
       }
       mask.fill(1, c.start, c.end);
-      if (c.alias.kind !== 'entity') continue;
-      for (const id of c.alias.ids) {
+      if (alias.kind !== 'entity') continue;
+      for (const id of alias.ids) {
         mentions.set(id, (mentions.get(id) ?? 0) + 1);
         if (aliases) (aliases.get(id) ?? aliases.set(id, new Set()).get(id)!).add(this.index.term(c.term).text);
       }

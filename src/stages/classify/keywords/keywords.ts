@@ -52,18 +52,19 @@ export class KeywordExtractor {
   }
 
   extract(titleTokens: Token[], textTokens: Token[]): string[] {
+    // Count every token first and judge each distinct word once: a text repeats its words.
     const tf = new Map<string, number>();
-    const add = (tokens: Token[], weight: number) => {
-      for (const t of tokens) {
-        const w = t.text;
-        if (w.length < (HAN.test(w) ? 2 : 3) || stopwords.has(w) || NUMERIC.test(w)) continue;
-        tf.set(w, (tf.get(w) ?? 0) + weight);
+    for (const t of titleTokens) tf.set(t.text, (tf.get(t.text) ?? 0) + 3);
+    for (const t of textTokens) tf.set(t.text, (tf.get(t.text) ?? 0) + 1);
+    const scored: Array<[string, number]> = [];
+    for (const [w, f] of tf) {
+      if (w.length < (HAN.test(w) ? 2 : 3) || stopwords.has(w) || NUMERIC.test(w)) {
+        tf.delete(w);
+        continue;
       }
-    };
-    add(titleTokens, 3);
-    add(textTokens, 1);
-    const scored = [...tf].map(([w, f]) => [w, (1 + Math.log(f)) * this.idf(w)] as const);
-    scored.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      scored.push([w, (1 + Math.log(f)) * this.idf(w)]);
+    }
+    scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     if (this.options.learn) this.learn(tf.keys());
     return scored.slice(0, this.options.maxKeywords).map(([w]) => w);
   }

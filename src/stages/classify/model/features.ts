@@ -49,17 +49,27 @@ export function modelInputRaw(title: string, text: string, options: FeatureOptio
   return modelInput(cut(title), cut(text), options);
 }
 
-/** Hashed features of a model input (see modelInput). */
-export function textFeatures(folded: string, tokenizer: Tokenizer, options: FeatureOptions): SparseVector {
+/**
+ * Hashed features of a model input (see modelInput). `names`, when given, receives the text of each feature
+ * (the first n-gram or word that hashed to it), to explain a prediction.
+ */
+export function textFeatures(folded: string, tokenizer: Tokenizer, options: FeatureOptions, names?: Map<number, string>): SparseVector {
   const mask = (1 << options.bits) - 1;
   // Presence, not counts: in short texts a repeated n-gram adds little, and binarised Naive Bayes measured better.
   const seen = new Set<number>();
   const add = (key: string, seed: number) => {
-    seen.add(hash(key, seed) & mask);
+    const id = hash(key, seed) & mask;
+    seen.add(id);
+    if (names && !names.has(id)) names.set(id, key);
   };
   for (const m of folded.matchAll(CJK)) {
     const end = m.index + m[0].length;
-    for (const n of options.charNgrams) for (let i = m.index; i + n <= end; i++) seen.add(hash(folded, n, i, i + n) & mask);
+    for (const n of options.charNgrams) {
+      for (let i = m.index; i + n <= end; i++) {
+        if (names) add(folded.slice(i, i + n), n);
+        else seen.add(hash(folded, n, i, i + n) & mask);
+      }
+    }
   }
   const words = tokenizer.tokenize(folded).map((t) => t.text);
   for (const n of options.wordNgrams) {

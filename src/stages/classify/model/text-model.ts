@@ -155,6 +155,41 @@ export class TextModel {
     return out;
   }
 
+  /**
+   * The features that most favour `label` over the runner-up label (or the second best when `label` is the best),
+   * with their weight in the blended score: what a reader sees as the model's evidence.
+   */
+  explain(title: string, text: string, label: string, top = 6, folded?: { title: string; text: string }): Array<{ term: string; weight: number }> {
+    const k = this.labels.indexOf(label);
+    if (k < 0) return [];
+    const input = folded ? modelInput(folded.title, folded.text, this.features) : modelInputRaw(title, text, this.features);
+    const names = new Map<number, string>();
+    const v = textFeatures(input, modelTokenizer(), this.features, names);
+    const p = this.probabilities(v);
+    let rival = -1;
+    for (let j = 0; j < p.length; j++) if (j !== k && (rival < 0 || p[j]! > p[rival]!)) rival = j;
+    const { rowOf, weights, kinds, blends } = this.fused;
+    const K = this.labels.length;
+    const width = kinds.length * K;
+    const scale = 1 / Math.sqrt(v.ids.length || 1);
+    const out: Array<{ term: string; weight: number }> = [];
+    const byTerm = new Map<string, number>();
+    for (const id of v.ids) {
+      const row = rowOf[id]!;
+      if (row < 0) continue;
+      let w = 0;
+      kinds.forEach((kind, part) => {
+        const at = row * width + part * K;
+        w += blends[part]! * (kind === 'nb' ? 1 : scale) * (weights[at + k]! - weights[at + rival]!);
+      });
+      // A word and the character n-gram with the same text count as one piece of evidence.
+      const term = names.get(id) ?? `#${id}`;
+      byTerm.set(term, (byTerm.get(term) ?? 0) + w);
+    }
+    for (const [term, w] of byTerm) if (w > 0) out.push({ term, weight: Math.round(w * 100) / 100 });
+    return out.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1)).slice(0, top);
+  }
+
   /** Labels with probabilities, best first. */
   predict(title: string, text: string, folded?: { title: string; text: string }): Array<{ label: string; score: number }> {
     const p = this.probabilities(this.vectorize(title, text, folded));

@@ -33,15 +33,13 @@ function isMark(code: number): boolean {
 function foldCluster(cluster: string): string {
   const cached = foldCache.get(cluster);
   if (cached !== undefined) return cached;
-  {
-    const nfkc = cluster.normalize('NFKC').toLowerCase();
-    // Per-character conversion: phrase-level OpenCC rules would break the offset map, and matching only needs
-    // both sides folded the same way.
-    let folded = /\p{Script=Han}/u.test(nfkc) ? (toSimplified(nfkc) ?? nfkc) : nfkc;
-    if (/^\s+$/u.test(folded)) folded = ' ';
-    if (foldCache.size < 200_000) foldCache.set(cluster, folded);
-    return folded;
-  }
+  const nfkc = cluster.normalize('NFKC').toLowerCase();
+  // Per-character conversion: phrase-level OpenCC rules would break the offset map, and matching only needs
+  // both sides folded the same way.
+  let folded = /\p{Script=Han}/u.test(nfkc) ? (toSimplified(nfkc) ?? nfkc) : nfkc;
+  if (/^\s+$/u.test(folded)) folded = ' ';
+  if (foldCache.size < 200_000) foldCache.set(cluster, folded);
+  return folded;
 }
 
 function isSpace(code: number): boolean {

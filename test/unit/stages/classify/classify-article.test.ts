@@ -78,4 +78,17 @@ describe('classifyArticle', () => {
       url: 'https://example.org/news/1',
     });
   });
+
+  it('turns a classifier failure into a poison error that names the article', async () => {
+    const classifier: Classifier = {
+      classify() {
+        throw new Error('boom');
+      },
+    };
+    await expect(classifyArticle(payload, context().ctx, { classifier })).rejects.toMatchObject({
+      kind: 'poison',
+      code: 'classify-failed',
+      message: expect.stringContaining('a1b2c3d4e5f60718'),
+    });
+  });
 });

@@ -6,6 +6,7 @@ import { modelEval, modelTrain, readExamples } from '../../../../src/commands/mo
 import { crossValidate, scorePredictions } from '../../../../src/stages/classify/model/evaluate.js';
 import { TextModel, loadModel } from '../../../../src/stages/classify/model/text-model.js';
 import { classify } from '../../../../src/stages/classify/index.js';
+import { runClassify } from '../../../../src/commands/classify.js';
 
 const LABELS = path.resolve(__dirname, '../../../fixtures/classify/labels.jsonl');
 const dir = mkdtempSync(path.join(tmpdir(), 'newsflow-model-'));
@@ -21,6 +22,18 @@ describe('TextModel', () => {
     expect(model.predict('', 'The striker scored twice in the final')[0]!.label).toBe('sport');
     const p = model.predict('', '芯片');
     expect(p.reduce((a, x) => a + x.score, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('explains a prediction by the n-grams and words of the text that favour the label', () => {
+    const text = '男篮联赛总决赛今晚开打';
+    const evidence = model.explain('', text, 'sport');
+    expect(evidence.length).toBeGreaterThan(0);
+    for (const e of evidence) {
+      expect(text).toContain(e.term);
+      expect(e.weight).toBeGreaterThan(0);
+    }
+    expect(evidence.map((e) => e.weight)).toEqual([...evidence.map((e) => e.weight)].sort((a, b) => b - a));
+    expect(model.explain('', text, 'no-such-label')).toEqual([]);
   });
 
   it('round-trips through its JSON file with the same version and probabilities', () => {
@@ -96,5 +109,10 @@ describe('model commands', () => {
     const { version } = await modelTrain({ input: LABELS, output: out });
     const c = classify({ title: '足球联赛', text: '主队在联赛中击败客队' }, { config: { modelFile: out, topicsFile: path.resolve(__dirname, '../../../../config/topics.yaml') } });
     expect(c.topics).toContainEqual(expect.objectContaining({ code: 'medtop:15000000', label: 'sport', source: `model:${version}` }));
+    const file = path.join(dir, 'match.txt');
+    writeFileSync(file, '足球联赛\n主队在联赛中击败客队\n');
+    const printed = await runClassify(file, { config: { modelFile: out } });
+    expect(printed).toMatch(new RegExp(`sport \\[medtop:15000000\\]\\s+score \\d\\.\\d\\d\\s+from model:${version}`));
+    expect(printed).toMatch(/model evidence: \S+ \+\d+\.\d\d/);
   });
 });
