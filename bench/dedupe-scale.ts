@@ -107,6 +107,8 @@ export async function scale(handle: RedisHandle, config: DedupeConfig, size: num
 
   // Single checks at full size: near copies of sampled articles (should be caught) and new articles (should not).
   clock = start + config.retentionDays * DAY;
+  // On a private server, the slow log with a zero threshold records each probe's time inside Redis.
+  if (handle.private) await redis.config('SET', 'slowlog-log-slower-than', '0', 'slowlog-max-len', '4096').then(() => redis.slowlog('RESET'));
   const lat: number[] = [];
   let caught = 0;
   let falseHits = 0;
@@ -125,6 +127,10 @@ export async function scale(handle: RedisHandle, config: DedupeConfig, size: num
   const p99 = quantile(lat, 0.99);
   console.log(`one check at ${size.toLocaleString()}: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms (goal p99 <= 2 ms), round trip included`);
   if (handle.private) {
+    const log = (await redis.slowlog('GET', 4096)) as [number, number, number, string[]][];
+    const inRedis = log.filter((e) => String(e[3]?.[0]).toLowerCase() === 'evalsha').map((e) => e[2] / 1000);
+    await redis.config('SET', 'slowlog-log-slower-than', '10000');
+    console.log(`   time inside Redis of the same checks (slow log): p50 ${quantile(inRedis, 0.5).toFixed(3)} ms, p99 ${quantile(inRedis, 0.99).toFixed(3)} ms`);
     const stats = await redis.info('commandstats');
     const perCall = /cmdstat_evalsha:calls=\d+,usec=\d+,usec_per_call=([\d.]+)/.exec(stats)?.[1];
     console.log(`   Redis time per check-and-insert over the run (INFO commandstats): ${perCall} µs`);
