@@ -20,8 +20,8 @@ export const SiteRuleSchema = z
     /** Where the site or account name is. Default: none. */
     siteName: z.string().optional(),
     /**
-     * Values read from `var NAME = "..."` in the page's inline scripts, by field. `date` takes Unix seconds or a date
-     * string. Default: {}.
+     * Values read from `var NAME = "..."` in the page's inline scripts, by field; several names may be given,
+     * comma-separated, tried in order. `date` takes Unix seconds or a date string. Default: {}.
      */
     scriptVars: z
       .object({ date: z.string().optional(), author: z.string().optional(), siteName: z.string().optional(), title: z.string().optional() })
