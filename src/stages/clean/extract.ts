@@ -1,5 +1,6 @@
 // Main-content extraction: page HTML in, article text, Markdown and metadata out. Pure and synchronous.
 import { load, type CheerioAPI } from 'cheerio';
+import iconv from 'iconv-lite';
 import type { Document, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { canonicalizeUrl } from '../../domain/canonical-url.js';
@@ -68,9 +69,24 @@ function sampleText(root: Element, limit: number): string {
 
 const IMAGE_MD = /!\[[^\]]*\]\((\S+?)\)/g;
 
+const REPLACEMENT = /\uFFFD/g;
+
+/**
+ * Bytes to text by BOM, HTTP charset and the page's declaration; a page that declares nothing and is not UTF-8
+ * (many Chinese sites send GBK without saying so) is read as GB18030 when that decodes it cleanly.
+ */
+function decodeBytes(bytes: Buffer, contentType: string | null | undefined): string {
+  const decoded = decodeBody(bytes, contentType);
+  if (decoded.source !== 'default') return decoded.text;
+  const bad = decoded.text.match(REPLACEMENT)?.length ?? 0;
+  if (bad < 8) return decoded.text;
+  const gb = iconv.decode(bytes, 'gb18030');
+  return (gb.match(REPLACEMENT)?.length ?? 0) < bad / 10 ? gb : decoded.text;
+}
+
 /** Extracts the article from a page. `url` resolves relative links and selects site rules. */
 export function extract(html: string | Buffer, url?: string, options: ExtractOptions = {}): Extracted {
-  const source = typeof html === 'string' ? html : decodeBody(html, options.contentType).text;
+  const source = typeof html === 'string' ? html : decodeBytes(html, options.contentType);
   const doc = parseHtml(source);
   limitDepth(doc, MAX_DEPTH);
   const info = collectPageInfo(doc);
