@@ -95,6 +95,8 @@ export function isNegativeName(name: string): boolean {
 const BODY_NAMES = [
   'articlebody', 'articlecontent', 'articletext', 'entrycontent', 'postcontent', 'postbody', 'posttext', 'postentry',
   'storybody', 'storycontent', 'maincontent', 'bodytext', 'fieldbody', 'jscontent', 'richmediacontent',
+  // Chinese publishing systems: TRS (government and party media), Sina, Sohu, People's Daily, generic pinyin.
+  'trseditor', 'artibody', 'mpeditor', 'rmtxtcon', 'zhengwen',
 ];
 
 /** True when a class or id is one publishers give the article body itself ("entry-content", "article__body"). */
