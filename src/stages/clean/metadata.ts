@@ -28,7 +28,8 @@ function meta(info: PageInfo, ...keys: string[]): string | null {
   return null;
 }
 
-const TITLE_SEPARATORS = /\s+[|\-–—·•:»«]\s+|\s*[|_｜]\s*|\s+::\s+|\s*-{2,}\s*/;
+// Chinese sites join headline and site with a bare hyphen ("…城！-新华网").
+const TITLE_SEPARATORS = /\s+[|\-–—·•:»«]\s+|\s*[|_｜]\s*|\s+::\s+|\s*-{2,}\s*|(?<=[\p{Script=Han}！？。”」』）])[-—](?=\p{Script=Han})/u;
 
 /** The headline and the site name a title carries ("Storm hits coast | Daily Planet"), when it carries one. */
 export function splitTitle(title: string, siteName: string | null, h1: string | null): { title: string; site: string | null } {
@@ -54,7 +55,7 @@ function stripSiteName(title: string, siteName: string | null, h1: string | null
   const restLongEnough = cjkRatio(rest) > 0.5 ? rest.length >= 6 : rest.split(/\s+/).length >= 2;
   return short && restLongEnough ? rest : title;
 }
-const TITLE_SEPARATORS_END = /(\s+[|\-–—·•:»«]|\s*[|_｜]|\s+::|\s*-{2,})\s*$/;
+const TITLE_SEPARATORS_END = /(\s+[|\-–—·•:»«]|\s*[|_｜]|\s+::|\s*-{2,}|(?<=[\p{Script=Han}！？。”」』）])[-—])\s*$/u;
 const TITLE_SEPARATORS_START = /^\s*(-{2,}|[|\-–—·•:»«_｜]|::)\s*/;
 
 function cleanAuthor(v: string | null): string | null {
