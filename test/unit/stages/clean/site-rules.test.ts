@@ -43,8 +43,9 @@ describe('site rules', () => {
     expect(r.text).toBe('新规要求汛期水库每日公布出库流量，并提前一天通报下游地区，以便沿岸村镇做好准备。');
   });
 
-  it('rejects unknown rule keys', () => {
+  it('rejects unknown rule keys and invalid patterns', () => {
     expect(() => CleanConfigSchema.parse({ siteRules: { 'a.example': { bodyy: 'x' } } })).toThrow();
+    expect(() => CleanConfigSchema.parse({ boilerplate: ['(unclosed'] })).toThrow(/not a valid regular expression/);
   });
 
   it('takes extra boilerplate patterns from the config', () => {
