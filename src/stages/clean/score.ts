@@ -171,8 +171,30 @@ export function findMainContent(root: Element, stats: Map<Element, NodeStats>): 
   }
   topScore = Math.max(topScore, finals.get(top) ?? 0);
   const semantic = semanticContainer(root, stats);
-  if (semantic && preferSemantic(semantic, top, stats)) return { elements: [semantic], top: semantic, score: topScore };
-  return { elements: withSiblings(top, topScore, finals, stats), top, score: topScore };
+  if (semantic && preferSemantic(semantic, top, stats)) return { elements: withLede([semantic], root, stats), top: semantic, score: topScore };
+  return { elements: withLede(withSiblings(top, topScore, finals, stats), root, stats), top, score: topScore };
+}
+
+const LEDE_NAME = /(?:^|[\s_-])(lead|lede|intro|teaser|standfirst|summary|excerpt|subtitle|dek|deck|abstract|vorspann|chapo)(?:$|[\s_-])/;
+
+/**
+ * Publishers often set the lede apart from the body (a "teaser-text" or "article__intro" block in the header): a
+ * lede-named block of prose shortly before the content, inside the same article wrapper, belongs to it.
+ */
+function withLede(elements: Element[], root: Element, stats: Map<Element, NodeStats>): Element[] {
+  const first = elements[0];
+  if (!first) return elements;
+  let scope: Element | null = first;
+  for (let i = 0; i < 4 && scope && scope !== root; i++) scope = scope.parent && isElement(scope.parent) ? scope.parent : null;
+  if (!scope) return elements;
+  for (const el of descendantsOf(scope)) {
+    if (el === first) break;
+    if (contains(el, first) || elements.some((e) => contains(e, el))) continue;
+    const s = stats.get(el);
+    if (!s || !LEDE_NAME.test(classAndId(el)) || linkDensity(s) > 0.2 || s.punct < 1 || plainWeight(s) < 60) continue;
+    return [el, ...elements];
+  }
+  return elements;
 }
 
 const plainChars = plainWeight;

@@ -37,6 +37,20 @@ describe('extract', () => {
     expect(r.markdown).toContain('[fallen trees](https://planet.example/trees)');
   });
 
+  it('keeps a lede that the page sets apart from the body', () => {
+    const html = `<html><body><article><header><h1>Ferry service resumes</h1>
+      <div class="article__intro"><p>After a winter without crossings, the island ferry runs again from Monday.</p></div>
+      <div class="meta">12 March 2024</div></header>
+      <div class="article__body"><p>The operator said the repaired vessel passed its safety inspection last week, and tickets can be booked online.</p>
+      <p>Residents had relied on a small water taxi since December, which could not carry cars or freight, the council said.</p></div>
+      </article><aside class="teaser-list"><a href="/x">Other news</a></aside></body></html>`;
+    expect(extract(html).text).toBe(
+      'After a winter without crossings, the island ferry runs again from Monday.\n\n' +
+        'The operator said the repaired vessel passed its safety inspection last week, and tickets can be booked online.\n\n' +
+        'Residents had relied on a small water taxi since December, which could not carry cars or freight, the council said.',
+    );
+  });
+
   it('survives broken markup nested thousands of levels deep, keeping the text in order', () => {
     const n = 5000;
     const html = `<html><body>${'<font>'.repeat(n)}<p>The first paragraph is long enough to count as article text, with commas.</p><p>The second one, with <b>bold</b> words, follows it here.</p>${'</font>'.repeat(n)}</body></html>`;
