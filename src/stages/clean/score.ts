@@ -191,7 +191,9 @@ function withLede(elements: Element[], root: Element, stats: Map<Element, NodeSt
     if (el === first) break;
     if (contains(el, first) || elements.some((e) => contains(e, el))) continue;
     const s = stats.get(el);
-    if (!s || !LEDE_NAME.test(classAndId(el)) || linkDensity(s) > 0.2 || s.punct < 1 || plainWeight(s) < 60) continue;
+    // A paragraph in the article's <header> is its standfirst, whatever its name.
+    const named = LEDE_NAME.test(classAndId(el)) || (el.name === 'p' && !!el.parent && isElement(el.parent) && el.parent.name === 'header');
+    if (!s || !named || linkDensity(s) > 0.2 || s.punct < 1 || plainWeight(s) < 60) continue;
     return [el, ...elements];
   }
   return elements;
