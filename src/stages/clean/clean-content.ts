@@ -15,6 +15,7 @@ function subtract(from: Element, removed: NodeStats, stats: Map<Element, NodeSta
       s.chars -= removed.chars;
       s.linkChars -= removed.linkChars;
       s.punct -= removed.punct;
+      s.cjk -= removed.cjk;
     }
     if (p === stop) break;
     p = p.parent;

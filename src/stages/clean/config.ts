@@ -20,8 +20,8 @@ export const SiteRuleSchema = z
     /** Where the site or account name is. Default: none. */
     siteName: z.string().optional(),
     /**
-     * Values read from `var NAME = "..."` in the page's inline scripts, by field. `date` takes Unix seconds or a date
-     * string. Default: {}.
+     * Values read from `var NAME = "..."` in the page's inline scripts, by field; several names may be given,
+     * comma-separated, tried in order. `date` takes Unix seconds or a date string. Default: {}.
      */
     scriptVars: z
       .object({ date: z.string().optional(), author: z.string().optional(), siteName: z.string().optional(), title: z.string().optional() })
@@ -33,15 +33,27 @@ export const SiteRuleSchema = z
   .strict();
 export type SiteRule = z.infer<typeof SiteRuleSchema>;
 
+const regex = z.string().refine(
+  (p) => {
+    try {
+      new RegExp(p, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
 export const CleanConfigSchema = z
   .object({
     /** Boilerplate line patterns (regular expressions) removed at the edges of the body, added to the built-in ones. Default: []. */
-    boilerplate: z.array(z.string()).default([]),
+    boilerplate: z.array(regex).default([]),
     /**
      * Patterns (regular expressions) of lines that start the page's tail: in the last part of the body, that line and
      * everything after it are removed. Added to the built-in ones (往期推荐, END, ...). Default: [].
      */
-    boilerplateTail: z.array(z.string()).default([]),
+    boilerplateTail: z.array(regex).default([]),
     /**
      * Site rules keyed by host; a key also matches its subdomains. Merged over the built-in rules (mp.weixin.qq.com),
      * a user rule replacing a built-in one for the same host. Default: {}.

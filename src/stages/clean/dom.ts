@@ -33,9 +33,6 @@ export function textOf(node: AnyNode): string {
   return out;
 }
 
-export function attr(el: Element, name: string): string | undefined {
-  return el.attribs[name];
-}
 
 /** Class and id joined, lower-cased: what site authors name their blocks. */
 export function classAndId(el: Element): string {
@@ -67,24 +64,7 @@ export function* descendants(root: ParentNode): Generator<Element> {
   }
 }
 
-export function ancestors(node: AnyNode): Element[] {
-  const out: Element[] = [];
-  let p = node.parent;
-  while (p && isElement(p)) {
-    out.push(p);
-    p = p.parent;
-  }
-  return out;
-}
 
-export function closest(node: AnyNode, predicate: (el: Element) => boolean): Element | null {
-  let p: AnyNode | null = node;
-  while (p) {
-    if (isElement(p) && predicate(p)) return p;
-    p = p.parent;
-  }
-  return null;
-}
 
 /**
  * Flattens subtrees nested deeper than `maxDepth` (broken markup with thousands of unclosed tags) into their text,

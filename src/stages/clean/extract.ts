@@ -1,5 +1,6 @@
 // Main-content extraction: page HTML in, article text, Markdown and metadata out. Pure and synchronous.
 import { load, type CheerioAPI } from 'cheerio';
+import iconv from 'iconv-lite';
 import type { Document, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { canonicalizeUrl } from '../../domain/canonical-url.js';
@@ -39,6 +40,17 @@ function findBody(doc: Document): Element {
 // Real pages nest a few dozen levels; the walks below recurse once per level.
 const MAX_DEPTH = 400;
 
+// Chinese bylines in the first lines of a story: （记者 周明）, 作者：林远, 文/林远, 撰文｜林远.
+const CHINESE_BYLINE = /(?:[（(]\s*记者\s*|(?:^|\s)(?:作者|撰文|文)\s*[:：/｜|]\s*)([\u4e00-\u9fff·]{2,5}(?:[、，,\s]+[\u4e00-\u9fff·]{2,5}){0,3})/;
+
+function authorFromByline(blocks: readonly Block[]): string | null {
+  for (const b of blocks.slice(0, 3)) {
+    const m = b.text.slice(0, 120).match(CHINESE_BYLINE);
+    if (m) return normalizeInline(m[1]!.replace(/[、，,]\s*/g, ', '));
+  }
+  return null;
+}
+
 /** The first characters of visible text, enough to tell the script of the page. */
 function sampleText(root: Element, limit: number): string {
   let out = '';
@@ -57,9 +69,24 @@ function sampleText(root: Element, limit: number): string {
 
 const IMAGE_MD = /!\[[^\]]*\]\((\S+?)\)/g;
 
+const REPLACEMENT = /\uFFFD/g;
+
+/**
+ * Bytes to text by BOM, HTTP charset and the page's declaration; a page that declares nothing and is not UTF-8
+ * (many Chinese sites send GBK without saying so) is read as GB18030 when that decodes it cleanly.
+ */
+function decodeBytes(bytes: Buffer, contentType: string | null | undefined): string {
+  const decoded = decodeBody(bytes, contentType);
+  if (decoded.source !== 'default') return decoded.text;
+  const bad = decoded.text.match(REPLACEMENT)?.length ?? 0;
+  if (bad < 8) return decoded.text;
+  const gb = iconv.decode(bytes, 'gb18030');
+  return (gb.match(REPLACEMENT)?.length ?? 0) < bad / 10 ? gb : decoded.text;
+}
+
 /** Extracts the article from a page. `url` resolves relative links and selects site rules. */
 export function extract(html: string | Buffer, url?: string, options: ExtractOptions = {}): Extracted {
-  const source = typeof html === 'string' ? html : decodeBody(html, options.contentType).text;
+  const source = typeof html === 'string' ? html : decodeBytes(html, options.contentType);
   const doc = parseHtml(source);
   limitDepth(doc, MAX_DEPTH);
   const info = collectPageInfo(doc);
@@ -96,6 +123,7 @@ export function extract(html: string | Buffer, url?: string, options: ExtractOpt
   // A paragraph that is all link is a teaser or a "read more" line, not article text.
   // A written-out address (a URL or e-mail in the text) is content even as a link.
   blocks = blocks.filter((b) => !(b.kind !== 'row' && (b.linkRatio ?? 0) > 0.8 && b.text.length < 200 && !/^\S+(@|:\/\/|www\.)\S+$/.test(b.text)));
+  const bylineAuthor = meta.author ? null : authorFromByline(blocks);
   // The headline repeated at the top of the body is metadata, and it would hide the edge boilerplate below it.
   const firstText = blocks.findIndex((b) => b.text);
   if (meta.title && firstText >= 0 && blocks[firstText]!.text === meta.title) blocks.splice(firstText, 1);
@@ -114,7 +142,7 @@ export function extract(html: string | Buffer, url?: string, options: ExtractOpt
   const images = [...new Set([...markdown.matchAll(IMAGE_MD)].map((m) => m[1]!))];
   return {
     title: meta.title,
-    author: meta.author,
+    author: meta.author ?? bylineAuthor,
     publishedAt: meta.publishedAt,
     modifiedAt: meta.modifiedAt,
     siteName: meta.siteName,

@@ -85,16 +85,12 @@ export function classify(classAndId: string): NameVerdict {
   return negative ? 'negative' : 'neutral';
 }
 
-/** True when a class or id names page chrome (comments, share bars, related lists, ads, navigation, ...). */
-export function isNegativeName(name: string): boolean {
-  const v = classify(name);
-  return v === 'negative' || v === 'strong-negative' || v === 'comments';
-}
-
 // Names that publishers give the article body itself, compared with "-" and "_" removed ("article__content").
 const BODY_NAMES = [
   'articlebody', 'articlecontent', 'articletext', 'entrycontent', 'postcontent', 'postbody', 'posttext', 'postentry',
   'storybody', 'storycontent', 'maincontent', 'bodytext', 'fieldbody', 'jscontent', 'richmediacontent',
+  // Chinese publishing systems: TRS (government and party media), Sina, Sohu, People's Daily, generic pinyin.
+  'trseditor', 'artibody', 'mpeditor', 'rmtxtcon', 'zhengwen',
 ];
 
 /** True when a class or id is one publishers give the article body itself ("entry-content", "article__body"). */

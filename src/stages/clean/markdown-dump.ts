@@ -34,7 +34,10 @@ const LINK_ONLY = /^\[([^[\]]*)\]\((https?:[^)\s]+)\)$/;
 /** Lines of app and page chrome that a dump of a WeChat page contains wherever they stand. */
 const CHROME_LINE =
   /^(微信扫一扫.*|关注该公众号|继续滑动看下一个|向上滑动看下一个|轻触阅读原文|阅读原文|知道了|取消|允许|使用小程序|视频|小程序|赞|在看|分享|留言|收藏|听过|×|[：:，,、。.\s]+|.*可打开此内容.*|使用完整服务|分析|写留言|喜欢此内容的人还喜欢|人划线)$/;
-const PROMO = /二维码|扫码|知识星球|长按识别|加入.{0,8}(社群|星球|群聊|读者群)|关注.{0,6}公众号|点击.{0,4}(关注|订阅)/;
+// Promotions ask the reader to do something; an article that merely mentions QR codes is not one.
+const PROMO = /(识别|扫描|扫一扫|扫|长按).{0,8}(二维码|小程序码|下方|上方|图片)|加入.{0,8}(知识星球|社群|星球|群聊|读者群|交流群)|知识星球|关注.{0,6}(公众号|我们)|点击.{0,4}(关注|订阅)/;
+// Promotions sit at the end of a dump (or at its very top, where the edge filter takes them).
+const PROMO_ZONE = 0.6;
 const HEADER_LABEL = /^(原创|转载|翻译|编译|首发|独家|原创\s*.{0,12})$/;
 
 function asString(v: unknown): string | null {
@@ -159,8 +162,12 @@ export function parseMarkdownDump(text: string, options: DumpOptions = {}): Pars
   blocks = blocks.filter((b) => !(title && b.text === title && (b.kind === 'h' || b.kind === 'p')));
   // Image-only blocks and their chrome; promotions; runs of link-only paragraphs (related articles).
   let afterPromo = false;
+  const totalChars = blocks.reduce((n, b) => n + b.text.length, 0);
+  let seenChars = 0;
   blocks = blocks.filter((b, i) => {
-    if (b.text && b.text.length <= 200 && PROMO.test(b.text)) return !(afterPromo = true);
+    seenChars += b.text.length;
+    const inZone = seenChars >= totalChars * PROMO_ZONE;
+    if (inZone && b.text && b.text.length <= 200 && PROMO.test(b.text)) return !(afterPromo = true);
     // The images right below a promotion are its QR codes.
     if (!b.text && afterPromo) return false;
     afterPromo = false;

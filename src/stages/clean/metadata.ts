@@ -28,22 +28,19 @@ function meta(info: PageInfo, ...keys: string[]): string | null {
   return null;
 }
 
-const TITLE_SEPARATORS = /\s+[|\-–—·•:»«]\s+|\s*[|_｜]\s*|\s+::\s+|\s*-{2,}\s*/;
-
-/** Drops a leading or trailing site name from a title ("Storm hits coast | Daily Planet" → "Storm hits coast"). */
-export function stripSiteSuffix(title: string, siteName: string | null, h1: string | null): string {
-  return splitTitle(title, siteName, h1).title;
-}
+// Chinese sites join headline and site with a bare hyphen ("…城！-新华网").
+const TITLE_SEPARATORS = /\s+[|\-–—·•:»«]\s+|\s*[|_｜]\s*|\s+::\s+|\s*-{2,}\s*|(?<=[\p{Script=Han}！？。”」』）])[-—](?=\p{Script=Han})/u;
 
 /** The headline and the site name a title carries ("Storm hits coast | Daily Planet"), when it carries one. */
 export function splitTitle(title: string, siteName: string | null, h1: string | null): { title: string; site: string | null } {
-  const t = stripSiteSuffixOnly(title, siteName, h1);
+  const t = stripSiteName(title, siteName, h1);
   if (t === title) return { title, site: null };
   const rest = title.replace(t, '').replace(TITLE_SEPARATORS_START, '').replace(TITLE_SEPARATORS_END, '').trim();
   return { title: t, site: rest && rest.length <= 40 ? rest : null };
 }
 
-function stripSiteSuffixOnly(title: string, siteName: string | null, h1: string | null): string {
+/** The title without a leading or trailing site name ("Storm hits coast | Daily Planet" → "Storm hits coast"). */
+function stripSiteName(title: string, siteName: string | null, h1: string | null): string {
   if (h1 && h1.length >= 10 && title.includes(h1)) return h1;
   const parts = title.split(TITLE_SEPARATORS);
   if (parts.length < 2) return title;
@@ -58,7 +55,7 @@ function stripSiteSuffixOnly(title: string, siteName: string | null, h1: string 
   const restLongEnough = cjkRatio(rest) > 0.5 ? rest.length >= 6 : rest.split(/\s+/).length >= 2;
   return short && restLongEnough ? rest : title;
 }
-const TITLE_SEPARATORS_END = /(\s+[|\-–—·•:»«]|\s*[|_｜]|\s+::|\s*-{2,})\s*$/;
+const TITLE_SEPARATORS_END = /(\s+[|\-–—·•:»«]|\s*[|_｜]|\s+::|\s*-{2,}|(?<=[\p{Script=Han}！？。”」』）])[-—])\s*$/u;
 const TITLE_SEPARATORS_START = /^\s*(-{2,}|[|\-–—·•:»«_｜]|::)\s*/;
 
 function cleanAuthor(v: string | null): string | null {

@@ -11,6 +11,13 @@ export interface NodeStats {
   /** Non-space characters inside links. */
   linkChars: number;
   punct: number;
+  /** CJK characters among `chars`: each carries about what a short word does in Latin script. */
+  cjk: number;
+}
+
+/** Text outside links, in Latin-letter terms (a CJK character counts three). */
+export function plainWeight(s: NodeStats | undefined): number {
+  return s ? s.chars - s.linkChars + 2 * s.cjk : 0;
 }
 
 /** Non-space character counts of every element, bottom-up in one pass. */
@@ -19,9 +26,9 @@ export function computeStats(roots: readonly Element[]): Map<Element, NodeStats>
   const visit = (node: AnyNode, inLink: boolean): NodeStats => {
     if (isText(node)) {
       const chars = countChars(node.data);
-      return { chars, linkChars: inLink ? chars : 0, punct: chars ? countPunctuation(node.data) : 0 };
+      return { chars, linkChars: inLink ? chars : 0, punct: chars ? countPunctuation(node.data) : 0, cjk: chars ? countCjk(node.data) : 0 };
     }
-    const s: NodeStats = { chars: 0, linkChars: 0, punct: 0 };
+    const s: NodeStats = { chars: 0, linkChars: 0, punct: 0, cjk: 0 };
     if (!isElement(node) || node.name === 'script' || node.name === 'style') return s;
     const link = inLink || node.name === 'a';
     for (const c of node.children) {
@@ -29,12 +36,22 @@ export function computeStats(roots: readonly Element[]): Map<Element, NodeStats>
       s.chars += cs.chars;
       s.linkChars += cs.linkChars;
       s.punct += cs.punct;
+      s.cjk += cs.cjk;
     }
     map.set(node, s);
     return s;
   };
   for (const r of roots) visit(r, false);
   return map;
+}
+
+function countCjk(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x3040 && c <= 0x30ff) || (c >= 0xac00 && c <= 0xd7af)) n++;
+  }
+  return n;
 }
 
 function countChars(s: string): number {
@@ -49,8 +66,7 @@ function countChars(s: string): number {
 /** Real prose: enough text outside links, with sentence punctuation. */
 export function hasProse(s: NodeStats | undefined, minChars = 400): boolean {
   if (!s) return false;
-  const plain = s.chars - s.linkChars;
-  return plain >= minChars && s.linkChars < s.chars * 0.3 && s.punct >= minChars / 50;
+  return plainWeight(s) >= minChars && s.linkChars < s.chars * 0.3 && s.punct >= minChars / 50;
 }
 
 export function linkDensity(stats: NodeStats | undefined): number {
@@ -155,11 +171,35 @@ export function findMainContent(root: Element, stats: Map<Element, NodeStats>): 
   }
   topScore = Math.max(topScore, finals.get(top) ?? 0);
   const semantic = semanticContainer(root, stats);
-  if (semantic && preferSemantic(semantic, top, stats)) return { elements: [semantic], top: semantic, score: topScore };
-  return { elements: withSiblings(top, topScore, finals, stats), top, score: topScore };
+  if (semantic && preferSemantic(semantic, top, stats)) return { elements: withLede([semantic], root, stats), top: semantic, score: topScore };
+  return { elements: withLede(withSiblings(top, topScore, finals, stats), root, stats), top, score: topScore };
 }
 
-const plainChars = (s: NodeStats | undefined) => (s ? s.chars - s.linkChars : 0);
+const LEDE_NAME = /(?:^|[\s_-])(lead|lede|intro|teaser|standfirst|summary|excerpt|subtitle|dek|deck|abstract|vorspann|chapo)(?:$|[\s_-])/;
+
+/**
+ * Publishers often set the lede apart from the body (a "teaser-text" or "article__intro" block in the header): a
+ * lede-named block of prose shortly before the content, inside the same article wrapper, belongs to it.
+ */
+function withLede(elements: Element[], root: Element, stats: Map<Element, NodeStats>): Element[] {
+  const first = elements[0];
+  if (!first) return elements;
+  let scope: Element | null = first;
+  for (let i = 0; i < 4 && scope && scope !== root; i++) scope = scope.parent && isElement(scope.parent) ? scope.parent : null;
+  if (!scope) return elements;
+  for (const el of descendantsOf(scope)) {
+    if (el === first) break;
+    if (contains(el, first) || elements.some((e) => contains(e, el))) continue;
+    const s = stats.get(el);
+    // A paragraph in the article's <header> is its standfirst, whatever its name.
+    const named = LEDE_NAME.test(classAndId(el)) || (el.name === 'p' && !!el.parent && isElement(el.parent) && el.parent.name === 'header');
+    if (!s || !named || linkDensity(s) > 0.2 || s.punct < 1 || plainWeight(s) < 60) continue;
+    return [el, ...elements];
+  }
+  return elements;
+}
+
+const plainChars = plainWeight;
 
 /**
  * The block the page itself marks as the article body: a body class name ("entry-content"), itemprop=articleBody,

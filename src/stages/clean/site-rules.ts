@@ -15,7 +15,7 @@ const WECHAT: SiteRule = {
   title: 'meta[property="og:title"], #activity-name, .rich_media_title',
   author: 'meta[name="author"], #js_author_name',
   siteName: '#js_name, .profile_nickname, .wx_follow_nickname',
-  scriptVars: { date: 'ct', siteName: 'nickname', title: 'msg_title' },
+  scriptVars: { date: 'ct, create_time', siteName: 'nickname', title: 'msg_title' },
   timeZone: '+08:00',
 };
 
@@ -63,8 +63,19 @@ export function selectValue($: CheerioAPI, selector: string | undefined): string
 
 const JS_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '', '"': '"', "'": "'", '\\': '\\', '/': '/' };
 
-/** The string value assigned to a variable in inline scripts (`var ct = "1739318400"`, `nickname = htmlDecode("…")`). */
-export function scriptVar(scripts: readonly string[], name: string): string | null {
+/**
+ * The string value assigned to a variable in inline scripts (`var ct = "1739318400"`, `nickname = htmlDecode("…")`);
+ * `names` may list several, comma-separated, tried in order.
+ */
+export function scriptVar(scripts: readonly string[], names: string): string | null {
+  for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) {
+    const value = oneScriptVar(scripts, name);
+    if (value) return value;
+  }
+  return null;
+}
+
+function oneScriptVar(scripts: readonly string[], name: string): string | null {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(String.raw`(?:^|[\s;,{(.])${escaped}\s*[:=]\s*(?:htmlDecode\()?\s*(["'])((?:\\.|(?!\1)[^\\\n])*)\1`);
   for (const script of scripts) {

@@ -53,6 +53,13 @@ describe('extract removes page chrome', () => {
     expect(r.text).toContain('越南和柬埔寨代表在闭幕会上提出');
   });
 
+  it('reads GBK bytes that declare no charset at all', () => {
+    const bytes = readFileSync(path.join(root, 'gbk-page', 'input.html'));
+    const undeclared = Buffer.from(bytes.toString('latin1').replace(/<meta http-equiv="Content-Type"[^>]*>/i, ''), 'latin1');
+    expect(undeclared.toString('latin1')).not.toContain('charset');
+    expect(extract(undeclared).text).toContain('七月一日，连接高原两座城市的铁路新线正式开通运营');
+  });
+
   it('decodes the GBK page from its bytes', () => {
     const bytes = readFileSync(path.join(root, 'gbk-page', 'input.html'));
     expect(bytes.includes(Buffer.from('高原', 'utf8'))).toBe(false);

@@ -40,6 +40,16 @@ describe('parseMarkdownDump', () => {
     expect(extracted.markdown).toContain('**论坛的三项成果：**');
   });
 
+  it('keeps a body sentence that mentions QR codes without promoting anything', () => {
+    const md = '# 扫码支付下乡\n\n扫码支付在农村集市也越来越普及，摊主们把二维码贴在秤杆旁边。\n\n' +
+      '县里的银行网点每周派人上门，帮助老人学会使用手机付款，并提醒他们注意防范诈骗。\n\n' +
+      '识别下方二维码加入读者群，获取更多县域经济报道。\n';
+    const { extracted } = parseMarkdownDump(md);
+    expect(extracted.text).toBe(
+      '扫码支付在农村集市也越来越普及，摊主们把二维码贴在秤杆旁边。\n\n县里的银行网点每周派人上门，帮助老人学会使用手机付款，并提醒他们注意防范诈骗。',
+    );
+  });
+
   it('reads a dump without front matter, dating an English text in UTC', () => {
     const r = parseMarkdownDump('# A quiet harbour\n\nThe harbour reopened on Monday after repairs to the old sea wall were finished.\n');
     expect(r.meta.title).toBeNull();

@@ -32,8 +32,20 @@ describe('site rules', () => {
     expect(findSiteRule('https://example.com/', config)).toBeNull();
   });
 
-  it('rejects unknown rule keys', () => {
+  it('reads the WeChat publish time from create_time when the page has no ct variable', () => {
+    const html = `<html><head><meta property="og:title" content="水库调度新规出台"></head><body>
+      <div id="js_content" style="visibility: hidden;"><p>新规要求汛期水库每日公布出库流量，并提前一天通报下游地区，以便沿岸村镇做好准备。</p></div>
+      <script>var nickname = htmlDecode("流域观察者"); var create_time = "1730599200" * 1;</script></body></html>`;
+    const r = extract(html, 'https://mp.weixin.qq.com/s/AbCdEf');
+    expect(r.publishedAt).toBe('2024-11-03T10:00:00+08:00');
+    expect(r.siteName).toBe('流域观察者');
+    expect(r.title).toBe('水库调度新规出台');
+    expect(r.text).toBe('新规要求汛期水库每日公布出库流量，并提前一天通报下游地区，以便沿岸村镇做好准备。');
+  });
+
+  it('rejects unknown rule keys and invalid patterns', () => {
     expect(() => CleanConfigSchema.parse({ siteRules: { 'a.example': { bodyy: 'x' } } })).toThrow();
+    expect(() => CleanConfigSchema.parse({ boilerplate: ['(unclosed'] })).toThrow(/not a valid regular expression/);
   });
 
   it('takes extra boilerplate patterns from the config', () => {
