@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   let jobs = 0;
   const poll = (runId: string) =>
     pool(urls, CONCURRENCY, async ({ feedId, url }) => {
-      const result = await fetchFeed({ runId, feedId, url, title: null, fullText: 'auto', force: false }, context(), deps);
+      const result = await fetchFeed({ runId, feedId, url, title: null, fullText: 'auto', force: false, scheduled: false, adaptive: false }, context(), deps);
       if ('emit' in result) jobs += result.emit.length;
     });
   const firstSecs = await poll('bench-1');

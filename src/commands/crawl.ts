@@ -18,6 +18,8 @@ export function feedJob(feed: Feed, runId: string, force = false): Emit {
     title: feed.title ?? null,
     fullText: feed.fullText,
     force,
+    scheduled: false,
+    adaptive: feed.interval === 'auto',
   };
   return { queue: 'fetch-feed', id: jobId('fetch-feed', feed.id, runId), payload };
 }

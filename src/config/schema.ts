@@ -100,10 +100,13 @@ export const FeedSchema = z
     tags: z.array(z.string()).default([]),
     /** auto: fetch the article page when the feed item has little text; always / never. */
     fullText: z.enum(['auto', 'always', 'never']).default('auto'),
-    /** How often `serve` polls the feed: a duration such as 90s, 15m, 2h, 1d. Ignored when `cron` is set. */
+    /**
+     * How often `serve` polls the feed: a duration such as 90s, 15m, 2h, 1d, or `auto` to follow the feed's publishing
+     * rate within fetch.adaptive's bounds. Ignored when `cron` is set.
+     */
     interval: z
       .string()
-      .regex(/^\d+(s|m|h|d)$/, 'a duration such as 90s, 15m, 2h or 1d')
+      .regex(/^(\d+(s|m|h|d)|auto)$/, 'a duration such as 90s, 15m, 2h or 1d, or auto')
       .default('30m'),
     /** A cron pattern instead of an interval, e.g. "0 7-22 * * *". */
     cron: z.string().optional(),

@@ -93,6 +93,13 @@ export function createRedisFeedState(redis: Redis, keyPrefix: string, config: Fe
     async resetHealth(feedId) {
       await redis.multi().hset(key(feedId), 'consecutiveFailures', '0', 'nextAttemptAt', '', 'paused', '0').srem(keys.paused, feedId).exec();
     },
+    async getNextPoll(feedId) {
+      const [at, interval] = await redis.hmget(key(feedId), 'nextPollAt', 'pollIntervalMs');
+      return { at: at || null, intervalMs: interval ? Number(interval) : null };
+    },
+    async setNextPoll(feedId, at, intervalMs) {
+      await redis.hset(key(feedId), 'nextPollAt', at.toISOString(), 'pollIntervalMs', String(intervalMs));
+    },
     async recordItems(feedId, count, at) {
       if (count <= 0) return;
       const hour = Math.floor(at.getTime() / HOUR_MS);

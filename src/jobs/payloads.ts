@@ -14,6 +14,10 @@ export const FetchFeedPayloadSchema = z.object({
   fullText: z.enum(['auto', 'always', 'never']),
   /** Ignore the stored ETag/Last-Modified and the seen-items memory (replays, debugging). */
   force: z.boolean().default(false),
+  /** Sent by a schedule: skipped while the feed backs off after failures or, when adaptive, before its next poll. */
+  scheduled: z.boolean().default(false),
+  /** The feed's interval is `auto`: the stage sets its next poll from the publishing rate. */
+  adaptive: z.boolean().default(false),
 });
 export type FetchFeedPayload = z.infer<typeof FetchFeedPayloadSchema>;
 

@@ -47,8 +47,12 @@ export async function syncSchedules(rt: Runtime, feeds: Feed[]): Promise<SyncRes
         title: feed.title ?? null,
         fullText: feed.fullText,
         force: false,
+        scheduled: true,
+        adaptive: !feed.cron && feed.interval === 'auto',
       };
-      const repeat = feed.cron ? { pattern: feed.cron, tz: feed.tz ?? 'UTC' } : { every: durationMs(feed.interval) };
+      // An adaptive feed's schedule ticks at the fastest allowed rate; the fetch stage skips the ticks before its next poll.
+      const every = feed.interval === 'auto' ? rt.loaded.config.fetch.adaptive.minIntervalMs : durationMs(feed.interval);
+      const repeat = feed.cron ? { pattern: feed.cron, tz: feed.tz ?? 'UTC' } : { every };
       // Upserting an unchanged scheduler is a no-op for BullMQ, so a restart does not shift the next poll.
       await queue.upsertJobScheduler(id, repeat, { name: 'fetch-feed', data });
     }

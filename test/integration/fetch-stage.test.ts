@@ -44,6 +44,8 @@ const payload = (over: Partial<FetchFeedPayload> = {}): FetchFeedPayload => ({
   title: null,
   fullText: 'auto',
   force: false,
+  scheduled: false,
+  adaptive: false,
   ...over,
 });
 
@@ -148,6 +150,17 @@ describe('fetchFeed', () => {
     );
     if ('emit' in again) await again.commit?.();
     expect(emits(await fetchFeed({ ...p, runId: 'run-c3' }, testContext(), deps))).toEqual([]);
+  });
+
+  it('a scheduled poll of an adaptive feed is skipped until the next poll its publishing rate allows', async () => {
+    const p = payload({ feedId: 'adaptive-feed', runId: 'run-a1', scheduled: true, adaptive: true });
+    expect(emits(await fetchFeed(p, testContext(), deps))).toHaveLength(2);
+    const next = await deps.feedState.getNextPoll('adaptive-feed');
+    // The test feed's items carry no dates: the slowest rate.
+    expect(next.intervalMs).toBe(deps.config.adaptive.maxIntervalMs);
+    expect(await fetchFeedCore({ ...p, runId: 'run-a2' }, testContext(), deps)).toEqual({ drop: 'not-due' });
+    // A crawl (not scheduled) polls it anyway.
+    expect('emit' in (await fetchFeedCore({ ...p, runId: 'run-a3', scheduled: false }, testContext(), deps))).toBe(true);
   });
 
   it('passes everything on again when forced', async () => {

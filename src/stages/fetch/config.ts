@@ -59,6 +59,14 @@ export const FetchConfigSchema = z
     seenItemsPerFeed: z.number().int().positive().default(2_000),
     politeness: PolitenessConfigSchema.prefault({}),
     health: FeedHealthConfigSchema.prefault({}),
+    /** Bounds of feeds whose interval is `auto` (polled at the rate they publish); their schedule ticks at the minimum. */
+    adaptive: z
+      .object({
+        minIntervalMs: z.number().int().positive().default(300_000),
+        maxIntervalMs: z.number().int().positive().default(21_600_000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type FetchConfig = z.infer<typeof FetchConfigSchema>;

@@ -76,6 +76,9 @@ export interface FeedStateStore {
   resetHealth(feedId: string): Promise<void>;
   /** Adds to the feed's count of new items (for `newsflow status`: items in the last day); optional for test stores. */
   recordItems?(feedId: string, count: number, at: Date): Promise<void>;
+  /** The next poll of an adaptive feed and the interval it came from. */
+  getNextPoll(feedId: string): Promise<{ at: string | null; intervalMs: number | null }>;
+  setNextPoll(feedId: string, at: Date, intervalMs: number): Promise<void>;
 }
 
 /** Per feed, the ids of items already passed on, with a hash of their content to notice edits. */

@@ -8,6 +8,7 @@ import type { Emit, StageContext, StageResult } from '../types.js';
 import type { FetchDeps, HttpResponse } from './deps.js';
 import { bestHtml, itemDocument, useFeedText } from './full-text.js';
 import { parseFeed } from './parse-feed.js';
+import { adaptiveIntervalMs } from './adaptive.js';
 import type { FeedItem } from './types.js';
 
 const KEPT_HEADERS = ['content-type', 'etag', 'last-modified', 'date', 'content-encoding'];
@@ -53,6 +54,15 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
     ctx.count('feeds-paused');
     return { drop: `feed paused after ${health.consecutiveFailures} consecutive failures (last: ${health.lastErrorCode})` };
   }
+  if (payload.scheduled && !payload.force) {
+    // A failing feed is polled more slowly (its backoff), an adaptive one at the rate it publishes.
+    const now = ctx.now().getTime();
+    if (health.nextAttemptAt && Date.parse(health.nextAttemptAt) > now) return { drop: 'not-due' };
+    if (payload.adaptive) {
+      const next = await deps.feedState.getNextPoll(feedId);
+      if (next.at && Date.parse(next.at) > now) return { drop: 'not-due' };
+    }
+  }
   const validators = payload.force ? { etag: null, lastModified: null } : await deps.feedState.getValidators(feedId);
   const headers: Record<string, string> = {};
   if (validators.etag) headers['if-none-match'] = validators.etag;
@@ -70,6 +80,10 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
   }
   if (res.status === 304) {
     await deps.feedState.recordSuccess(feedId, ctx.now());
+    if (payload.adaptive) {
+      const last = (await deps.feedState.getNextPoll(feedId)).intervalMs ?? deps.config.adaptive.maxIntervalMs;
+      await deps.feedState.setNextPoll(feedId, new Date(ctx.now().getTime() + last), last);
+    }
     ctx.count('feeds-not-modified');
     return { emit: [] };
   }
@@ -131,6 +145,10 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
     }
     await deps.feedState.recordSuccess(feedId, ctx.now());
     await deps.feedState.recordItems?.(feedId, emit.length, ctx.now());
+    if (payload.adaptive) {
+      const interval = adaptiveIntervalMs(feed.items, ctx.now(), deps.config.adaptive, feed.ttlSeconds);
+      await deps.feedState.setNextPoll(feedId, new Date(ctx.now().getTime() + interval), interval);
+    }
   };
   return { emit, commit };
 }
