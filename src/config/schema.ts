@@ -42,6 +42,8 @@ export const WorkersConfigSchema = z
     stalledIntervalMs: z.number().int().positive().default(30_000),
     /** A job whose worker died this many times goes to the dead letters (it may be what kills them). */
     maxStalledCount: z.number().int().min(0).default(3),
+    /** Stages whose jobs run in worker threads, so one slow page cannot stall the other jobs of the process. */
+    sandbox: z.array(z.enum(STAGES)).default([]),
   })
   .strict();
 

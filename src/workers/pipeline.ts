@@ -6,6 +6,9 @@ import { startStageWorker, type ShellOptions } from './shell.js';
 import type { Runtime } from './runtime.js';
 import { createStageDefinitions } from './stages.js';
 import { addDeadLetter } from '../jobs/dead-letters.js';
+import { SANDBOX_SPEC_ENV, type SandboxSpec } from './sandboxed.js';
+
+const SANDBOX_PROCESSOR = new URL('../../bin/stage-processor.js', import.meta.url);
 
 /** What a caller may observe of every job (metrics, dead letters). */
 export type WorkerHooks = Pick<ShellOptions, 'onFinalFailure' | 'onOutcome' | 'onCount'>;
@@ -15,11 +18,25 @@ export async function startWorkers(
   stages: readonly StageName[] = STAGES,
   hooks: WorkerHooks = {},
 ): Promise<Worker[]> {
-  const set = await createStageDefinitions(rt, stages);
-  rt.onClose(set.close);
   const { config } = rt.loaded;
+  const sandboxed = stages.filter((s) => config.workers.sandbox.includes(s));
+  const set = await createStageDefinitions(rt, stages.filter((s) => !sandboxed.includes(s)));
+  rt.onClose(set.close);
+  if (sandboxed.length) {
+    const spec: SandboxSpec = {
+      loaded: { ...rt.loaded, config: { ...config, redis: { ...config.redis, autoStart: false } } },
+      queuePrefix: rt.queuePrefix,
+      dedupeRoot: rt.dedupeRoot,
+      outDir: rt.outDir,
+      journal: rt.journal !== null,
+      stages: sandboxed,
+    };
+    // Worker threads see this process's environment; the spec tells them how to open the same runtime.
+    process.env[SANDBOX_SPEC_ENV] = JSON.stringify(spec);
+  }
   return stages.map((name) =>
     startStageWorker(set.definitions[name], {
+      ...(sandboxed.includes(name) ? { sandbox: SANDBOX_PROCESSOR } : {}),
       connection: rt.redis.client,
       prefix: rt.queuePrefix,
       queues: rt.queues,

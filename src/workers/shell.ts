@@ -23,6 +23,8 @@ export interface ShellOptions {
   stats: RunStats;
   log: Logger;
   concurrency: number;
+  /** Run the processor in a worker thread from this file (a sandbox) instead of in this thread. */
+  sandbox?: URL;
   /** Job lock, stalled-job check interval and the stalls a job survives (see WorkersConfigSchema). */
   lockMs?: number;
   stalledIntervalMs?: number;
@@ -53,11 +55,14 @@ export function codeOfFailure(failedReason: string | undefined): string {
   return failedReason?.match(CODE_PREFIX)?.[1] ?? 'internal';
 }
 
-export function startStageWorker<P extends { runId: string }>(def: StageDefinition<P>, options: ShellOptions): Worker {
+export type ProcessorOptions = Pick<ShellOptions, 'queues' | 'stats' | 'log' | 'onCount' | 'onOutcome'>;
+
+/** What a worker runs per job, in the worker's own thread or in a sandbox thread. */
+export function createProcessor<P extends { runId: string }>(def: StageDefinition<P>, options: ProcessorOptions) {
   const { queues, stats } = options;
   const stageLog = options.log.child({ stage: def.name });
 
-  const processor = async (job: Job, _token?: string, signal?: AbortSignal): Promise<string> => {
+  const processor = async (job: Pick<Job, 'id' | 'data' | 'attemptsMade'>, _token?: string, signal?: AbortSignal): Promise<string> => {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     const parsed = def.schema.safeParse(job.data);
@@ -90,7 +95,7 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
     }
   };
 
-  const runCore = async (job: Job, payload: P, ctx: StageContext, seconds: () => number): Promise<string> => {
+  const runCore = async (job: Pick<Job, 'attemptsMade'>, payload: P, ctx: StageContext, seconds: () => number): Promise<string> => {
     const { log } = ctx;
     let result: StageResult;
     try {
@@ -122,8 +127,18 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
     options.onOutcome?.(def.name, 'completed', seconds());
     return `emitted ${result.emit.length}`;
   };
+  return processor;
+}
+
+export function startStageWorker<P extends { runId: string }>(def: StageDefinition<P>, options: ShellOptions): Worker {
+  const { stats } = options;
+  const stageLog = options.log.child({ stage: def.name });
+  // In a sandbox the processor runs in a thread of its own (see sandboxed.ts); metrics hooks then run here, from
+  // the job events, since the thread's counters are not this process's.
+  const processor = options.sandbox ?? createProcessor(def, options);
 
   const worker = new Worker(def.name, processor, {
+    ...(options.sandbox ? { useWorkerThreads: true } : {}),
     connection: options.connection,
     prefix: keyRoot(options.prefix),
     concurrency: options.concurrency,
@@ -138,6 +153,15 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
     },
   });
 
+  if (options.sandbox) {
+    const seconds = (job: Job) => ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
+    worker.on('completed', (job, result: unknown) => {
+      options.onOutcome?.(def.name, String(result).startsWith('dropped') ? 'dropped' : 'completed', seconds(job));
+    });
+    worker.on('failed', (job, err) => {
+      if (job) options.onOutcome?.(def.name, 'failed', seconds(job), codeOfFailure(err.message));
+    });
+  }
   worker.on('failed', (job, err) => {
     if (!job) return;
     void (async () => {
