@@ -9,7 +9,7 @@ import YAML from 'yaml';
 import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { STAGES } from '../../src/jobs/names.js';
-import { dropPrefix, testRedis, uniquePrefix, REDIS_URL } from '../helpers/redis.js';
+import { dropPrefix, startPrivateRedis, testRedis, uniquePrefix, REDIS_URL } from '../helpers/redis.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const prefix = uniquePrefix('serve');
@@ -93,4 +93,36 @@ describe('serve', () => {
       await Promise.all(Object.values(queues).map((q) => q.close()));
     }
   });
+
+  it('on SIGTERM after Redis is gone, still exits 0 within a bound instead of hanging', async () => {
+    const own = await startPrivateRedis();
+    const dir = mkdtempSync(path.join(tmpdir(), 'nf-serve-'));
+    const feedsFile = path.join(dir, 'feeds.yaml');
+    writeFileSync(feedsFile, YAML.stringify({ feeds: [] }));
+    const configFile = path.join(dir, 'config.yaml');
+    writeFileSync(
+      configFile,
+      YAML.stringify({ dataDir: dir, feedsFile, redis: { url: own.url, prefix: 'gone', autoStart: false }, log: { level: 'info' }, workers: { shutdownGraceMs: 1000 } }),
+    );
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/newsflow.js'), 'serve', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let logs = '';
+    child.stderr.on('data', (d) => (logs += d));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!logs.includes('"msg":"serving"')) {
+        if (Date.now() > deadline) throw new Error(`serve did not start:\n${logs}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await own.stop();
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      expect(code, logs).toBe(0);
+      // The grace, the cancel window, the forced close and the bounded close of the rest.
+      expect(Date.now() - t0).toBeLessThan(1000 + 3000 + 2000 + 5000 + 3000);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await own.stop().catch(() => {});
+    }
+  }, 60_000);
 });
