@@ -2,12 +2,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, loadFeeds, type LoadOptions } from './config/load.js';
 import { RedisUnavailableError } from './infra/redis.js';
-import { openRuntime } from './workers/runtime.js';
+import { openRuntime, type Runtime } from './workers/runtime.js';
 import { crawlOnce } from './commands/crawl.js';
 import { ingestFiles } from './commands/ingest.js';
 import { runDemo } from './commands/demo.js';
 import { serve } from './commands/serve.js';
-import { formatSummary } from './commands/summary.js';
+import { formatSummary, type RunSummary } from './commands/summary.js';
 import { collectStatus } from './commands/status.js';
 import { formatStatus } from './admin/format-status.js';
 import { PACKAGE_VERSION } from './workers/runtime.js';
@@ -44,6 +44,21 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** Opens the runtime for one command and closes it afterwards, whatever happens. */
+async function withRuntime<T>(cmd: Command, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const rt = await openRuntime(loadOptions(cmd));
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+function printRun(summary: RunSummary): void {
+  out(formatSummary(summary));
+  process.exitCode = (summary.counts.errors ?? 0) > 0 ? 1 : 0;
+}
+
 export function buildProgram(): Command {
   const program = new Command('newsflow')
     .description('Monitors news feeds: fetch, clean, classify and deduplicate articles into JSONL.')
@@ -75,14 +90,7 @@ export function buildProgram(): Command {
     .option('--feed <id>', 'only this feed')
     .option('--force', 'ignore stored ETag/Last-Modified and the seen-items memory')
     .action(async (opts: { feed?: string; force?: boolean }, cmd: Command) => {
-      const rt = await openRuntime(loadOptions(cmd));
-      try {
-        const summary = await crawlOnce(rt, { feedId: opts.feed, force: opts.force ?? false });
-        out(formatSummary(summary));
-        process.exitCode = (summary.counts.errors ?? 0) > 0 ? 1 : 0;
-      } finally {
-        await rt.close();
-      }
+      await withRuntime(cmd, async (rt) => printRun(await crawlOnce(rt, { feedId: opts.feed, force: opts.force ?? false })));
     });
 
   program
@@ -90,14 +98,7 @@ export function buildProgram(): Command {
     .description('send local HTML files and Markdown dumps with YAML front matter through the stages')
     .argument('<paths...>', 'files or folders')
     .action(async (paths: string[], _opts: unknown, cmd: Command) => {
-      const rt = await openRuntime(loadOptions(cmd));
-      try {
-        const summary = await ingestFiles(rt, paths);
-        out(formatSummary(summary));
-        process.exitCode = (summary.counts.errors ?? 0) > 0 ? 1 : 0;
-      } finally {
-        await rt.close();
-      }
+      await withRuntime(cmd, async (rt) => printRun(await ingestFiles(rt, paths)));
     });
 
   program
@@ -149,12 +150,9 @@ export function buildProgram(): Command {
     .addOption(stageOption())
     .option('--json', 'print JSON (with the original payloads)')
     .action(async (opts: { stage?: StageName; json?: boolean }, cmd: Command) => {
-      const rt = await openRuntime(loadOptions(cmd));
-      try {
+      await withRuntime(cmd, async (rt) => {
         out(await jobsFailed(rt, opts));
-      } finally {
-        await rt.close();
-      }
+      });
     });
   jobs
     .command('retry')
@@ -163,12 +161,9 @@ export function buildProgram(): Command {
     .option('--all', 'every dead letter (of --stage, if given)')
     .addOption(stageOption())
     .action(async (ids: string[], opts: { all?: boolean; stage?: StageName }, cmd: Command) => {
-      const rt = await openRuntime(loadOptions(cmd));
-      try {
+      await withRuntime(cmd, async (rt) => {
         out(await jobsRetry(rt, { ids, ...opts }));
-      } finally {
-        await rt.close();
-      }
+      });
     });
 
   program
@@ -177,13 +172,10 @@ export function buildProgram(): Command {
     .option('--json', 'print the report as JSON for scripts')
     .option('--minutes <n>', 'throughput window in minutes', parseMinutes, 15)
     .action(async (opts: { json?: boolean; minutes: number }, cmd: Command) => {
-      const rt = await openRuntime(loadOptions(cmd));
-      try {
+      await withRuntime(cmd, async (rt) => {
         const report = await collectStatus(rt, { windowMinutes: opts.minutes });
         out(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report));
-      } finally {
-        await rt.close();
-      }
+      });
     });
 
   const feeds = program.command('feeds').description('the feeds file: OPML import and export, schedule reload');
@@ -207,13 +199,10 @@ export function buildProgram(): Command {
     .command('reload')
     .description('synchronise the crawl schedules with the feeds file (running services pick the change up at once)')
     .action(async (_opts: unknown, cmd: Command) => {
-      const rt = await openRuntime(loadOptions(cmd));
-      try {
+      await withRuntime(cmd, async (rt) => {
         const r = await syncSchedules(rt, loadFeeds(rt.loaded.paths.feedsFile));
         out(`schedules: ${r.upserted} feeds scheduled, ${r.removed} removed`);
-      } finally {
-        await rt.close();
-      }
+      });
     });
 
   program

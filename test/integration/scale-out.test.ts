@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,8 +9,8 @@ import { ArticleRecordSchema } from '../../src/domain/record.js';
 import { STAGES } from '../../src/jobs/names.js';
 import { closeQueues, createQueues, type Queues } from '../../src/jobs/queues.js';
 import { dropPrefix, REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { spawnServe, stopServe } from '../helpers/serve.js';
 
-const ROOT = path.resolve(__dirname, '../..');
 const prefix = uniquePrefix('scale');
 let server: SampleServer;
 let redis: Redis;
@@ -45,14 +44,9 @@ describe('scale-out', () => {
         fetch: { allowHosts: ['127.0.0.1'], politeness: { minDelayMs: 20 } },
       }),
     );
-    const logs = { fetch: '', process: '' };
-    const start = (name: 'fetch' | 'process', args: string[]): ChildProcess => {
-      const p = spawn(process.execPath, [path.join(ROOT, 'bin/newsflow.js'), 'serve', ...args, '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-      p.stderr!.on('data', (d: Buffer) => (logs[name] += d.toString()));
-      return p;
-    };
     // The fetcher owns the schedules; the other host runs the CPU stages only.
-    const procs = [start('fetch', ['--stages', 'fetch']), start('process', ['--stages', 'clean,classify,dedupe,sink', '--no-schedule'])];
+    const fetcher = spawnServe(configFile, ['--stages', 'fetch']);
+    const processor = spawnServe(configFile, ['--stages', 'clean,classify,dedupe,sink', '--no-schedule']);
     const out = path.join(dir, 'out');
     const lines = () => {
       try {
@@ -69,7 +63,7 @@ describe('scale-out', () => {
         return counts.reduce((sum, c) => sum + (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0), 0);
       };
       while (lines().length < 8 || (await busy()) > 0) {
-        if (Date.now() > deadline) throw new Error(`crawl did not complete: ${lines().length} records\n${logs.fetch}\n${logs.process}`);
+        if (Date.now() > deadline) throw new Error(`crawl did not complete: ${lines().length} records\n${fetcher.logs()}\n${processor.logs()}`);
         await new Promise((r) => setTimeout(r, 200));
       }
       const records = lines().map((l) => ArticleRecordSchema.parse(JSON.parse(l)));
@@ -77,18 +71,12 @@ describe('scale-out', () => {
       expect(new Set(records.map((r) => r.source.id))).toEqual(new Set(sampleFeeds(server.baseUrl).map((f) => f.id)));
       // Each process did only its own stages.
       const stagesIn = (log: string) => new Set([...log.matchAll(/"stage":"([a-z-]+)"/g)].map((m) => m[1]!));
-      expect(logs.fetch).toMatch(/"stages":\["fetch-feed","fetch-article"\]/);
-      expect(logs.process).toMatch(/"stages":\["clean","classify","dedupe","sink"\]/);
-      for (const s of stagesIn(logs.fetch)) expect(['fetch-feed', 'fetch-article']).toContain(s);
-      for (const s of stagesIn(logs.process)) expect(['clean', 'classify', 'dedupe', 'sink']).toContain(s);
+      expect(fetcher.logs()).toMatch(/"stages":\["fetch-feed","fetch-article"\]/);
+      expect(processor.logs()).toMatch(/"stages":\["clean","classify","dedupe","sink"\]/);
+      for (const s of stagesIn(fetcher.logs())) expect(['fetch-feed', 'fetch-article']).toContain(s);
+      for (const s of stagesIn(processor.logs())) expect(['clean', 'classify', 'dedupe', 'sink']).toContain(s);
     } finally {
-      await Promise.all(
-        procs.map(async (p) => {
-          if (p.exitCode !== null) return;
-          p.kill('SIGTERM');
-          await new Promise((r) => p.once('exit', r));
-        }),
-      );
+      expect(await stopServe([fetcher, processor])).toEqual([0, 0]);
     }
     for (const s of STAGES) expect(await queues[s].getActiveCount()).toBe(0);
   }, 120_000);

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,9 +8,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { dropPrefix, REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { BIN, spawnServe, stopServe } from '../helpers/serve.js';
 
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/newsflow.js');
 const prefix = uniquePrefix('sched');
 let redis: Redis;
 let queue: Queue;
@@ -44,17 +43,11 @@ describe('crawl schedules', () => {
   it('three processes starting at once create each feed scheduler once; reload adds, changes and removes', async () => {
     writeFeeds([feed('a', { interval: '15m' }), feed('b', { interval: '1h' }), feed('c', { cron: '0 7 * * *', tz: 'Asia/Shanghai' })]);
     // Only the sink runs, so the scheduled fetch jobs stay where the schedulers put them, to be counted.
-    const synced = [0, 0, 0];
-    const procs: ChildProcess[] = [0, 1, 2].map((i) => {
-      const p = spawn(process.execPath, [BIN, 'serve', '--stages', 'sink', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-      p.stderr!.on('data', (d: Buffer) => {
-        synced[i]! += (d.toString().match(/crawl schedules synchronised/g) ?? []).length;
-      });
-      return p;
-    });
+    const procs = [0, 1, 2].map(() => spawnServe(configFile, ['--stages', 'sink']));
+    const synced = () => procs.map((p) => (p.logs().match(/crawl schedules synchronised/g) ?? []).length);
     try {
       const deadline = Date.now() + 30_000;
-      while (synced.some((n) => n < 1)) {
+      while (synced().some((n) => n < 1)) {
         if (Date.now() > deadline) throw new Error('the processes did not all synchronise');
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -70,21 +63,15 @@ describe('crawl schedules', () => {
 
       // SIGHUP makes a running service re-read the file too.
       writeFeeds([feed('b', { interval: '2h' })]);
-      procs[0]!.kill('SIGHUP');
+      procs[0]!.child.kill('SIGHUP');
       const until = Date.now() + 10_000;
-      while (synced[0]! < 2) {
+      while (synced()[0]! < 2) {
         if (Date.now() > until) throw new Error('SIGHUP did not reload');
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(await schedulers()).toEqual({ 'feed-b': 7_200_000 });
     } finally {
-      await Promise.all(
-        procs.map(async (p) => {
-          if (p.exitCode !== null) return;
-          p.kill('SIGTERM');
-          await new Promise((r) => p.once('exit', r));
-        }),
-      );
+      await stopServe(procs);
     }
   });
 });
