@@ -6,7 +6,7 @@ import { ArticleRecordSchema, type ArticleRecord } from '../../src/domain/record
 import { sampleFeeds, startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
 import { openTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 
-const CHROME = ['微信扫一扫', '预览时标签不可点', '继续滑动看下一个', '轻触阅读原文', '关注该公众号', '往期推荐', '推荐阅读', '长按识别二维码', '点个在看', '扫码关注', 'Sign up for our newsletter', 'Share this article', 'All rights reserved', 'Related stories'];
+const CHROME = ['微信扫一扫', '预览时标签不可点', '继续滑动看下一个', '轻触阅读原文', '关注该公众号', '点击上方蓝字', '往期推荐', '推荐阅读', '长按识别二维码', '点个在看', '扫码关注', 'Sign up for our newsletter', 'Share this article', 'All rights reserved', 'Related stories'];
 
 let server: SampleServer;
 let rt: TestRuntime;
