@@ -9,7 +9,7 @@
 // reconcile) or a whole line that the next reconcile records, so a record appears once even when its job is delivered
 // twice or a worker dies between writing and acknowledging. The files, not Redis, are the truth: a Redis that lost
 // its data rebuilds the ledger from the current file.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -67,7 +67,10 @@ export class JsonlOutput implements RecordOutput {
   }
 
   private keys(day: string) {
-    const base = `${this.options.root}:sink:${path.basename(this.options.dir)}:${day}`;
+    // Keyed by the output folder's absolute path: another folder is another output (hosts mount the data volume at
+    // the same path).
+    const folder = createHash('sha1').update(path.resolve(this.options.dir)).digest('hex').slice(0, 12);
+    const base = `${this.options.root}:sink:${folder}:${day}`;
     return { lease: `${base}:lease`, ledger: `${base}:ids`, offset: (n: number) => `${base}:offset:${n}` };
   }
 
