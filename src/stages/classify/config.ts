@@ -25,8 +25,8 @@ export const ClassifyConfigSchema = z
     reviewMargin: z.number().min(0).max(1).default(0.1),
     /** Keywords per record. */
     maxKeywords: z.number().int().nonnegative().default(10),
-    /** Learn keyword document frequencies from the articles seen (per process). */
-    learnKeywordFrequencies: z.boolean().default(true),
+    /** Learn keyword document frequencies from the articles seen (per process; keywords then depend on order). */
+    learnKeywordFrequencies: z.boolean().default(false),
     /** Language of topic labels in records: en or zh (codes are the same either way). */
     labelLanguage: z.enum(['en', 'zh']).default('en'),
     /** Most hits reported per watch rule match (all are counted for matching). */
