@@ -10,6 +10,7 @@
 // twice or a worker dies between writing and acknowledging. The files, not Redis, are the truth: a Redis that lost
 // its data rebuilds the ledger from the current file.
 import { createHash, randomBytes } from 'node:crypto';
+import { withLease } from './lease.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,7 +21,6 @@ import type { ArticleRecord } from '../domain/record.js';
 import { retryable } from '../domain/errors.js';
 import type { RecordOutput } from '../stages/sink/sink-record.js';
 
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const SEGMENT = /^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.jsonl(\.gz)?$/;
 const DAY_MS = 86_400_000;
 
@@ -238,20 +238,9 @@ export class JsonlOutput implements RecordOutput {
     return done;
   }
 
-  private async withLease<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const token = randomBytes(12).toString('hex');
-    const deadline = Date.now() + this.leaseMs * 2;
-    let wait = 2;
-    while ((await this.redis.set(key, token, 'PX', this.leaseMs, 'NX')) !== 'OK') {
-      if (Date.now() > deadline) throw retryable('sink-busy', `output lease ${key} not acquired in time`);
-      await new Promise((r) => setTimeout(r, wait));
-      wait = Math.min(wait * 2, 25);
-    }
-    try {
-      return await fn();
-    } finally {
-      await this.redis.eval(RELEASE, 1, key, token);
-    }
+  private withLease<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const busy = () => retryable('sink-busy', `output lease ${key} not acquired in time`);
+    return withLease(this.redis, key, { ttlMs: this.leaseMs, waitMs: this.leaseMs * 2, busy }, fn);
   }
 }
 

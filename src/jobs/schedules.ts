@@ -1,12 +1,11 @@
 // Crawl schedules on BullMQ Job Schedulers: one scheduler per feed, synchronised with the feeds file (added, changed,
 // removed) under a Redis lease, so many processes starting together create each scheduler once.
-import { randomBytes } from 'node:crypto';
 import type { Feed } from '../config/schema.js';
 import { durationMs } from '../config/schema.js';
 import type { FetchFeedPayload } from './payloads.js';
 import type { Runtime } from '../workers/runtime.js';
+import { withLease } from '../infra/lease.js';
 
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 export const SCHEDULED_RUN_ID = 'scheduled';
 
 const schedulerId = (feed: Feed) => `feed-${feed.id}`;
@@ -17,14 +16,8 @@ export interface SyncResult {
 }
 
 export async function syncSchedules(rt: Runtime, feeds: Feed[]): Promise<SyncResult> {
-  const redis = rt.redis.client;
-  const lock = `${rt.root}:schedules:lock`;
-  const token = randomBytes(12).toString('hex');
-  for (let i = 0; (await redis.set(lock, token, 'PX', 30_000, 'NX')) !== 'OK'; i++) {
-    if (i > 300) throw new Error('could not take the schedule lock in 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  try {
+  const busy = () => new Error('could not take the schedule lock in 30 s');
+  return withLease(rt.redis.client, `${rt.root}:schedules:lock`, { ttlMs: 30_000, waitMs: 30_000, busy }, async () => {
     const queue = rt.queues['fetch-feed'];
     const wanted = new Map(feeds.map((f) => [schedulerId(f), f]));
     let removed = 0;
@@ -57,7 +50,5 @@ export async function syncSchedules(rt: Runtime, feeds: Feed[]): Promise<SyncRes
       await queue.upsertJobScheduler(id, repeat, { name: 'fetch-feed', data });
     }
     return { upserted: wanted.size, removed };
-  } finally {
-    await redis.eval(RELEASE, 1, lock, token);
-  }
+  });
 }

@@ -1,0 +1,32 @@
+// A lease in Redis: one holder at a time across every process and host; a holder that dies frees it after ttlMs.
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export interface LeaseOptions {
+  /** How long the lease holds if its holder never releases it (it died). */
+  ttlMs: number;
+  /** How long to wait for it before giving up. */
+  waitMs: number;
+  /** The error thrown when the wait is over. */
+  busy: () => Error;
+}
+
+/** Runs fn holding the lease `key`, waiting (with short, growing pauses) while someone else holds it. */
+export async function withLease<T>(redis: Redis, key: string, options: LeaseOptions, fn: () => Promise<T>): Promise<T> {
+  const token = randomBytes(12).toString('hex');
+  const deadline = Date.now() + options.waitMs;
+  let pause = 2;
+  while ((await redis.set(key, token, 'PX', options.ttlMs, 'NX')) !== 'OK') {
+    if (Date.now() > deadline) throw options.busy();
+    await new Promise((r) => setTimeout(r, pause));
+    pause = Math.min(pause * 2, 25);
+  }
+  try {
+    return await fn();
+  } finally {
+    // Only our own lease is released: one that expired and was taken by another holder stays theirs.
+    await redis.eval(RELEASE, 1, key, token);
+  }
+}
