@@ -1,14 +1,24 @@
 // `newsflow demo`: crawl the built-in sample sources once through the real queues, print the summary and the output.
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import { ArticleRecordSchema } from '../domain/record.js';
 import { sampleFeeds, startSampleServer } from '../demo/sample-server.js';
 import { openRuntime } from '../workers/runtime.js';
+import { listOutputFiles, readLines } from '../infra/jsonl-output.js';
 import { deleteKeysMatching } from '../infra/redis.js';
 import { crawlOnce } from './crawl.js';
 import { formatSummary, type RunSummary } from './summary.js';
+
+/** A line that is not JSON is an invalid record, not a crash of the demo. */
+function parseJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
 
 function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
   const out = { ...a };
@@ -48,20 +58,17 @@ export async function runDemo(options: LoadOptions & { print?: (line: string) =>
     server.advance();
     print('a while later, polling again…');
     const summary = await crawlOnce(rt);
-    const files = (await readdir(rt.outDir).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl')).sort();
+    const files = await listOutputFiles(rt.outDir);
     let records = 0;
     let invalid = 0;
-    for (const f of files) {
-      for (const line of (await readFile(path.join(rt.outDir, f), 'utf8')).split('\n')) {
-        if (!line) continue;
-        records += 1;
-        if (!ArticleRecordSchema.safeParse(JSON.parse(line)).success) invalid += 1;
-      }
+    for await (const line of readLines(files)) {
+      records += 1;
+      if (!ArticleRecordSchema.safeParse(parseJson(line)).success) invalid += 1;
     }
     print(formatSummary(summary));
-    for (const f of files) print(`  ${path.join(rt.outDir, f)}`);
+    for (const f of files) print(`  ${f}`);
     print(`${records} records, ${invalid === 0 ? 'all valid' : `${invalid} INVALID`} against schema/article-record.schema.json`);
-    return { summary: { ...summary, counts: addCounts(first.counts, summary.counts) }, files: files.map((f) => path.join(rt.outDir, f)), records, invalid };
+    return { summary: { ...summary, counts: addCounts(first.counts, summary.counts) }, files, records, invalid };
   } finally {
     await deleteKeysMatching(rt.redis.client, `{${prefix}}*`).catch(() => {});
     await rt.close();

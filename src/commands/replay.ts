@@ -1,16 +1,15 @@
 // `newsflow replay`: run the stages again over stored inputs (raw payloads for the clean stage, cleaned or classified
 // articles for later stages) after a rule or threshold changed, without fetching anything anew. A replay runs on
 // queues of its own (so running services never pick its jobs up) and writes to a folder of its own.
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
 import cliProgress from 'cli-progress';
 import type { LoadedConfig } from '../config/load.js';
 import { jobId } from '../domain/ids.js';
 import type { ArticleRecord } from '../domain/record.js';
 import { Journal, type JournalEntry, type JournalStage } from '../infra/journal.js';
-import { listOutputFiles } from '../infra/jsonl-output.js';
+import { listOutputFiles, readRecords } from '../infra/jsonl-output.js';
+
+export { readRecords };
 import { deleteKeysMatching } from '../infra/redis.js';
 import type { Logger } from '../infra/logger.js';
 import { STAGES, type StageName } from '../jobs/names.js';
@@ -55,22 +54,6 @@ export interface ReplayReport {
 }
 
 const EXAMPLES = 3;
-
-export async function readRecords(files: string[]): Promise<ArticleRecord[]> {
-  const out: ArticleRecord[] = [];
-  for (const file of files) {
-    const input = file.endsWith('.gz') ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      if (!line) continue;
-      try {
-        out.push(JSON.parse(line) as ArticleRecord);
-      } catch {
-        // a torn line is not a record
-      }
-    }
-  }
-  return out;
-}
 
 /** Per top-level field, how many replayed records differ from their originals, with a few examples. */
 export function diffRecords(before: Map<string, ArticleRecord>, after: ArticleRecord[]) {

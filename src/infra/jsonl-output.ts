@@ -15,7 +15,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
+import { createInterface } from 'node:readline';
 import type { Redis } from 'ioredis';
 import type { ArticleRecord } from '../domain/record.js';
 import { retryable } from '../domain/errors.js';
@@ -255,4 +256,25 @@ export async function listOutputFiles(dir: string): Promise<string[]> {
     .filter((n) => key(n) !== null)
     .sort((a, b) => key(a)!.localeCompare(key(b)!))
     .map((n) => path.join(dir, n));
+}
+
+/** The lines of output files, compressed or not, in order. */
+export async function* readLines(files: string[]): AsyncGenerator<string> {
+  for (const file of files) {
+    const input = file.endsWith('.gz') ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) if (line) yield line;
+  }
+}
+
+/** The records of output files; a line that is not JSON (a torn line not yet repaired) is no record. */
+export async function readRecords(files: string[]): Promise<ArticleRecord[]> {
+  const out: ArticleRecord[] = [];
+  for await (const line of readLines(files)) {
+    try {
+      out.push(JSON.parse(line) as ArticleRecord);
+    } catch {
+      // skipped
+    }
+  }
+  return out;
 }
