@@ -1,6 +1,6 @@
 // Nothing lost, nothing twice: 2,000 articles flow through two worker processes while one of them is SIGKILLed at
 // random moments (and restarted) and Redis itself is restarted; every article must come out exactly once, whole.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,8 +14,8 @@ import { shortId } from '../../src/domain/ids.js';
 import { STAGES } from '../../src/jobs/names.js';
 import { closeQueues, createQueues, enqueue, pendingJobs, type Queues } from '../../src/jobs/queues.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis.js';
+import { spawnServe } from '../helpers/serve.js';
 
-const ROOT = path.resolve(__dirname, '../..');
 const FEEDS = 20;
 const ITEMS = 100;
 const MIN_KILLS = 10;
@@ -95,14 +95,10 @@ afterAll(async () => {
 });
 
 function startWorker(name: string, logs: string[]): ChildProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/newsflow.js'), 'serve', '--no-schedule', '--config', configFile], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    if (logs.length < 200) logs.push(`${name}: ${d.toString().slice(0, 300)}`);
-  });
-  return child;
+  const serve = spawnServe(configFile, ['--no-schedule'], { cwd: dir });
+  // Keep what a killed worker said, for the failure message.
+  serve.child.once('exit', () => logs.push(`${name}: ${serve.logs().slice(-2000)}`));
+  return serve.child;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,9 +8,9 @@ import YAML from 'yaml';
 import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { STAGES } from '../../src/jobs/names.js';
+import { spawnServe } from '../helpers/serve.js';
 import { dropPrefix, startPrivateRedis, testRedis, uniquePrefix, REDIS_URL } from '../helpers/redis.js';
 
-const ROOT = path.resolve(__dirname, '../..');
 const prefix = uniquePrefix('serve');
 let redis: Redis;
 let server: Server;
@@ -60,26 +59,21 @@ describe('serve', () => {
         fetch: { allowHosts: ['127.0.0.1'], politeness: { maxInFlightPerHost: 4, minDelayMs: 0 } },
       }),
     );
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/newsflow.js'), 'serve', '--config', configFile], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let logs = '';
-    child.stderr.on('data', (d) => (logs += d));
-    child.stdout.on('data', (d) => (logs += d));
+    const serve = spawnServe(configFile, [], { cwd: dir });
+    const { child } = serve;
     const queues = Object.fromEntries(STAGES.map((s) => [s, new Queue(s, { connection: redis, prefix: `{${prefix}}` })]));
     try {
       // Wait until fetch-article jobs are running.
       const deadline = Date.now() + 20_000;
       while ((await queues['fetch-article']!.getActiveCount()) < 1) {
-        if (Date.now() > deadline) throw new Error(`no active jobs; logs:\n${logs}`);
+        if (Date.now() > deadline) throw new Error(`no active jobs; logs:\n${serve.logs()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       const t0 = Date.now();
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
       const elapsed = Date.now() - t0;
-      expect(code, logs).toBe(0);
+      expect(code, serve.logs()).toBe(0);
       // The bound, plus the cancel window and closing Redis.
       expect(elapsed).toBeLessThan(graceMs + 6000);
       for (const s of STAGES) expect(await queues[s]!.getActiveCount(), `${s} active`).toBe(0);
@@ -87,7 +81,7 @@ describe('serve', () => {
       const counts = await queues['fetch-article']!.getJobCounts('waiting', 'delayed', 'failed');
       expect((counts.waiting ?? 0) + (counts.delayed ?? 0)).toBeGreaterThan(0);
       expect(counts.failed).toBe(0);
-      expect(logs).toMatch(/shut down/);
+      expect(serve.logs()).toMatch(/shut down/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await Promise.all(Object.values(queues).map((q) => q.close()));
@@ -104,20 +98,19 @@ describe('serve', () => {
       configFile,
       YAML.stringify({ dataDir: dir, feedsFile, redis: { url: own.url, prefix: 'gone', autoStart: false }, log: { level: 'info' }, workers: { shutdownGraceMs: 1000 } }),
     );
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/newsflow.js'), 'serve', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let logs = '';
-    child.stderr.on('data', (d) => (logs += d));
+    const serve = spawnServe(configFile);
+    const { child } = serve;
     try {
       const deadline = Date.now() + 20_000;
-      while (!logs.includes('"msg":"serving"')) {
-        if (Date.now() > deadline) throw new Error(`serve did not start:\n${logs}`);
+      while (!serve.logs().includes('"msg":"serving"')) {
+        if (Date.now() > deadline) throw new Error(`serve did not start:\n${serve.logs()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       await own.stop();
       const t0 = Date.now();
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-      expect(code, logs).toBe(0);
+      expect(code, serve.logs()).toBe(0);
       // The grace, the cancel window, the forced close and the bounded close of the rest.
       expect(Date.now() - t0).toBeLessThan(1000 + 3000 + 2000 + 5000 + 3000);
     } finally {
