@@ -1,12 +1,10 @@
 // `newsflow crawl --once`: enqueue every feed (or one), run the pipeline in this process until drained, summarise.
 import { loadFeeds } from '../config/load.js';
 import type { Feed } from '../config/schema.js';
-import { enqueue } from '../jobs/queues.js';
 import { jobId } from '../domain/ids.js';
 import type { Emit } from '../stages/types.js';
 import type { FetchFeedPayload } from '../jobs/payloads.js';
-import { closeWorkers } from '../workers/shutdown.js';
-import { newRunId, startWorkers, waitUntilDrained, type WorkerHooks } from '../workers/pipeline.js';
+import { newRunId, runBatch, type WorkerHooks } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';
 import type { RunSummary } from './summary.js';
 
@@ -37,13 +35,5 @@ export async function crawlOnce(rt: Runtime, options: CrawlOptions = {}): Promis
   const feeds = options.feedId ? all.filter((f) => f.id === options.feedId) : all;
   if (options.feedId && feeds.length === 0) throw new Error(`no feed with id "${options.feedId}" in ${rt.loaded.paths.feedsFile}`);
   const runId = newRunId('crawl');
-  const started = Date.now();
-  const workers = await startWorkers(rt, undefined, options.hooks);
-  try {
-    await enqueue(rt.queues, feeds.map((f) => feedJob(f, runId, options.force)));
-    await waitUntilDrained(rt, { signal: options.signal });
-  } finally {
-    await closeWorkers(workers, rt.loaded.config.workers.shutdownGraceMs, rt.log);
-  }
-  return { runId, seconds: (Date.now() - started) / 1000, counts: await rt.stats.get(runId), outDir: rt.outDir };
+  return runBatch(rt, runId, feeds.map((f) => feedJob(f, runId, options.force)), { hooks: options.hooks, signal: options.signal });
 }

@@ -5,10 +5,8 @@ import YAML from 'yaml';
 import { canonicalizeUrl } from '../domain/canonical-url.js';
 import { jobId, shortId } from '../domain/ids.js';
 import type { CleanPayload } from '../jobs/payloads.js';
-import { enqueue } from '../jobs/queues.js';
 import type { Emit } from '../stages/types.js';
-import { closeWorkers } from '../workers/shutdown.js';
-import { newRunId, startWorkers, waitUntilDrained } from '../workers/pipeline.js';
+import { newRunId, runBatch } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';
 import type { RunSummary } from './summary.js';
 
@@ -96,15 +94,7 @@ export async function ingestFiles(rt: Runtime, paths: string[], options: { signa
   const files = await listInputs(paths);
   if (files.length === 0) throw new Error('no HTML or Markdown files to ingest');
   const runId = newRunId('ingest');
-  const started = Date.now();
   const now = new Date().toISOString();
   const emits = await Promise.all(files.map((f) => fileJob(rt, f, runId, now)));
-  const workers = await startWorkers(rt, ['clean', 'classify', 'dedupe', 'sink']);
-  try {
-    await enqueue(rt.queues, emits);
-    await waitUntilDrained(rt, { signal: options.signal });
-  } finally {
-    await closeWorkers(workers, rt.loaded.config.workers.shutdownGraceMs, rt.log);
-  }
-  return { runId, seconds: (Date.now() - started) / 1000, counts: await rt.stats.get(runId), outDir: rt.outDir };
+  return runBatch(rt, runId, emits, { stages: ['clean', 'classify', 'dedupe', 'sink'], signal: options.signal });
 }

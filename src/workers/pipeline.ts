@@ -1,7 +1,10 @@
 // Starting stage workers in this process and running a batch of work (a crawl, an ingest, a replay) to completion.
 import type { Worker } from 'bullmq';
 import { STAGES, type StageName } from '../jobs/names.js';
-import { pendingJobs } from '../jobs/queues.js';
+import { enqueue, pendingJobs } from '../jobs/queues.js';
+import type { Emit } from '../stages/types.js';
+import type { RunSummary } from '../commands/summary.js';
+import { closeWorkers } from './shutdown.js';
 import { startStageWorker, type ShellOptions } from './shell.js';
 import type { Runtime } from './runtime.js';
 import { createStageDefinitions } from './stages.js';
@@ -72,4 +75,26 @@ export async function waitUntilDrained(rt: Runtime, options: { pollMs?: number; 
     await new Promise((r) => setTimeout(r, pollMs));
     idle = (await pendingJobs(rt.queues)) === 0 ? idle + 1 : 0;
   }
+}
+
+export interface BatchOptions {
+  stages?: readonly StageName[];
+  hooks?: WorkerHooks;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Runs one batch of work to completion in this process: starts the stages' workers, enqueues the batch's first jobs,
+ * waits until every queue is drained, closes the workers, and summarises from the run's shared counters.
+ */
+export async function runBatch(rt: Runtime, runId: string, emits: readonly Emit[], options: BatchOptions = {}): Promise<RunSummary> {
+  const started = Date.now();
+  const workers = await startWorkers(rt, options.stages, options.hooks);
+  try {
+    await enqueue(rt.queues, emits);
+    await waitUntilDrained(rt, { signal: options.signal });
+  } finally {
+    await closeWorkers(workers, rt.loaded.config.workers.shutdownGraceMs, rt.log);
+  }
+  return { runId, seconds: (Date.now() - started) / 1000, counts: await rt.stats.get(runId), outDir: rt.outDir };
 }
