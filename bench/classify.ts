@@ -205,10 +205,15 @@ if (!DEV) {
   console.log(`\nmodel accuracy: 5-fold cross-validation on ${dev.length} Chinese headlines (${DEV})`);
   const defaults = TextModel.defaults();
   const variants: Array<[string, typeof defaults]> = [
-    ['NB over char 1-2-grams (baseline)', { ...defaults, type: 'nb', features: { ...defaults.features, charNgrams: [1, 2], wordNgrams: [] }, train: { ...defaults.train, alpha: 1 } }],
-    ['NB, char 1-2 + words', { ...defaults, type: 'nb' }],
-    ['logreg, char 1-2 + words', { ...defaults, type: 'logreg' }],
-    ['NB + logreg blend (default)', defaults],
+    [
+      'NB over char 1-2-grams (baseline)',
+      { ...defaults, type: 'nb', features: { ...defaults.features, charSkipBigrams: false, wordNgrams: [] }, train: { ...defaults.train, alpha: 1 } },
+    ],
+    ['NB, default features', { ...defaults, type: 'nb' }],
+    ['logreg, n-grams over CJK runs only', { ...defaults, features: { ...defaults.features, charScope: 'cjk-runs' } }],
+    ['logreg, no skip-bigrams', { ...defaults, features: { ...defaults.features, charSkipBigrams: false } }],
+    ['NB + logreg blend', { ...defaults, type: 'nb+logreg' }],
+    ['logreg (default)', defaults],
   ];
   let baseAcc = 0;
   for (const [name, options] of variants) {
@@ -217,8 +222,15 @@ if (!DEV) {
     if (!baseAcc) baseAcc = r.accuracy;
     const diff = 100 * (r.accuracy - baseAcc);
     console.log(
-      `  ${name.padEnd(34)} accuracy ${pct(r.accuracy)}  macro-F1 ${pct(r.macroF1)}  (${((performance.now() - t0) / 1000).toFixed(1)}s)  vs baseline ${diff >= 0 ? '+' : ''}${diff.toFixed(2)} pts`,
+      `  ${name.padEnd(36)} accuracy ${pct(r.accuracy)}  macro-F1 ${pct(r.macroF1)}  (${((performance.now() - t0) / 1000).toFixed(1)}s)  vs baseline ${diff >= 0 ? '+' : ''}${diff.toFixed(2)} pts`,
     );
+  }
+  // Learning curve: the default model cross-validated on stratified subsets, so each trains on 80% of its subset.
+  console.log('  learning curve of the default model (5-fold CV on a stratified subset):');
+  for (const share of quick ? [0.5] : [0.25, 0.5, 0.75]) {
+    const subset = stratifiedSubset(dev, share);
+    const r = crossValidate(subset, 5, defaults);
+    console.log(`    ${String(subset.length).padStart(6)} headlines (training on ${Math.round(subset.length * 0.8)})  accuracy ${pct(r.accuracy)}`);
   }
   console.log('  published on the same task (trained on 180,000 headlines): FastText 92.2%, TextCNN 91.2%');
   if (!quick) {
@@ -228,6 +240,21 @@ if (!DEV) {
     TextModel.train(big);
     console.log(`  training the default model on ${big.length} short texts: ${((performance.now() - t0) / 1000).toFixed(1)}s`);
   }
+}
+
+/** The first `share` of each label's examples, in a seeded shuffle. */
+function stratifiedSubset(examples: Example[], share: number): Example[] {
+  const random = rng(7);
+  const byLabel = new Map<string, Example[]>();
+  for (const e of examples) byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), e]);
+  return [...byLabel.values()].flatMap((list) => {
+    const shuffled = [...list];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    return shuffled.slice(0, Math.round(list.length * share));
+  });
 }
 
 rmSync(tmp, { recursive: true, force: true });

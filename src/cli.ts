@@ -245,7 +245,7 @@ export function buildProgram(): Command {
     .requiredOption('--in <file>', 'labelled JSONL')
     .requiredOption('--out <file>', 'where to write the model')
     .option('--folds <k>', 'cross-validate with k folds first', (v) => Number.parseInt(v, 10))
-    .addOption(new Option('--type <type>', 'model type').choices(['nb+logreg', 'nb', 'logreg']))
+    .addOption(new Option('--type <type>', 'model type').choices(['logreg', 'nb', 'nb+logreg']))
     .action(async (opts: { in: string; out: string; folds?: number; type?: 'nb+logreg' | 'nb' | 'logreg' }) => {
       const r = await modelTrain({ input: opts.in, output: opts.out, ...(opts.folds ? { folds: opts.folds } : {}), ...(opts.type ? { type: opts.type } : {}) });
       out(r.text);

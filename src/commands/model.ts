@@ -41,7 +41,7 @@ export interface ModelTrainArgs {
   output: string;
   /** Cross-validate with this many folds before training on everything. */
   folds?: number;
-  /** nb+logreg (default), nb or logreg. */
+  /** logreg (default), nb or nb+logreg. */
   type?: ModelType;
 }
 

@@ -29,7 +29,10 @@ describe('TextModel', () => {
     const evidence = model.explain('', text, 'sport');
     expect(evidence.length).toBeGreaterThan(0);
     for (const e of evidence) {
-      expect(text).toContain(e.term);
+      // An n-gram or word of the text, or a skip-bigram shown as its first and third character around "…".
+      const [a, c] = e.term.split('…');
+      if (c === undefined) expect(text).toContain(e.term);
+      else expect([...text].some((ch, i) => ch === a && text[i + 2] === c)).toBe(true);
       expect(e.weight).toBeGreaterThan(0);
     }
     expect(evidence.map((e) => e.weight)).toEqual([...evidence.map((e) => e.weight)].sort((a, b) => b - a));
@@ -49,6 +52,21 @@ describe('TextModel', () => {
   it('is reproducible: the same data and settings give the same version', () => {
     const again = TextModel.train(examples, { ...TextModel.defaults(), now: () => new Date('2025-01-01T00:00:00Z') });
     expect(again.version).toBe(model.version);
+  });
+
+  it('loads a model saved before character scope and skip-bigrams existed with the features it was trained on', () => {
+    const old = TextModel.train(examples, {
+      ...TextModel.defaults(),
+      features: { ...TextModel.defaults().features, charScope: 'cjk-runs', charSkipBigrams: false },
+    });
+    const file = path.join(dir, 'old.json');
+    const { charScope, charSkipBigrams, ...features } = old.file.features;
+    expect([charScope, charSkipBigrams]).toEqual(['cjk-runs', false]);
+    writeFileSync(file, JSON.stringify({ ...old.file, features }));
+    const loaded = loadModel(file);
+    const text = '国家队在NBA总决赛中获胜 (组图)';
+    expect(loaded.file.features).toMatchObject({ charScope: 'cjk-runs', charSkipBigrams: false });
+    expect(loaded.predict('', text)).toEqual(old.predict('', text));
   });
 
   it('rejects a file that is not a model', () => {

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FEATURES, textFeatures, type FeatureOptions } from '../../../../src/stages/classify/model/features.js';
+import { Tokenizer } from '../../../../src/stages/classify/text/tokenize.js';
+
+const tokenizer = new Tokenizer();
+const names = (text: string, options: Partial<FeatureOptions> = {}) => {
+  const out = new Map<number, string>();
+  const v = textFeatures(text, tokenizer, { ...DEFAULT_FEATURES, ...options }, out);
+  return { names: new Set(out.values()), size: v.ids.length, ids: v.ids };
+};
+
+describe('model features', () => {
+  it('takes character n-grams over the whole of a text holding CJK, Latin letters, digits and punctuation included', () => {
+    const { names: n } = names('a股3g手机 (组图)');
+    for (const gram of ['a股', '3g', 'g手', ' (', '(组', '图)']) expect(n.has(gram)).toBe(true);
+  });
+
+  it('keeps to CJK runs under the scope of earlier models', () => {
+    const { names: n } = names('a股3g手机 (组图)', { charScope: 'cjk-runs' });
+    expect(n.has('手机')).toBe(true);
+    for (const gram of ['g手', '机 ', '(组']) expect(n.has(gram)).toBe(false);
+  });
+
+  it('gives text without CJK its words only', () => {
+    const { names: n } = names('the striker scored twice');
+    expect([...n].sort()).toEqual(['scored', 'striker', 'the', 'twice']);
+  });
+
+  it('adds skip-bigrams, named by their first and third character, only when asked', () => {
+    expect(names('央行利率').names.has('央…利')).toBe(true);
+    expect(names('央行利率', { charSkipBigrams: false }).names.has('央…利')).toBe(false);
+  });
+
+  it('gives the same ids whether or not names are collected', () => {
+    const text = '体验2D巅峰 倚天屠龙记十大创新概览';
+    const plain = textFeatures(text, tokenizer, DEFAULT_FEATURES);
+    expect([...plain.ids].sort()).toEqual([...names(text).ids].sort());
+  });
+});
