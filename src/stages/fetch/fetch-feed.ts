@@ -29,14 +29,6 @@ export function itemHash(item: FeedItem): string {
   return sha256Hex(JSON.stringify([item.title, link, visibleText(item.contentHtml), visibleText(item.summary), item.updatedAt])).slice(0, 16);
 }
 
-export function hostOf(url: string): string {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return url;
-  }
-}
-
 function hintsOf(item: FeedItem): ItemHints {
   return {
     feedItemId: item.id,
