@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { createRequire } from 'node:module';
 import type { FetchConfig } from '../stages/fetch/config.js';
 import type { HttpClient, Politeness, RobotsPolicy, RobotsVerdict } from '../stages/fetch/deps.js';
+import { politeGet } from '../stages/fetch/polite-get.js';
 import { FetchError } from './http/errors.js';
 
 // robots-parser is CommonJS whose typings declare an ES default export; require gives the function itself.
@@ -39,7 +40,8 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
     const robotsUrl = `${origin}/robots.txt`;
     let body: string;
     try {
-      const res = await politeness.withHost(new URL(origin).host, () => http.get(robotsUrl, { purpose: 'robots', ...(signal ? { signal } : {}) }), signal ? { signal } : {});
+      // A robots.txt that redirects (http to https, a bare domain to www) is a request to each host on the way.
+      const res = await politeGet({ http, politeness }, robotsUrl, { purpose: 'robots', signal });
       body = res.body.toString('utf8').slice(0, MAX_ROBOTS_CHARS);
     } catch (err) {
       if (err instanceof FetchError && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 429) body = '';

@@ -145,6 +145,36 @@ describe('HTTP client with 127.0.0.1 allowed', () => {
     expect(srv.log.filter((l) => l.startsWith('GET /loop')).length).toBe(4);
   });
 
+  it('runs each hop through the caller\'s wrapper, one after the other, its waits not counted in the timeout', async () => {
+    const brief = createHttpClient(testConfig({ timeoutMs: 300 }));
+    const events: string[] = [];
+    const eachHop = async <T>(url: URL, request: () => Promise<T>): Promise<T> => {
+      // Longer than the whole timeout across the chain, as a wait for a busy host can be.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      events.push(`start ${url.pathname}`);
+      try {
+        return await request();
+      } catch (err) {
+        events.push(`${(err as FetchError).code} ${url.pathname}`);
+        throw err;
+      } finally {
+        events.push(`end ${url.pathname}`);
+      }
+    };
+    try {
+      const res = await brief.get(`${srv.url}/hop`, { purpose: 'page', eachHop });
+      expect(res.body.toString()).toBe('hello');
+      expect(events).toEqual(['start /hop', 'end /hop', 'start /ok', 'end /ok']);
+      // The hop that answered is the one whose wrapper sees the failure (and so whose host a Retry-After holds).
+      events.length = 0;
+      const err = await failure(brief.get(`${srv.url}/redirect?to=/busy`, { purpose: 'feed', eachHop }));
+      expect(err.code).toBe('http-rate-limited');
+      expect(events).toEqual(['start /redirect', 'end /redirect', 'start /busy', 'http-rate-limited /busy', 'end /busy']);
+    } finally {
+      await brief.close();
+    }
+  });
+
   it('maps statuses to kinds and codes through one table', async () => {
     const cases = [
       ['/s404', 'http-not-found', 'permanent'],

@@ -1,8 +1,8 @@
-// A worker process for the politeness test: fetches the given URLs through the Redis-backed politeness, each
+// A worker process for the politeness test: fetches the given URLs as the stages do (politeGet, Redis-backed), each
 // request tagged with this process's id, and prints how many it completed.
 import { Redis } from 'ioredis';
 import { createFetchDeps } from '../../src/infra/fetch-state.js';
-import { hostOf } from '../../src/stages/fetch/fetch-feed.js';
+import { politeGet } from '../../src/stages/fetch/polite-get.js';
 import { MemoryRawStore, testConfig } from './fetch-support.js';
 
 const [prefix, delayMs, ...urls] = process.argv.slice(2);
@@ -12,7 +12,7 @@ let done = 0;
 // Several requests at once inside one process too: politeness must hold within and across processes.
 await Promise.all(
   urls.map(async (url) => {
-    await deps.politeness.withHost(hostOf(url), () => deps.http.get(url, { purpose: 'page', headers: { 'x-worker': String(process.pid) } }));
+    await politeGet(deps, url, { purpose: 'page', headers: { 'x-worker': String(process.pid) } });
     done++;
   }),
 );

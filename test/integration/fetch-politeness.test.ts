@@ -5,10 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Handler } from './fetch-support.js';
+import { createFetchDeps } from '../../src/infra/fetch-state.js';
 import { createRedisPoliteness } from '../../src/infra/fetch-politeness.js';
 import { PolitenessConfigSchema } from '../../src/stages/fetch/config.js';
+import { fetchArticle } from '../../src/stages/fetch/fetch-article.js';
+import { fetchFeed } from '../../src/stages/fetch/fetch-feed.js';
 import { FetchError } from '../../src/infra/http/errors.js';
-import { startServer, testRedis, type TestRedis, type TestServer } from './fetch-support.js';
+import { MemoryRawStore, startServer, testConfig, testContext, testRedis, type TestRedis, type TestServer } from './fetch-support.js';
 
 const run = promisify(execFile);
 const child = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fetch-politeness-child.ts');
@@ -50,6 +54,94 @@ describe('politeness across worker processes', () => {
     expect(srv.log.filter((l) => l.startsWith('GET /slow'))).toHaveLength(32);
     expect([...peak.values()]).toEqual([1, 1]);
     expect(workers.size).toBe(2);
+  });
+});
+
+describe('politeness across redirects to another host', () => {
+  // Two sites on two addresses, each with a slow feed and page, and links that redirect to the other site. Every
+  // request a site sees counts against that site's politeness, whichever host the redirect chain started at.
+  const delayMs = 40;
+  interface Site {
+    srv: TestServer;
+    inFlight: number;
+    peak: number;
+    /** [start, end] of every request served, in ms on this process's clock. */
+    spans: Array<[number, number]>;
+  }
+  const sites: Site[] = [];
+
+  /** Wraps a handler to record how many requests the site has in flight and when each one ran. */
+  const tracked = (site: Site, handler: Handler): Handler => async (req, res) => {
+    const start = performance.now();
+    site.peak = Math.max(site.peak, ++site.inFlight);
+    res.once('finish', () => {
+      site.inFlight--;
+      site.spans.push([start, performance.now()]);
+    });
+    await handler(req, res);
+  };
+  const slowly = (type: string, body: string): Handler => async (_req, res) => {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    res.setHeader('content-type', type);
+    res.end(body);
+  };
+  const redirectTo = (url: () => string): Handler => (req, res) => {
+    res.statusCode = 302;
+    res.setHeader('location', `${url()}${req.url!.slice(req.url!.indexOf('?'))}`);
+    res.end();
+  };
+
+  beforeAll(async () => {
+    for (const host of ['127.0.0.1', '127.0.0.2']) sites.push({ srv: await startServer(host), inFlight: 0, peak: 0, spans: [] });
+    sites.forEach((site, i) => {
+      const other = sites[1 - i]!;
+      const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Site ${i}</title><item><title>Story</title><link>/page</link><guid>s-${i}</guid><description>Teaser.</description></item></channel></rss>`;
+      site.srv.route('/feed', tracked(site, slowly('application/rss+xml', rss)));
+      site.srv.route('/page', tracked(site, slowly('text/html', '<html><body><p>The story.</p></body></html>')));
+      site.srv.route('/robots.txt', tracked(site, slowly('text/plain', 'User-agent: *\nAllow: /\n')));
+      // Feed proxies and link shorteners: this site answers with a redirect to the other site.
+      site.srv.route('/moved', tracked(site, redirectTo(() => `${other.srv.url}/feed`)));
+      site.srv.route('/go', tracked(site, redirectTo(() => `${other.srv.url}/page`)));
+    });
+  });
+  afterAll(async () => {
+    for (const site of sites) await site.srv.close();
+  });
+
+  it('holds each hop to its own host: one request at a time per host, spaced by the delay, in both directions at once', async () => {
+    const config = testConfig({ allowHosts: ['127.0.0.1', '127.0.0.2'], politeness: { minDelayMs: delayMs } });
+    const deps = createFetchDeps(r.redis, r.prefix, config, new MemoryRawStore());
+    const feed = (url: string, n: number) => ({ runId: 'run-r', feedId: `redirected-${n}`, url, title: null, fullText: 'auto' as const, force: false, scheduled: false, adaptive: false });
+    const page = (url: string, n: number) => ({
+      runId: 'run-r',
+      articleId: `article-${n}`,
+      url,
+      source: { id: 'redirected', title: null, url },
+      hints: { feedItemId: null, title: 'T', author: null, publishedAt: null, summary: null, images: [] },
+    });
+    const jobs: Array<Promise<unknown>> = [];
+    let n = 0;
+    try {
+      for (let k = 0; k < 3; k++) {
+        for (const site of sites) {
+          jobs.push(fetchFeed(feed(`${site.srv.url}/feed?k=${k}`, n++), testContext(), deps));
+          jobs.push(fetchFeed(feed(`${site.srv.url}/moved?k=${k}`, n++), testContext(), deps));
+          if (k < 2) jobs.push(fetchArticle(page(`${site.srv.url}/go?k=${k}`, n++), testContext(), deps));
+        }
+      }
+      const results = await Promise.all(jobs);
+      expect(results.filter((x) => typeof x === 'object' && x !== null && 'emit' in x)).toHaveLength(jobs.length);
+    } finally {
+      await deps.http.close();
+    }
+    for (const site of sites) {
+      expect(site.srv.log.filter((l) => l.startsWith('GET /feed'))).toHaveLength(6);
+      expect(site.peak).toBe(1);
+      // The next request starts no sooner than the delay after the previous one ended (Redis counts whole ms).
+      const spans = [...site.spans].sort((a, b) => a[0] - b[0]);
+      const gaps = spans.slice(1).map(([start], i) => start - spans[i]![1]);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(delayMs - 2);
+    }
   });
 });
 

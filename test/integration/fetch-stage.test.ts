@@ -288,7 +288,7 @@ describe('fetchArticle', () => {
     expect(ctx.counts['articles-unavailable']).toBe(1);
   });
 
-  it('applies the robots.txt of the site a link redirects to', async () => {
+  it('applies the robots.txt of the site a link redirects to, before asking that site for the page', async () => {
     const target = await startServer();
     target.route('/robots.txt', (_req, res) => res.end('User-agent: *\nDisallow: /\n'));
     target.route('/article', (_req, res) => res.end('<p>page</p>'));
@@ -305,6 +305,8 @@ describe('fetchArticle', () => {
       expect(ctx.counts['articles-robots-disallowed']).toBe(1);
       expect(ctx.counts['articles-from-feed-text']).toBe(1);
       expect(emits(result)).toHaveLength(1);
+      // Checked before the hop, not after: the disallowed page itself is never requested.
+      expect(target.log).toEqual(['GET /robots.txt']);
     } finally {
       await viaName.http.close();
       await target.close();

@@ -1,5 +1,5 @@
 // The one HTTP client for feeds, article pages and robots.txt: undici behind the SSRF guard, with timeouts,
-// a decoded-size cap, re-checked redirects and statuses mapped to error kinds.
+// a decoded-size cap, re-checked redirects (each hop run through the caller's `eachHop`) and statuses mapped to errors.
 import { isIP } from 'node:net';
 import { request, type Dispatcher } from 'undici';
 import type { FetchConfig } from '../../stages/fetch/config.js';
@@ -73,61 +73,79 @@ export function createHttpClient(config: FetchConfig, dispatcher?: Dispatcher): 
   let closing: Promise<void> | null = null;
 
   async function get(startUrl: string, options: HttpGetOptions): Promise<HttpResponse> {
-    const deadline = AbortSignal.timeout(config.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const eachHop = options.eachHop ?? ((_url, request) => request());
+    // The timeout bounds time spent on requests; time spent waiting between hops (for a host's turn) is not ours.
+    let leftMs = config.timeoutMs;
     let current = startUrl;
     for (let redirects = 0; ; redirects++) {
       const url = checkTarget(current, guard);
-      let res: Dispatcher.ResponseData;
-      try {
-        res = await request(url, {
-          method: 'GET',
-          dispatcher: agent,
-          signal,
-          headers: {
-            'user-agent': config.userAgent,
-            accept: ACCEPT[options.purpose],
-            'accept-encoding': 'gzip, deflate, br',
-            // Validators go to every hop: a feed that moved permanently still answers 304 at its new address.
-            ...options.headers,
-          },
-        });
-      } catch (err) {
-        throw failure(err, current, options.signal, deadline);
-      }
-      const headers = headerMap(res.headers);
-      const status = res.statusCode;
-      if (REDIRECTS.has(status) && headers.location) {
-        await res.body.dump().catch(() => undefined);
-        if (redirects >= config.maxRedirects) throw new FetchError('too-many-redirects', `more than ${config.maxRedirects} redirects from ${startUrl}`, { status });
-        current = new URL(headers.location, url).href;
+      const answer = await eachHop(url, async () => {
+        const started = performance.now();
+        try {
+          return await requestHop(url, options, leftMs);
+        } finally {
+          leftMs -= performance.now() - started;
+        }
+      });
+      if ('location' in answer) {
+        if (redirects >= config.maxRedirects) throw new FetchError('too-many-redirects', `more than ${config.maxRedirects} redirects from ${startUrl}`, { status: answer.status });
+        current = new URL(answer.location, url).href;
         continue;
       }
-      if (status === 304) {
-        await res.body.dump().catch(() => undefined);
-        return { url: startUrl, finalUrl: url.href, status, headers, body: Buffer.alloc(0), redirects };
-      }
-      if (status < 200 || status > 299) {
-        await res.body.dump().catch(() => undefined);
-        throw statusError(status, url.href, headers['retry-after']);
-      }
-      if (!acceptsType(options.purpose, headers['content-type'])) {
-        discard(res.body);
-        throw new FetchError('unsupported-content-type', `${headers['content-type']} is not usable as a ${options.purpose} (${url.href})`, { status });
-      }
-      const declared = Number(headers['content-length']);
-      if (!headers['content-encoding'] && Number.isFinite(declared) && declared > config.maxBytes) {
-        discard(res.body);
-        throw new FetchError('too-large', `${url.href} declares ${declared} bytes, more than ${config.maxBytes}`, { status });
-      }
-      let body: Buffer;
-      try {
-        body = await readBody(res.body, headers['content-encoding'], config.maxBytes, url.href, signal);
-      } catch (err) {
-        discard(res.body);
-        throw failure(err, url.href, options.signal, deadline);
-      }
-      return { url: startUrl, finalUrl: url.href, status, headers, body, redirects };
+      return { url: startUrl, ...answer, redirects };
+    }
+  }
+
+  /** One request of a chain: where it redirects to, or the final answer with its body read (throws otherwise). */
+  async function requestHop(url: URL, options: HttpGetOptions, budgetMs: number): Promise<{ location: string; status: number } | Omit<HttpResponse, 'url' | 'redirects'>> {
+    const deadline = AbortSignal.timeout(Math.max(1, Math.round(budgetMs)));
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: 'GET',
+        dispatcher: agent,
+        signal,
+        headers: {
+          'user-agent': config.userAgent,
+          accept: ACCEPT[options.purpose],
+          'accept-encoding': 'gzip, deflate, br',
+          // Validators go to every hop: a feed that moved permanently still answers 304 at its new address.
+          ...options.headers,
+        },
+      });
+    } catch (err) {
+      throw failure(err, url.href, options.signal, deadline);
+    }
+    const headers = headerMap(res.headers);
+    const status = res.statusCode;
+    if (REDIRECTS.has(status) && headers.location) {
+      await res.body.dump().catch(() => undefined);
+      return { location: headers.location, status };
+    }
+    if (status === 304) {
+      await res.body.dump().catch(() => undefined);
+      return { finalUrl: url.href, status, headers, body: Buffer.alloc(0) };
+    }
+    if (status < 200 || status > 299) {
+      await res.body.dump().catch(() => undefined);
+      throw statusError(status, url.href, headers['retry-after']);
+    }
+    if (!acceptsType(options.purpose, headers['content-type'])) {
+      discard(res.body);
+      throw new FetchError('unsupported-content-type', `${headers['content-type']} is not usable as a ${options.purpose} (${url.href})`, { status });
+    }
+    const declared = Number(headers['content-length']);
+    if (!headers['content-encoding'] && Number.isFinite(declared) && declared > config.maxBytes) {
+      discard(res.body);
+      throw new FetchError('too-large', `${url.href} declares ${declared} bytes, more than ${config.maxBytes}`, { status });
+    }
+    try {
+      const body = await readBody(res.body, headers['content-encoding'], config.maxBytes, url.href, signal);
+      return { finalUrl: url.href, status, headers, body };
+    } catch (err) {
+      discard(res.body);
+      throw failure(err, url.href, options.signal, deadline);
     }
   }
 

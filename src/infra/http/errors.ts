@@ -29,6 +29,7 @@ export const FETCH_ERRORS = {
   'unsupported-content-type': 'permanent',
   'feed-unparseable': 'permanent',
   'robots-unavailable': 'retryable',
+  'robots-disallowed': 'permanent', // a hop robots.txt refuses (the article falls back to the feed text)
   // politeness: the host is not ours to ask for longer than a job should wait
   'host-backoff': 'retryable',
 } as const satisfies Record<string, ErrorKind>;

@@ -37,7 +37,7 @@ export const FetchConfigSchema = z
   .object({
     /** User agent sent with every request; names the product so site owners can reach us. */
     userAgent: z.string().min(1).default('newsflow/0.1 (+https://github.com/newsflow/newsflow)'),
-    /** Whole-request timeout (connect, headers and body, every redirect hop) in milliseconds. */
+    /** Whole-request timeout (connect, headers and body, every redirect hop; not the waits for a host's turn) in ms. */
     timeoutMs: z.number().int().positive().default(20_000),
     /** Timeout for establishing a connection, in ms. */
     connectTimeoutMs: z.number().int().positive().default(10_000),

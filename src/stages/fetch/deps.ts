@@ -6,11 +6,19 @@ import type { FetchConfig } from './config.js';
 /** What a response must be for the caller to want its body; anything else fails with `unsupported-content-type`. */
 export type ResponsePurpose = 'feed' | 'page' | 'robots';
 
+/**
+ * Runs one request of a redirect chain, given that hop's URL (already past the SSRF guard): where the caller waits
+ * for the hop's host (politeness, robots.txt). Its waiting does not count against the request timeout.
+ */
+export type HopRunner = <T>(url: URL, request: () => Promise<T>) => Promise<T>;
+
 export interface HttpGetOptions {
   purpose: ResponsePurpose;
   /** Extra request headers (If-None-Match, If-Modified-Since, ...). */
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Wraps each hop, the first included (default: none). A redirect's next hop starts only after this one returned. */
+  eachHop?: HopRunner;
 }
 
 export interface HttpResponse {

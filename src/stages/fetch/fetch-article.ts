@@ -6,8 +6,9 @@ import { jobId } from '../../domain/ids.js';
 import type { CleanPayload, FetchArticlePayload } from '../../jobs/payloads.js';
 import type { StageContext, StageResult } from '../types.js';
 import type { FetchDeps } from './deps.js';
-import { hostOf, keptHeaders } from './fetch-feed.js';
+import { keptHeaders } from './fetch-feed.js';
 import { itemDocument } from './full-text.js';
+import { politeGet } from './polite-get.js';
 
 function cleanJob(payload: FetchArticlePayload, url: string, rawRef: string, fetchedAt: string) {
   const clean: CleanPayload = { runId: payload.runId, articleId: payload.articleId, url, source: payload.source, hints: payload.hints, rawRef, format: 'html', fetchedAt };
@@ -37,34 +38,21 @@ async function fromFeedText(payload: FetchArticlePayload, reason: string, ctx: S
 }
 
 export async function fetchArticle(payload: FetchArticlePayload, ctx: StageContext, deps: FetchDeps): Promise<StageResult> {
-  const { politeness: rules } = deps.config;
-  let minDelayMs: number | undefined;
-  if (rules.obeyRobots) {
-    const verdict = await deps.robots.check(payload.url, ctx.signal);
-    if (!verdict.allowed) {
-      ctx.count('articles-robots-disallowed');
-      return fromFeedText(payload, 'robots.txt disallows the page', ctx, deps);
-    }
-    if (verdict.crawlDelayMs !== null) minDelayMs = verdict.crawlDelayMs;
-  }
+  // robots.txt is checked for every hop before it is asked for: a link shortener or feed proxy that redirects to
+  // another site leads to a page that site's robots.txt governs, and its Crawl-delay spaces that site's requests.
+  const robots = deps.config.politeness.obeyRobots ? deps.robots : undefined;
   let res;
   try {
-    res = await deps.politeness.withHost(hostOf(payload.url), () => deps.http.get(payload.url, { purpose: 'page', signal: ctx.signal }), {
-      signal: ctx.signal,
-      ...(minDelayMs === undefined ? {} : { minDelayMs }),
-    });
+    res = await politeGet(deps, payload.url, { purpose: 'page', signal: ctx.signal, robots });
   } catch (err) {
-    const { kind, code } = describeError(err);
-    if (kind !== 'permanent' || ctx.signal.aborted) throw err;
-    return fromFeedText(payload, `page fetch failed (${code})`, ctx, deps);
-  }
-  // A redirect to another site (link shorteners, feed proxies) lands on pages that site's robots.txt governs.
-  if (rules.obeyRobots && new URL(res.finalUrl).origin !== new URL(payload.url).origin) {
-    const verdict = await deps.robots.check(res.finalUrl, ctx.signal);
-    if (!verdict.allowed) {
+    const { kind, code, message } = describeError(err);
+    if (ctx.signal.aborted) throw err;
+    if (code === 'robots-disallowed') {
       ctx.count('articles-robots-disallowed');
-      return fromFeedText(payload, `robots.txt of ${new URL(res.finalUrl).host} disallows the page`, ctx, deps);
+      return fromFeedText(payload, message, ctx, deps);
     }
+    if (kind !== 'permanent') throw err;
+    return fromFeedText(payload, `page fetch failed (${code})`, ctx, deps);
   }
   const fetchedAt = ctx.now().toISOString();
   const rawRef = await deps.raw.put(res.body, {

@@ -8,6 +8,7 @@ import type { Emit, StageContext, StageResult } from '../types.js';
 import type { FetchDeps, HttpResponse } from './deps.js';
 import { bestHtml, itemDocument, useFeedText } from './full-text.js';
 import { parseFeed } from './parse-feed.js';
+import { politeGet } from './polite-get.js';
 import { adaptiveIntervalMs } from './adaptive.js';
 import type { FeedItem } from './types.js';
 
@@ -26,14 +27,6 @@ const visibleText = (html: string | null) => (html ?? '').replace(/<[^>]*>/g, ' 
 export function itemHash(item: FeedItem): string {
   const link = item.link ? canonicalizeUrl(item.link) : null;
   return sha256Hex(JSON.stringify([item.title, link, visibleText(item.contentHtml), visibleText(item.summary), item.updatedAt])).slice(0, 16);
-}
-
-export function hostOf(url: string): string {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return url;
-  }
 }
 
 function hintsOf(item: FeedItem): ItemHints {
@@ -70,9 +63,7 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
 
   let res: HttpResponse;
   try {
-    res = await deps.politeness.withHost(hostOf(payload.url), () => deps.http.get(payload.url, { purpose: 'feed', headers, signal: ctx.signal }), {
-      signal: ctx.signal,
-    });
+    res = await politeGet(deps, payload.url, { purpose: 'feed', headers, signal: ctx.signal });
   } catch (err) {
     // Waiting for a busy host is not the feed's failure; neither is a shutdown.
     if (!ctx.signal.aborted && describeError(err).code !== 'host-backoff') await recordFailure(deps, feedId, err, ctx);
