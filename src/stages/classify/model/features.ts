@@ -60,6 +60,17 @@ function hash(s: string, seed: number, start = 0, end = s.length): number {
   return h >>> 0;
 }
 
+/** hash() of the two UTF-16 units a and b, without building the string. */
+function hashPair(a: number, b: number, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  h = Math.imul(h ^ a, 0x01000193);
+  h = Math.imul(h ^ b, 0x01000193);
+  return h >>> 0;
+}
+
+/** Feature ids of the text being vectorised; grown on demand and reused (vectorising never re-enters itself). */
+let scratch = new Int32Array(4096);
+
 /** What a model reads of an article: folded title and text joined by a space, cut to `maxChars`. */
 export function modelInput(foldedTitle: string, foldedText: string, options: FeatureOptions): string {
   const joined = foldedTitle && foldedText ? `${foldedTitle} ${foldedText}` : foldedTitle || foldedText;
@@ -80,24 +91,33 @@ export function modelInputRaw(title: string, text: string, options: FeatureOptio
 export function textFeatures(folded: string, tokenizer: Tokenizer, options: FeatureOptions, names?: Map<number, string>): SparseVector {
   const mask = (1 << options.bits) - 1;
   // Presence, not counts: in short texts a repeated n-gram adds little, and binarised Naive Bayes measured better.
-  const seen = new Set<number>();
+  // Ids are gathered in a scratch array, then sorted and made unique: no per-feature allocation, and the model
+  // then reads its weight rows in address order.
+  let count = 0;
+  const push = (id: number) => {
+    if (count === scratch.length) {
+      const grown = new Int32Array(scratch.length * 2);
+      grown.set(scratch);
+      scratch = grown;
+    }
+    scratch[count++] = id;
+  };
   const add = (key: string, seed: number, name = key) => {
     const id = hash(key, seed) & mask;
-    seen.add(id);
+    push(id);
     if (names && !names.has(id)) names.set(id, name);
   };
   for (const [start, end] of charSpans(folded, options.charScope)) {
     for (const n of options.charNgrams) {
       for (let i = start; i + n <= end; i++) {
         if (names) add(folded.slice(i, i + n), n);
-        else seen.add(hash(folded, n, i, i + n) & mask);
+        else push(hash(folded, n, i, i + n) & mask);
       }
     }
     if (options.charSkipBigrams) {
       for (let i = start; i + 3 <= end; i++) {
-        const key = folded[i]! + folded[i + 2]!;
-        if (names) add(key, SKIP_SEED, `${folded[i]}…${folded[i + 2]}`);
-        else seen.add(hash(key, SKIP_SEED) & mask);
+        if (names) add(folded[i]! + folded[i + 2]!, SKIP_SEED, `${folded[i]}…${folded[i + 2]}`);
+        else push(hashPair(folded.charCodeAt(i), folded.charCodeAt(i + 2), SKIP_SEED) & mask);
       }
     }
   }
@@ -105,6 +125,9 @@ export function textFeatures(folded: string, tokenizer: Tokenizer, options: Feat
   for (const n of options.wordNgrams) {
     for (let i = 0; i + n <= words.length; i++) add(n === 1 ? words[i]! : words.slice(i, i + n).join(' '), 100 + n);
   }
-  const ids = Int32Array.from(seen);
-  return { ids, values: new Float32Array(ids.length).fill(1) };
+  const sorted = scratch.subarray(0, count).sort();
+  let unique = 0;
+  for (let i = 0; i < count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
+  const ids = sorted.slice(0, unique);
+  return { ids, values: new Float32Array(unique).fill(1) };
 }

@@ -128,14 +128,10 @@ export class TextModel {
     const width = P * K;
     // Per-part input value of a present feature: Naive Bayes reads the raw value, logistic regression the
     // sublinear, L2-normalised one (see logregInput).
-    const sublinear = new Float64Array(v.values.length);
-    let norm = 0;
-    for (let f = 0; f < v.values.length; f++) {
-      const raw = v.values[f]!;
-      sublinear[f] = raw === 1 ? 1 : 1 + Math.log(raw);
-      norm += sublinear[f]! * sublinear[f]!;
-    }
-    norm = Math.sqrt(norm) || 1;
+    // Features are presence (1) as textFeatures makes them; other values take the general path.
+    const presence = v.values.every((x) => x === 1);
+    const sublinear = presence ? null : Float64Array.from(v.values, (raw) => 1 + Math.log(raw));
+    const norm = Math.sqrt(sublinear ? sublinear.reduce((a, x) => a + x * x, 0) : v.values.length) || 1;
     const out = new Float64Array(K);
     for (let p = 0; p < P; p++) for (let k = 0; k < K; k++) out[k]! += blends[p]! * biases[p]![k]!;
     for (let f = 0; f < v.ids.length; f++) {
@@ -143,7 +139,7 @@ export class TextModel {
       if (row < 0) continue;
       const base = row * width;
       const raw = v.values[f]!;
-      const scaled = sublinear[f]! / norm;
+      const scaled = (sublinear ? sublinear[f]! : 1) / norm;
       for (let p = 0; p < P; p++) {
         const x = blends[p]! * (kinds[p] === 'nb' ? raw : scaled);
         const at = base + p * K;
