@@ -60,6 +60,23 @@ export function toPlainText(html: string | null | undefined): string | null {
     text = sanitizeHtml(text, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'noscript'] });
     text = decodeHTML(text);
   }
-  text = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '').replace(/\s+/g, ' ').trim();
-  return text || null;
+  return collapseText(text);
+}
+
+/**
+ * Text that is already plain (an Atom type="text" title): control characters dropped and whitespace collapsed, but
+ * "<b>" and "&amp;" kept as the characters they are, since here they are not markup.
+ */
+export function collapseText(text: string | null | undefined): string | null {
+  if (!text) return null;
+  const out = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '').replace(/\s+/g, ' ').trim();
+  return out || null;
+}
+
+/** Plain text as HTML that shows the same characters: escaped, blank lines as paragraphs, line breaks as <br>. */
+export function textToHtml(text: string | null | undefined): string | null {
+  if (!text || !text.trim()) return null;
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const paragraphs = escaped.replace(/\r\n?/g, '\n').trim().split(/\n[ \t]*\n\s*/);
+  return paragraphs.map((p) => `<p>${p.split(/[ \t]*\n[ \t]*/).join('<br>')}</p>`).join('');
 }
