@@ -46,7 +46,8 @@ function wrapMarkupInText(xml: string, found: Set<string>): string {
     if (closeEnd < 0) continue;
     const inner = xml.slice(innerStart, close);
     if (!/<[A-Za-z/!]/.test(inner) || inner.includes('<![CDATA[')) continue;
-    if (!/\btype\s*=\s*["']xhtml["']/.test(open)) found.add('markup-in-text');
+    // Inline XML content (Atom 1.0 xhtml, Atom 0.3 application/xhtml+xml) is well-formed as it was: no repair to report.
+    if (!/\btype\s*=\s*["'](?:xhtml|[a-z]+\/(?:[\w.-]+\+)?xml)["']/i.test(open)) found.add('markup-in-text');
     const marked = `${open.slice(0, -1)} ${RAW_MARKUP_ATTR}="1">`;
     out.push(xml.slice(last, m.index), marked, '<![CDATA[', inner.replace(/\]\]>/g, ']]]]><![CDATA[>'), ']]>');
     last = close;

@@ -49,6 +49,11 @@ describe('repairXml', () => {
     expect(repairXml('<content type="xhtml"><div>x</div></content>').xml).toBe('<content type="xhtml" newsflow-raw-markup="1"><![CDATA[<div>x</div>]]></content>');
   });
 
+  it('does not report inline XML content as a repair', () => {
+    expect(repairXml('<content type="xhtml"><div>x</div></content>').repairs).toEqual([]);
+    expect(repairXml('<content type="application/xhtml+xml" mode="xml"><div>x</div></content>').repairs).toEqual([]);
+  });
+
   it('removes a DOCTYPE whose entities cannot be fetched', () => {
     expect(repairXml('<!DOCTYPE rss PUBLIC "-//Netscape//DTD RSS 0.91//EN" "http://x/rss.dtd"><rss/>').xml).toBe('<rss/>');
   });
