@@ -51,16 +51,26 @@ export function sanitizeItemHtml(html: string | null | undefined, baseUrl?: stri
   return out || null;
 }
 
+function stripTags(html: string): string {
+  return decodeHTML(sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'noscript'] }));
+}
+
 /** Text without tags, entities decoded, whitespace collapsed; null when nothing is left. */
 export function toPlainText(html: string | null | undefined): string | null {
   if (!html) return null;
   // Decode first too: titles are often double-escaped ("&lt;b&gt;"), which must not come back as tags.
   let text = html;
-  for (let i = 0; i < 2 && /<[a-z!/]|&[#a-z0-9]+;/i.test(text); i++) {
-    text = sanitizeHtml(text, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'noscript'] });
-    text = decodeHTML(text);
-  }
+  for (let i = 0; i < 2 && /<[a-z!/]|&[#a-z0-9]+;/i.test(text); i++) text = stripTags(text);
   return collapseText(text);
+}
+
+/**
+ * The text an HTML fragment shows, for HTML whose escaping is declared (Atom type="html"): tags dropped and entities
+ * decoded once, so "&amp;lt;b&amp;gt;" shows as "<b>" instead of being taken for a tag.
+ */
+export function htmlToText(html: string | null | undefined): string | null {
+  if (!html) return null;
+  return collapseText(stripTags(html));
 }
 
 /**

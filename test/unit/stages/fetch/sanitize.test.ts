@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapseText, sanitizeItemHtml, textToHtml, toPlainText } from '../../../../src/stages/fetch/sanitize.js';
+import { collapseText, htmlToText, sanitizeItemHtml, textToHtml, toPlainText } from '../../../../src/stages/fetch/sanitize.js';
 
 describe('sanitizeItemHtml', () => {
   const hostile = `
@@ -73,5 +73,11 @@ describe('textToHtml', () => {
   it('returns null for empty input', () => {
     expect(textToHtml('  ')).toBeNull();
     expect(textToHtml(null)).toBeNull();
+  });
+});
+
+describe('htmlToText', () => {
+  it('decodes once, so escaped markup in HTML shows as the characters it stands for', () => {
+    expect(htmlToText('<em>Use</em> &lt;b&gt; &amp;amp; more')).toBe('Use <b> &amp; more');
   });
 });
