@@ -31,6 +31,31 @@ function kindOf(type: string, mode: string, markup: boolean): AtomText['kind'] |
   return null;
 }
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The content of a type="xhtml" construct: the xhtml:div around it is not part of it (RFC 4287 §3.1.1.3), and a
+ * namespace prefix the div carries is dropped from every tag so the sanitizer recognises <p> in <xhtml:p>.
+ */
+function xhtmlBody(markup: string): string {
+  const open = markup.match(/^\s*<(?:([\w.-]+):)?div\b/);
+  if (!open) return markup;
+  const body = open[1] ? markup.replace(new RegExp(`<(/?)${escapeRegExp(open[1])}:`, 'g'), '<$1') : markup;
+  let depth = 0;
+  for (const m of body.matchAll(/<(\/?)div\b[^>]*?(\/?)>/gi)) {
+    if (m[2]) continue;
+    depth += m[1] ? -1 : 1;
+    if (depth > 0) continue;
+    // The first div closes here: unwrap it only when nothing follows, else the content is more than that one div.
+    if (body.slice(m.index + m[0].length).trim()) return body;
+    const start = body.indexOf('>') + 1;
+    return body.slice(start, m.index);
+  }
+  return body;
+}
+
 /**
  * Reads one construct from the xml2js tree. `fallback` is rss-parser's serialization of the element, used when the
  * parser kept its child elements apart instead of as text (markup the repair pass could not wrap).
@@ -47,7 +72,7 @@ export function readAtomText(node: unknown, fallback?: unknown): AtomText | null
   if (mode === 'base64') value = Buffer.from(value.replace(/\s+/g, ''), 'base64').toString('utf8');
   const kind = kindOf(type, mode, mode !== 'base64' && (elements || attrOf(el, RAW_MARKUP_ATTR) !== null));
   if (!kind || !value.trim()) return null;
-  return { kind, value };
+  return { kind, value: kind === 'html' && type === 'xhtml' ? xhtmlBody(value) : value };
 }
 
 /** The construct as HTML for the item sanitizer: plain text escaped so it shows as the characters it is. */

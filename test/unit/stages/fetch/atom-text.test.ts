@@ -47,7 +47,19 @@ describe('Atom 1.0 text constructs', () => {
         '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>An <i>inline</i> &lt;tag&gt;</p></div></content>',
     );
     expect(item.title).toBe('Bold & <lit>');
-    expect(item.contentHtml).toContain('<p>An <i>inline</i> &lt;tag&gt;</p>');
+    expect(item.contentHtml).toBe('<p>An <i>inline</i> &lt;tag&gt;</p>');
+  });
+
+  it('leaves out the xhtml div that wraps the content, whatever prefix it is written with', async () => {
+    const prefixed = await atomEntry('<content type="xhtml"><xhtml:div xmlns:xhtml="http://www.w3.org/1999/xhtml"><xhtml:p>One <xhtml:b>two</xhtml:b></xhtml:p></xhtml:div></content>');
+    expect(prefixed.contentHtml).toBe('<p>One <b>two</b></p>');
+    const nested = await atomEntry('<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><div>a</div><p>b</p></div></content>');
+    expect(nested.contentHtml).toBe('<div>a</div><p>b</p>');
+  });
+
+  it('keeps content that is more than one div whole', async () => {
+    const item = await atomEntry('<content type="xhtml"><div>a</div><div>b</div></content>');
+    expect(item.contentHtml).toBe('<div>a</div><div>b</div>');
   });
 
   it('reads real child elements in a text construct as the markup they were meant to be', async () => {
