@@ -1,7 +1,7 @@
 // JSON Feed 1.0 and 1.1 to the normalized feed shape.
 import { sha256Hex } from '../../domain/ids.js';
 import { assumedOffsetMinutes, parseFeedDate } from './parse-date.js';
-import { sanitizeItemHtml, toPlainText } from './sanitize.js';
+import { sanitizeItemHtml, textToHtml, toPlainText } from './sanitize.js';
 import type { FeedItem, ParsedFeed } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -15,11 +15,6 @@ function resolve(ref: string | null, base: string | null): string | null {
   } catch {
     return null;
   }
-}
-
-function escapeText(text: string): string {
-  const esc = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return esc.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`).join('');
 }
 
 export function isJsonFeed(value: unknown): boolean {
@@ -39,9 +34,9 @@ export function feedFromJson(doc: unknown, feedUrl: string | null): Omit<ParsedF
     const title = toPlainText(str(it.title));
     const publishedAt = parseFeedDate(str(it.date_published), { assumeOffsetMinutes });
     const updatedAt = parseFeedDate(str(it.date_modified), { assumeOffsetMinutes });
-    const html = str(it.content_html) ?? (str(it.content_text) ? escapeText(str(it.content_text)!) : null);
+    const html = str(it.content_html) ?? textToHtml(str(it.content_text));
     const contentHtml = sanitizeItemHtml(html, link ?? base ?? undefined);
-    const summary = sanitizeItemHtml(str(it.summary) ? escapeText(str(it.summary)!) : null, link ?? base ?? undefined);
+    const summary = sanitizeItemHtml(textToHtml(str(it.summary)), link ?? base ?? undefined);
     const images: string[] = [];
     for (const candidate of [str(it.image), str(it.banner_image)]) {
       const abs = resolve(candidate, link ?? base);

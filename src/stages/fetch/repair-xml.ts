@@ -14,6 +14,12 @@ const INVALID_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD
 const HTML_BEARING_OPEN = /<(description|content:encoded|summary|content|title|subtitle|itunes:summary)(?:\s[^>]*)?>/g;
 
 /**
+ * Set on an element whose markup was wrapped in CDATA. Once wrapped, raw tags and escaped text ("&lt;b&gt;") read
+ * the same, yet an Atom type="text" construct needs to know which it had: escaped text is text, tags are markup.
+ */
+export const RAW_MARKUP_ATTR = 'newsflow-raw-markup';
+
+/**
  * HTML pasted into a text element without CDATA or escaping: the markup belongs to the text, so it is wrapped in
  * CDATA. XHTML content bodies are wrapped too: the tree parser would lose the order of their mixed text and tags.
  * One pass; an element whose closing tag never comes is left alone, and that is remembered so a document full of
@@ -40,8 +46,10 @@ function wrapMarkupInText(xml: string, found: Set<string>): string {
     if (closeEnd < 0) continue;
     const inner = xml.slice(innerStart, close);
     if (!/<[A-Za-z/!]/.test(inner) || inner.includes('<![CDATA[')) continue;
-    if (!/\btype\s*=\s*["']xhtml["']/.test(open)) found.add('markup-in-text');
-    out.push(xml.slice(last, innerStart), '<![CDATA[', inner.replace(/\]\]>/g, ']]]]><![CDATA[>'), ']]>');
+    // Inline XML content (Atom 1.0 xhtml, Atom 0.3 application/xhtml+xml) is well-formed as it was: no repair to report.
+    if (!/\btype\s*=\s*["'](?:xhtml|[a-z]+\/(?:[\w.-]+\+)?xml)["']/i.test(open)) found.add('markup-in-text');
+    const marked = `${open.slice(0, -1)} ${RAW_MARKUP_ATTR}="1">`;
+    out.push(xml.slice(last, m.index), marked, '<![CDATA[', inner.replace(/\]\]>/g, ']]]]><![CDATA[>'), ']]>');
     last = close;
     HTML_BEARING_OPEN.lastIndex = closeEnd + 1;
   }

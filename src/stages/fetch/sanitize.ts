@@ -51,15 +51,42 @@ export function sanitizeItemHtml(html: string | null | undefined, baseUrl?: stri
   return out || null;
 }
 
+function stripTags(html: string): string {
+  return decodeHTML(sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'noscript'] }));
+}
+
 /** Text without tags, entities decoded, whitespace collapsed; null when nothing is left. */
 export function toPlainText(html: string | null | undefined): string | null {
   if (!html) return null;
   // Decode first too: titles are often double-escaped ("&lt;b&gt;"), which must not come back as tags.
   let text = html;
-  for (let i = 0; i < 2 && /<[a-z!/]|&[#a-z0-9]+;/i.test(text); i++) {
-    text = sanitizeHtml(text, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'noscript'] });
-    text = decodeHTML(text);
-  }
-  text = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '').replace(/\s+/g, ' ').trim();
-  return text || null;
+  for (let i = 0; i < 2 && /<[a-z!/]|&[#a-z0-9]+;/i.test(text); i++) text = stripTags(text);
+  return collapseText(text);
+}
+
+/**
+ * The text an HTML fragment shows, for HTML whose escaping is declared (Atom type="html"): tags dropped and entities
+ * decoded once, so "&amp;lt;b&amp;gt;" shows as "<b>" instead of being taken for a tag.
+ */
+export function htmlToText(html: string | null | undefined): string | null {
+  if (!html) return null;
+  return collapseText(stripTags(html));
+}
+
+/**
+ * Text that is already plain (an Atom type="text" title): control characters dropped and whitespace collapsed, but
+ * "<b>" and "&amp;" kept as the characters they are, since here they are not markup.
+ */
+export function collapseText(text: string | null | undefined): string | null {
+  if (!text) return null;
+  const out = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '').replace(/\s+/g, ' ').trim();
+  return out || null;
+}
+
+/** Plain text as HTML that shows the same characters: escaped, blank lines as paragraphs, line breaks as <br>. */
+export function textToHtml(text: string | null | undefined): string | null {
+  if (!text || !text.trim()) return null;
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const paragraphs = escaped.replace(/\r\n?/g, '\n').trim().split(/\n[ \t]*\n\s*/);
+  return paragraphs.map((p) => `<p>${p.split(/[ \t]*\n[ \t]*/).join('<br>')}</p>`).join('');
 }

@@ -1,6 +1,7 @@
 // RSS 0.9x, RSS 1.0 (RDF), RSS 2.0 and Atom 0.3/1.0 trees to the normalized feed shape. rss-parser maps the
 // common fields of each item; what it leaves out (xml:base, dates it cannot read, media, Atom 0.3 names) is read here.
 import { sha256Hex } from '../../domain/ids.js';
+import { atomHtml, atomPlainText, readAtomText } from './atom-text.js';
 import { assumedOffsetMinutes, parseFeedDate } from './parse-date.js';
 import { sanitizeItemHtml, toPlainText } from './sanitize.js';
 import type { FeedItem, ParsedFeed } from './types.js';
@@ -78,11 +79,6 @@ function atomLink(raw: XmlNode): string | null {
   return attrOf(alt ?? links.find((l) => attrOf(l, 'href')), 'href') ?? textOf(links);
 }
 
-function contentText(node: unknown, built: string | undefined): string | null {
-  if (typeof built === 'string' && built.trim()) return built;
-  return textOf(node);
-}
-
 function normalizeItem(raw: XmlNode, format: Format, feedBase: string | null, assumeOffsetMinutes: number, feedAuthor: string | null): FeedItem {
   const isAtom = format === 'atom';
   const built: BuiltItem = safe(() => (isAtom ? builders.parseItemAtom(raw) : builders.parseItemRss(raw, RSS_FIELDS))) ?? {};
@@ -94,7 +90,10 @@ function normalizeItem(raw: XmlNode, format: Format, feedBase: string | null, as
     ? atomLink(raw)
     : textOf(children(raw, 'link'))?.trim() || attrOf(raw, 'rdf:about') || (permaLink && guidRaw && /^https?:\/\//.test(guidRaw.trim()) ? guidRaw : null);
   const link = resolve(rawLink || (typeof built.link === 'string' ? built.link : null), base);
-  const title = toPlainText(textOf(children(raw, 'title')) ?? (typeof built.title === 'string' ? built.title : null));
+  // Atom says whether a title is text or HTML; RSS titles are HTML by custom.
+  const title = isAtom
+    ? atomPlainText(readAtomText(children(raw, 'title'), built.title))
+    : toPlainText(textOf(children(raw, 'title')) ?? (typeof built.title === 'string' ? built.title : null));
   const dateOpts = { assumeOffsetMinutes };
   const firstDate = (...names: string[]) => {
     for (const n of names) {
@@ -106,8 +105,8 @@ function normalizeItem(raw: XmlNode, format: Format, feedBase: string | null, as
   const updatedAt = firstDate('updated', 'modified', 'atom:updated', 'a10:updated', 'dcterms:modified');
   // Atom makes <published> optional; <updated> is then the best date there is.
   const publishedAt = firstDate('pubDate', 'published', 'dc:date', 'issued', 'created', 'atom:published', 'dcterms:created', 'dcterms:issued') ?? updatedAt;
-  const contentRaw = isAtom ? contentText(children(raw, 'content')[0], built.content) : textOf(children(raw, 'content:encoded'));
-  const summaryRaw = isAtom ? contentText(children(raw, 'summary')[0], built.summary) : textOf(children(raw, 'description')) ?? textOf(children(raw, 'itunes:summary'));
+  const contentRaw = isAtom ? atomHtml(readAtomText(children(raw, 'content'), built.content)) : textOf(children(raw, 'content:encoded'));
+  const summaryRaw = isAtom ? atomHtml(readAtomText(children(raw, 'summary'), built.summary)) : textOf(children(raw, 'description')) ?? textOf(children(raw, 'itunes:summary'));
   const contentHtml = sanitizeItemHtml(contentRaw, link ?? base ?? undefined);
   const summary = sanitizeItemHtml(summaryRaw, link ?? base ?? undefined);
   const explicitId = (isAtom ? textOf(children(raw, 'id')) : guidRaw) ?? attrOf(raw, 'rdf:about');
@@ -163,7 +162,7 @@ export function feedFromTree(document: XmlNode, feedUrl: string | null): Omit<Pa
   const feedAuthor = format === 'atom' ? textOf(children(children(channel, 'author')[0], 'name')) : null;
   return {
     format,
-    title: toPlainText(textOf(children(channel, 'title'))),
+    title: format === 'atom' ? atomPlainText(readAtomText(children(channel, 'title'))) : toPlainText(textOf(children(channel, 'title'))),
     link,
     ttlSeconds: format === 'atom' ? null : ttlOf(channel),
     items: items.filter((i): i is XmlNode => !!i && typeof i === 'object').map((i) => normalizeItem(i, format, base, assume, feedAuthor)),

@@ -39,8 +39,19 @@ describe('repairXml', () => {
 
   it('wraps HTML pasted into a description in CDATA, keeping its order', () => {
     const r = repairXml('<description><p>One<br>two &copy; <b>3</b></p></description>');
-    expect(r.xml).toBe('<description><![CDATA[<p>One<br>two &copy; <b>3</b></p>]]></description>');
+    expect(r.xml).toBe('<description newsflow-raw-markup="1"><![CDATA[<p>One<br>two &copy; <b>3</b></p>]]></description>');
     expect(r.repairs).toEqual(['markup-in-text']);
+  });
+
+  it('marks wrapped markup so it stays distinguishable from escaped text', () => {
+    expect(repairXml('<summary type="text">a &lt;b&gt;</summary>').xml).toBe('<summary type="text">a &lt;b&gt;</summary>');
+    expect(repairXml('<summary type="text">a <b>b</b></summary>').xml).toBe('<summary type="text" newsflow-raw-markup="1"><![CDATA[a <b>b</b>]]></summary>');
+    expect(repairXml('<content type="xhtml"><div>x</div></content>').xml).toBe('<content type="xhtml" newsflow-raw-markup="1"><![CDATA[<div>x</div>]]></content>');
+  });
+
+  it('does not report inline XML content as a repair', () => {
+    expect(repairXml('<content type="xhtml"><div>x</div></content>').repairs).toEqual([]);
+    expect(repairXml('<content type="application/xhtml+xml" mode="xml"><div>x</div></content>').repairs).toEqual([]);
   });
 
   it('removes a DOCTYPE whose entities cannot be fetched', () => {
@@ -51,7 +62,7 @@ describe('repairXml', () => {
 describe('repairXml on hostile input', () => {
   it('keeps a "]]>" inside wrapped markup intact', () => {
     const r = repairXml('<description><p>a ]]> b</p></description>');
-    expect(r.xml).toBe('<description><![CDATA[<p>a ]]]]><![CDATA[> b</p>]]></description>');
+    expect(r.xml).toBe('<description newsflow-raw-markup="1"><![CDATA[<p>a ]]]]><![CDATA[> b</p>]]></description>');
   });
 
   it('leaves elements that are never closed alone (and stays linear on many of them)', () => {

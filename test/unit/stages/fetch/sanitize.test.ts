@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeItemHtml, toPlainText } from '../../../../src/stages/fetch/sanitize.js';
+import { collapseText, htmlToText, sanitizeItemHtml, textToHtml, toPlainText } from '../../../../src/stages/fetch/sanitize.js';
 
 describe('sanitizeItemHtml', () => {
   const hostile = `
@@ -48,5 +48,36 @@ describe('toPlainText', () => {
 
   it('keeps a literal less-than sign in prose', () => {
     expect(toPlainText('3 &lt; 5 and 7 > 2')).toBe('3 < 5 and 7 > 2');
+  });
+});
+
+describe('collapseText', () => {
+  it('keeps characters that look like markup or entities as they are', () => {
+    expect(collapseText('  Use <b> for bold\n &amp; more\u0001 ')).toBe('Use <b> for bold &amp; more');
+  });
+
+  it('returns null when only whitespace is left', () => {
+    expect(collapseText(' \n\t')).toBeNull();
+  });
+});
+
+describe('textToHtml', () => {
+  it('escapes every character HTML would read as markup', () => {
+    expect(textToHtml('a <b>bold</b> & c &amp; d > e')).toBe('<p>a &lt;b&gt;bold&lt;/b&gt; &amp; c &amp;amp; d &gt; e</p>');
+  });
+
+  it('turns blank lines into paragraphs and line breaks into <br>, ignoring indentation around them', () => {
+    expect(textToHtml('\n    First line\r\n    second line\n\n    Next paragraph\n  ')).toBe('<p>First line<br>second line</p><p>Next paragraph</p>');
+  });
+
+  it('returns null for empty input', () => {
+    expect(textToHtml('  ')).toBeNull();
+    expect(textToHtml(null)).toBeNull();
+  });
+});
+
+describe('htmlToText', () => {
+  it('decodes once, so escaped markup in HTML shows as the characters it stands for', () => {
+    expect(htmlToText('<em>Use</em> &lt;b&gt; &amp;amp; more')).toBe('Use <b> &amp; more');
   });
 });
