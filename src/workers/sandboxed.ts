@@ -6,7 +6,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { StageName } from '../jobs/names.js';
 import { createLogger } from '../infra/logger.js';
 import { openRuntime } from './runtime.js';
-import { createProcessor } from './shell.js';
+import { createProcessor, type SandboxResult } from './shell.js';
 import { createStageDefinitions } from './stages.js';
 
 export const SANDBOX_SPEC_ENV = 'NEWSFLOW_SANDBOX_SPEC';
@@ -20,7 +20,7 @@ export interface SandboxSpec {
   stages: StageName[];
 }
 
-type Processor = ReturnType<typeof createProcessor>;
+type Processor = (job: SandboxedJob) => Promise<SandboxResult>;
 let ready: Promise<Map<string, Processor>> | null = null;
 
 async function init(): Promise<Map<string, Processor>> {
@@ -37,10 +37,24 @@ async function init(): Promise<Map<string, Processor>> {
     log,
   });
   const set = await createStageDefinitions(rt, spec.stages);
-  return new Map(spec.stages.map((s) => [s, createProcessor(set.definitions[s], { queues: rt.queues, stats: rt.stats, log })]));
+  return new Map(
+    spec.stages.map((stage) => {
+      const processor: Processor = async (job) => {
+        const counts: Record<string, number> = {};
+        const run = createProcessor(set.definitions[stage], {
+          queues: rt.queues,
+          stats: rt.stats,
+          log,
+          onCount: (_stage, name, by) => (counts[name] = (counts[name] ?? 0) + by),
+        });
+        return { outcome: await run(job), counts };
+      };
+      return [stage, processor];
+    }),
+  );
 }
 
-export default async function sandboxedProcessor(job: SandboxedJob): Promise<string> {
+export default async function sandboxedProcessor(job: SandboxedJob): Promise<SandboxResult> {
   ready ??= init();
   const processor = (await ready).get(job.queueName);
   if (!processor) throw new Error(`stage ${job.queueName} is not sandboxed in this process`);

@@ -57,6 +57,19 @@ export function codeOfFailure(failedReason: string | undefined): string {
 
 export type ProcessorOptions = Pick<ShellOptions, 'queues' | 'stats' | 'log' | 'onCount' | 'onOutcome'>;
 
+/**
+ * What a sandboxed job returns to the parent: the outcome, and the run counters its stage core added to, which the
+ * parent feeds to its metrics (this thread's own counters would be invisible to the process's /metrics).
+ */
+export interface SandboxResult {
+  outcome: string;
+  counts: Record<string, number>;
+}
+
+export function isSandboxResult(value: unknown): value is SandboxResult {
+  return !!value && typeof value === 'object' && typeof (value as SandboxResult).outcome === 'string' && typeof (value as SandboxResult).counts === 'object';
+}
+
 /** What a worker runs per job, in the worker's own thread or in a sandbox thread. */
 export function createProcessor<P extends { runId: string }>(def: StageDefinition<P>, options: ProcessorOptions) {
   const { queues, stats } = options;
@@ -134,7 +147,7 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
   const { stats } = options;
   const stageLog = options.log.child({ stage: def.name });
   // In a sandbox the processor runs in a thread of its own (see sandboxed.ts); metrics hooks then run here, from
-  // the job events, since the thread's counters are not this process's.
+  // the job events and the counters the job returns, since the thread's own metrics are not this process's.
   const processor = options.sandbox ?? createProcessor(def, options);
 
   const worker = new Worker(def.name, processor, {
@@ -156,7 +169,9 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
   if (options.sandbox) {
     const seconds = (job: Job) => ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
     worker.on('completed', (job, result: unknown) => {
-      options.onOutcome?.(def.name, String(result).startsWith('dropped') ? 'dropped' : 'completed', seconds(job));
+      const outcome = isSandboxResult(result) ? result.outcome : String(result);
+      if (isSandboxResult(result)) for (const [name, by] of Object.entries(result.counts)) options.onCount?.(def.name, name, by);
+      options.onOutcome?.(def.name, outcome.startsWith('dropped') ? 'dropped' : 'completed', seconds(job));
     });
     worker.on('failed', (job, err) => {
       if (job) options.onOutcome?.(def.name, 'failed', seconds(job), codeOfFailure(err.message));

@@ -19,7 +19,13 @@ afterAll(async () => {
   await server.close();
 });
 
-async function crawlWith(sandbox: Array<'clean' | 'classify'>): Promise<Map<string, ArticleRecord>> {
+interface Crawled {
+  records: Map<string, ArticleRecord>;
+  /** What the metrics hooks of this process heard: run counters and outcomes, by stage. */
+  heard: Map<string, number>;
+}
+
+async function crawlWith(sandbox: Array<'clean' | 'classify'>): Promise<Crawled> {
   const rt = await openTestRuntime(`sandbox-${sandbox.length}`, {
     feeds: sampleFeeds(server.baseUrl),
     tweak: (c) => {
@@ -28,17 +34,28 @@ async function crawlWith(sandbox: Array<'clean' | 'classify'>): Promise<Map<stri
     },
   });
   runtimes.push(rt);
-  const summary = await crawlOnce(rt);
+  const heard = new Map<string, number>();
+  const hear = (key: string, by = 1) => heard.set(key, (heard.get(key) ?? 0) + by);
+  const summary = await crawlOnce(rt, {
+    hooks: {
+      onCount: (stage, name, by) => hear(`${stage} ${name}`, by),
+      onOutcome: (stage, outcome) => hear(`${stage} ${outcome}`),
+    },
+  });
   expect(summary.counts.errors ?? 0).toBe(0);
   const records = readdirSync(rt.outDir).flatMap((f) => readFileSync(path.join(rt.outDir, f), 'utf8').split('\n').filter(Boolean));
-  return new Map(records.map((l) => JSON.parse(l) as ArticleRecord).map((r) => [r.id, r]));
+  return { records: new Map(records.map((l) => JSON.parse(l) as ArticleRecord).map((r) => [r.id, r])), heard };
 }
 
 describe('sandboxed stages', () => {
   it('clean and classify in worker threads write the same records as in the main thread', async () => {
-    const plain = await crawlWith([]);
-    const sandboxed = await crawlWith(['clean', 'classify']);
+    const { records: plain, heard: plainHeard } = await crawlWith([]);
+    const { records: sandboxed, heard } = await crawlWith(['clean', 'classify']);
     expect(sandboxed.size).toBe(8);
+    // The sandboxed stages' counters and outcomes reach this process's metrics as the in-process ones do.
+    expect(heard.get('classify classified')).toBe(8);
+    expect(heard.get('classify completed')).toBe(8);
+    expect(Object.fromEntries(heard)).toEqual(Object.fromEntries(plainHeard));
     for (const [id, rec] of plain) {
       const { pipelineVersion: _a, fetchedAt: _b, ...mine } = sandboxed.get(id)!;
       const { pipelineVersion: _c, fetchedAt: _d, ...theirs } = rec;
