@@ -20,7 +20,7 @@ export interface SandboxSpec {
   stages: StageName[];
 }
 
-type Processor = (job: SandboxedJob) => Promise<SandboxResult>;
+type Processor = (job: SandboxedJob, token?: string, signal?: AbortSignal) => Promise<SandboxResult>;
 let ready: Promise<Map<string, Processor>> | null = null;
 
 async function init(): Promise<Map<string, Processor>> {
@@ -39,7 +39,7 @@ async function init(): Promise<Map<string, Processor>> {
   const set = await createStageDefinitions(rt, spec.stages);
   return new Map(
     spec.stages.map((stage) => {
-      const processor: Processor = async (job) => {
+      const processor: Processor = async (job, token, signal) => {
         const counts: Record<string, number> = {};
         const run = createProcessor(set.definitions[stage], {
           queues: rt.queues,
@@ -47,16 +47,17 @@ async function init(): Promise<Map<string, Processor>> {
           log,
           onCount: (_stage, name, by) => (counts[name] = (counts[name] ?? 0) + by),
         });
-        return { outcome: await run(job), counts };
+        return { outcome: await run(job, token, signal), counts };
       };
       return [stage, processor];
     }),
   );
 }
 
-export default async function sandboxedProcessor(job: SandboxedJob): Promise<SandboxResult> {
+/** BullMQ forwards a cancellation (shutdown past its bound) to the thread as `signal`: the job then goes back at once. */
+export default async function sandboxedProcessor(job: SandboxedJob, token?: string, signal?: AbortSignal): Promise<SandboxResult> {
   ready ??= init();
   const processor = (await ready).get(job.queueName);
   if (!processor) throw new Error(`stage ${job.queueName} is not sandboxed in this process`);
-  return processor(job);
+  return processor(job, token, signal);
 }

@@ -11,7 +11,7 @@ import { STAGES } from '../../src/jobs/names.js';
 import { spawnServe } from '../helpers/serve.js';
 import { dropPrefix, startPrivateRedis, testRedis, uniquePrefix, REDIS_URL } from '../helpers/redis.js';
 
-const prefix = uniquePrefix('serve');
+const keyPrefix = uniquePrefix('serve');
 let redis: Redis;
 let server: Server;
 let base = '';
@@ -37,12 +37,18 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  await dropPrefix(redis, prefix);
+  for (const mode of ['in-process', 'sandboxed']) await dropPrefix(redis, `${keyPrefix}-${mode}`);
   await redis.quit();
 });
 
 describe('serve', () => {
-  it('on SIGTERM while jobs run, exits 0 within the shutdown bound and leaves no job active', async () => {
+  // In-process, and with the stage in worker threads: a sandboxed job must hear the cancellation too, or it stays
+  // active until its lock expires.
+  it.each([
+    ['in-process', []],
+    ['sandboxed', ['fetch-article']],
+  ])('on SIGTERM while jobs run (%s), exits 0 within the shutdown bound and leaves no job active', async (mode, sandbox) => {
+    const prefix = `${keyPrefix}-${mode}`;
     const dir = mkdtempSync(path.join(tmpdir(), 'nf-serve-'));
     const feedsFile = path.join(dir, 'feeds.yaml');
     writeFileSync(feedsFile, YAML.stringify({ feeds: [{ id: 'slow', url: `${base}/feed.rss`, interval: '1h' }] }));
@@ -55,7 +61,7 @@ describe('serve', () => {
         feedsFile,
         redis: { url: REDIS_URL, prefix, autoStart: false },
         log: { level: 'info' },
-        workers: { shutdownGraceMs: graceMs, concurrency: { 'fetch-article': 4 } },
+        workers: { shutdownGraceMs: graceMs, concurrency: { 'fetch-article': 4 }, sandbox },
         fetch: { allowHosts: ['127.0.0.1'], politeness: { maxInFlightPerHost: 4, minDelayMs: 0 } },
       }),
     );
