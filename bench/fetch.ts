@@ -137,7 +137,11 @@ async function main(): Promise<void> {
   const poll = (runId: string) =>
     pool(urls, CONCURRENCY, async ({ feedId, url }) => {
       const result = await fetchFeed({ runId, feedId, url, title: null, fullText: 'auto', force: false, scheduled: false, adaptive: false }, context(), deps);
-      if ('emit' in result) jobs += result.emit.length;
+      // As the worker shell does once the emitted jobs are enqueued: mark the items seen and keep the validators.
+      if ('emit' in result) {
+        jobs += result.emit.length;
+        await result.commit?.();
+      }
     });
   const firstSecs = await poll('bench-1');
   const firstPeak = peak();
