@@ -15,6 +15,8 @@ const keyPrefix = uniquePrefix('serve');
 let redis: Redis;
 let server: Server;
 let base = '';
+/** Page requests the slow server has received: a job is really running (its sandbox thread is up) once one came. */
+let pageRequests = 0;
 
 beforeAll(async () => {
   redis = testRedis();
@@ -26,6 +28,7 @@ beforeAll(async () => {
     } else if (req.url === '/robots.txt') {
       res.writeHead(404).end();
     } else {
+      pageRequests++;
       const t = setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>late</p>'), 60_000);
       res.on('close', () => clearTimeout(t));
     }
@@ -69,9 +72,11 @@ describe('serve', () => {
     const { child } = serve;
     const queues = Object.fromEntries(STAGES.map((s) => [s, new Queue(s, { connection: redis, prefix: `{${prefix}}` })]));
     try {
-      // Wait until fetch-article jobs are running.
+      // Wait until fetch-article jobs are running: active, and asking for their pages (a sandboxed job's thread takes
+      // seconds to start, and a cancel reaches it only once it has).
       const deadline = Date.now() + 20_000;
-      while ((await queues['fetch-article']!.getActiveCount()) < 1) {
+      pageRequests = 0;
+      while ((await queues['fetch-article']!.getActiveCount()) < 1 || pageRequests < 1) {
         if (Date.now() > deadline) throw new Error(`no active jobs; logs:\n${serve.logs()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
