@@ -254,9 +254,12 @@ export function buildProgram(): Command {
     .command('eval')
     .description('accuracy, macro-F1, per-label precision/recall and the confusion matrix of a model on labelled lines')
     .requiredOption('--in <file>', 'labelled JSONL')
-    .requiredOption('--model <file>', 'model file')
-    .action(async (opts: { in: string; model: string }) => {
-      out((await modelEval({ input: opts.in, model: opts.model })).text);
+    .option('--model <file>', 'model file')
+    .option('--folds <k>', 'no model file: cross-validate a model trained on the input with k folds', (v) => Number.parseInt(v, 10))
+    .addOption(new Option('--type <type>', 'model type, with --folds').choices(['logreg', 'nb', 'nb+logreg']))
+    .action(async (opts: { in: string; model?: string; folds?: number; type?: 'nb+logreg' | 'nb' | 'logreg' }) => {
+      const { in: input, ...rest } = opts;
+      out((await modelEval({ input, ...rest })).text);
     });
   const dedupe = program.command('dedupe').description('duplicate detection');
   dedupe

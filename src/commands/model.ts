@@ -74,12 +74,24 @@ export async function modelTrain(args: ModelTrainArgs): Promise<ModelTrainResult
 
 export interface ModelEvalArgs {
   input: string;
-  model: string;
+  /** A trained model to score on the input. */
+  model?: string;
+  /** Instead of a model file: k-fold cross-validation of a model of `type` trained on the input itself. */
+  folds?: number;
+  type?: ModelType;
 }
 
 export async function modelEval(args: ModelEvalArgs): Promise<{ text: string; report: EvalReport }> {
+  const examples = readExamples(args.input);
+  if (args.folds !== undefined) {
+    const options = { ...DEFAULT_MODEL_OPTIONS, type: args.type ?? DEFAULT_MODEL_OPTIONS.type };
+    const t0 = performance.now();
+    const report = crossValidate(examples, args.folds, options);
+    return { text: `${args.folds}-fold cross-validation of a ${options.type} model on ${args.input} (${seconds(t0)}):\n${formatReport(report)}`, report };
+  }
+  if (!args.model) throw new Error('model eval needs --model <file>, or --folds <k> to cross-validate on the input');
   const model = loadModel(args.model);
-  const report = evaluateModel(model, readExamples(args.input));
+  const report = evaluateModel(model, examples);
   return { text: `model ${model.version} (${model.type}) on ${args.input}:\n${formatReport(report)}`, report };
 }
 

@@ -116,6 +116,14 @@ describe('model commands', () => {
     expect(evaluated.text).toMatch(/macro-F1/);
   });
 
+  it('cross-validates in eval without a model file, with the same folds as train', async () => {
+    const cv = await modelEval({ input: LABELS, folds: 3, type: 'nb' });
+    expect(cv.report.folds).toHaveLength(3);
+    expect(cv.text).toMatch(/^3-fold cross-validation of a nb model/);
+    expect(cv.report.accuracy).toBe(crossValidate(examples, 3, { ...TextModel.defaults(), type: 'nb' }).accuracy);
+    await expect(modelEval({ input: LABELS })).rejects.toThrow(/--model <file>, or --folds <k>/);
+  });
+
   it('names the line of a bad example', () => {
     const bad = path.join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"text":"a","label":"x"}\n{"text":"b"}\n');
