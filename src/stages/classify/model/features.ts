@@ -1,4 +1,4 @@
-// Text → hashed sparse features: character n-grams over text that holds CJK (Chinese has no spaces, and character
+// Text → hashed sparse features: character n-grams over CJK text (Chinese has no spaces, and character
 // bigrams carry most of its topic signal), word n-grams from the segmenter for every script.
 import { foldText } from '../text/fold.js';
 import type { Tokenizer } from '../text/tokenize.js';
@@ -9,8 +9,8 @@ export interface FeatureOptions {
   /** Character n-gram sizes, e.g. [1, 2, 3], over the text `charScope` says. */
   charNgrams: number[];
   /**
-   * Where character n-grams are taken: `text`, over the whole input when it holds any CJK (the default);
-   * `cjk-runs`, over runs of CJK characters only (models trained before `text` existed).
+   * Where character n-grams are taken: `text`, over the whole input when it is mostly CJK and over CJK runs
+   * otherwise (the default); `cjk-runs`, over runs of CJK characters only (models trained before `text` existed).
    */
   charScope: 'text' | 'cjk-runs';
   /**
@@ -39,15 +39,28 @@ export interface SparseVector {
 const SKIP_SEED = 50;
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
-const HAS_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/** Whether CJK makes up at least 30% of the letters (the share language detection takes Chinese from). */
+function mostlyCjk(text: string): boolean {
+  let cjk = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xd800 && c <= 0xdbff)) cjk++;
+    else if ((c | 32) >= 97 && (c | 32) <= 122) other++;
+    else if (c >= 0xc0 && c < 0x2000) other++;
+  }
+  return cjk > 0 && cjk >= 0.3 * (cjk + other);
+}
 
 /**
  * Spans [start, end) of `folded` that character n-grams are taken from. Text without CJK has none: its words
- * carry it, at a fraction of the features.
+ * carry it, at a fraction of the features. Under `text`, a text that is mostly CJK is taken whole; one that only
+ * quotes some (a Chinese name in an English report) keeps to its CJK runs, so it stays like the texts around it.
  */
 function charSpans(folded: string, scope: FeatureOptions['charScope']): Array<[number, number]> {
-  if (scope === 'cjk-runs') return Array.from(folded.matchAll(CJK), (m) => [m.index, m.index + m[0].length]);
-  return HAS_CJK.test(folded) ? [[0, folded.length]] : [];
+  if (scope === 'text' && mostlyCjk(folded)) return [[0, folded.length]];
+  return Array.from(folded.matchAll(CJK), (m) => [m.index, m.index + m[0].length]);
 }
 
 /** FNV-1a over UTF-16 units [start, end) with a namespace seed: fast, no allocation, good spread for hashing. */

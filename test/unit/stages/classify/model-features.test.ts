@@ -10,9 +10,15 @@ const names = (text: string, options: Partial<FeatureOptions> = {}) => {
 };
 
 describe('model features', () => {
-  it('takes character n-grams over the whole of a text holding CJK, Latin letters, digits and punctuation included', () => {
+  it('takes character n-grams over the whole of a mostly-CJK text, Latin letters, digits and punctuation included', () => {
     const { names: n } = names('a股3g手机 (组图)');
     for (const gram of ['a股', '3g', 'g手', ' (', '(组', '图)']) expect(n.has(gram)).toBe(true);
+  });
+
+  it('keeps a text that only quotes some CJK to its CJK runs, so it stays like the texts around it', () => {
+    const { names: n } = names('the foreign minister 王毅 met reporters in beijing');
+    expect(n.has('王毅')).toBe(true);
+    for (const gram of ['th', ' 王', '毅 ', 'e…o']) expect(n.has(gram)).toBe(false);
   });
 
   it('keeps to CJK runs under the scope of earlier models', () => {
