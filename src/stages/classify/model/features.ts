@@ -46,7 +46,8 @@ function mostlyCjk(text: string): boolean {
   let other = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xd800 && c <= 0xdbff)) cjk++;
+    // Kana, Han (with Extension B+, whose high surrogates are D840-D8BF; emoji's are not), Hangul.
+    if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xd840 && c <= 0xd8bf)) cjk++;
     else if ((c | 32) >= 97 && (c | 32) <= 122) other++;
     else if (c >= 0xc0 && c < 0x2000) other++;
   }

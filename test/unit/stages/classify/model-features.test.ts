@@ -30,6 +30,8 @@ describe('model features', () => {
   it('gives text without CJK its words only', () => {
     const { names: n } = names('the striker scored twice');
     expect([...n].sort()).toEqual(['scored', 'striker', 'the', 'twice']);
+    // Emoji are astral characters like Han Extension B, but not CJK.
+    expect([...names('what a goal 😀😀😀😀😀😀 wow').names].every((f) => !f.includes('😀'))).toBe(true);
   });
 
   it('adds skip-bigrams, named by their first and third character, only when asked', () => {
