@@ -18,7 +18,7 @@ import { loadClassifier } from '../src/stages/classify/classifier.js';
 import { ClassifyConfigSchema } from '../src/stages/classify/config.js';
 import { TextModel, type Example } from '../src/stages/classify/model/text-model.js';
 import { crossValidate } from '../src/stages/classify/model/evaluate.js';
-import { rng } from '../src/stages/classify/model/linear-model.js';
+import { rng, shuffleInPlace } from '../src/domain/random.js';
 import type { ClassifyInput } from '../src/stages/classify/types.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -247,14 +247,7 @@ function stratifiedSubset(examples: Example[], share: number): Example[] {
   const random = rng(7);
   const byLabel = new Map<string, Example[]>();
   for (const e of examples) byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), e]);
-  return [...byLabel.values()].flatMap((list) => {
-    const shuffled = [...list];
-    for (let i = shuffled.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-    }
-    return shuffled.slice(0, Math.round(list.length * share));
-  });
+  return [...byLabel.values()].flatMap((list) => shuffleInPlace([...list], random).slice(0, Math.round(list.length * share)));
 }
 
 rmSync(tmp, { recursive: true, force: true });

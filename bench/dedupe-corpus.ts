@@ -7,8 +7,9 @@ import { gunzipSync } from 'node:zlib';
 import { readableText } from '../src/commands/dedupe.js';
 import { decodeBody } from '../src/domain/encoding.js';
 import {
-  body, changeOneSentence, firstHalf, lightlyEdit, loadChrome, rng, shuffled, wrap, type Article, type Lang, type Pair,
+  body, changeOneSentence, firstHalf, lightlyEdit, loadChrome, shuffled, wrap, type Article, type Lang, type Pair,
 } from '../test/fixtures/dedupe/eval-set.js';
+import { rng } from '../src/domain/random.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -9,7 +9,7 @@ import { textHash } from '../src/stages/dedupe/normalize.js';
 import { shingleHashes } from '../src/stages/dedupe/shingles.js';
 import { decide, exactOverlap } from '../src/stages/dedupe/similarity.js';
 import type { DedupeKeys } from '../src/stages/dedupe/types.js';
-import { rng } from '../test/fixtures/dedupe/eval-set.js';
+import { rng } from '../src/domain/random.js';
 import { deleteKeys, usedMemory, type RedisHandle } from './dedupe-redis.js';
 
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 // Model quality: accuracy, macro-F1, per-label precision/recall and the confusion matrix, on held-out examples
 // or by k-fold cross-validation (stratified by label, shuffled with a fixed seed so runs compare).
 import { modelInputRaw, textFeatures, type SparseVector } from './features.js';
-import { rng } from './linear-model.js';
+import { rng, shuffleInPlace } from '../../../domain/random.js';
 import { DEFAULT_MODEL_OPTIONS, TextModel, type Example, type ModelTrainOptions } from './text-model.js';
 import { Tokenizer } from '../text/tokenize.js';
 
@@ -106,11 +106,7 @@ function assignFolds(ys: number[], folds: number, seed: number): Int32Array {
   const fold = new Int32Array(ys.length);
   let next = 0;
   for (const members of byLabel.values()) {
-    for (let i = members.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [members[i], members[j]] = [members[j]!, members[i]!];
-    }
-    for (const i of members) fold[i] = next++ % folds;
+    for (const i of shuffleInPlace(members, random)) fold[i] = next++ % folds;
   }
   return fold;
 }

@@ -2,6 +2,7 @@
 // train them on their labels in seconds, and their weights stay small enough to ship in a JSON file.
 //   logreg: multinomial logistic regression by AdaGrad on sublinear-tf, L2-normalised vectors (the default);
 //   nb: multinomial Naive Bayes with Laplace smoothing over raw counts (the classic baseline).
+import { rng, shuffleInPlace } from '../../../domain/random.js';
 import type { SparseVector } from './features.js';
 
 export type ModelKind = 'logreg' | 'nb';
@@ -33,18 +34,6 @@ export interface LinearWeights {
   rowOf: Int32Array;
   weights: Float32Array;
   bias: Float32Array;
-}
-
-/** Deterministic PRNG (mulberry32) for shuffling. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Sublinear term frequency, L2-normalised: long texts do not outvote short ones. */
@@ -80,10 +69,7 @@ function trainLogreg(xs: SparseVector[], ys: number[], K: number, bits: number, 
   // Large sets converge in fewer passes: cap the updates, so 100k examples train in seconds.
   const epochs = Math.min(o.epochs, Math.max(2, Math.ceil(o.maxUpdates / Math.max(1, inputs.length))));
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    shuffleInPlace(order, random);
     for (const n of order) {
       const { ids, values } = inputs[n]!;
       softmaxScores(ids, values, W, bias, K, scores);
