@@ -31,10 +31,6 @@ function kindOf(type: string, mode: string, markup: boolean): AtomText['kind'] |
   return null;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * The content of a type="xhtml" construct: the xhtml:div around it is not part of it (RFC 4287 §3.1.1.3), and a
  * namespace prefix the div carries is dropped from every tag so the sanitizer recognises <p> in <xhtml:p>.
@@ -42,7 +38,8 @@ function escapeRegExp(s: string): string {
 function xhtmlBody(markup: string): string {
   const open = markup.match(/^\s*<(?:([\w.-]+):)?div\b/);
   if (!open) return markup;
-  const body = open[1] ? markup.replace(new RegExp(`<(/?)${escapeRegExp(open[1])}:`, 'g'), '<$1') : markup;
+  const prefix = open[1];
+  const body = prefix ? markup.replaceAll(`</${prefix}:`, '</').replaceAll(`<${prefix}:`, '<') : markup;
   let depth = 0;
   for (const m of body.matchAll(/<(\/?)div\b[^>]*?(\/?)>/gi)) {
     if (m[2]) continue;
