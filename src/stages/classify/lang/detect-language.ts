@@ -12,7 +12,7 @@ export interface LanguageResult {
   confidence: number;
 }
 
-interface ScriptCounts {
+export interface ScriptCounts {
   letters: number;
   han: number;
   kana: number;
@@ -26,7 +26,7 @@ const SAMPLE_CHARS = 3_000;
 const HAN = /\p{Script=Han}/u;
 const LETTER = /\p{L}/u;
 
-function countScripts(text: string): ScriptCounts {
+export function countScripts(text: string): ScriptCounts {
   const c: ScriptCounts = { letters: 0, han: 0, kana: 0, hangul: 0, latin: 0, cyrillic: 0, arabic: 0 };
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -1,5 +1,6 @@
 // Text → hashed sparse features: character n-grams over CJK text (Chinese has no spaces, and character
 // bigrams carry most of its topic signal), word n-grams from the segmenter for every script.
+import { countScripts } from '../lang/detect-language.js';
 import { foldText } from '../text/fold.js';
 import type { Tokenizer } from '../text/tokenize.js';
 
@@ -40,18 +41,11 @@ const SKIP_SEED = 50;
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
 
-/** Whether CJK makes up at least 30% of the letters (the share language detection takes Chinese from). */
+/** Whether CJK makes up at least 30% of the letters, as language detection counts them (emoji are not letters). */
 function mostlyCjk(text: string): boolean {
-  let cjk = 0;
-  let other = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // Kana, Han (with Extension B+, whose high surrogates are D840-D8BF; emoji's are not), Hangul.
-    if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xd840 && c <= 0xd8bf)) cjk++;
-    else if ((c | 32) >= 97 && (c | 32) <= 122) other++;
-    else if (c >= 0xc0 && c < 0x2000) other++;
-  }
-  return cjk > 0 && cjk >= 0.3 * (cjk + other);
+  const c = countScripts(text);
+  const cjk = c.han + c.kana + c.hangul;
+  return cjk > 0 && cjk >= 0.3 * c.letters;
 }
 
 /**
