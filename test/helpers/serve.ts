@@ -1,8 +1,30 @@
 // `newsflow serve` as a separate process, as operators run it, for tests of the service.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import YAML from 'yaml';
 
 export const BIN = path.resolve(__dirname, '../../bin/newsflow.js');
+
+export interface ServeFiles {
+  dir: string;
+  feedsFile: string;
+  configFile: string;
+}
+
+/**
+ * A fresh data dir holding a feeds file with `feeds` and a config file with `config` plus `dataDir` and `feedsFile`
+ * pointing there: what `newsflow serve --config` needs.
+ */
+export function writeServeFiles(name: string, feeds: unknown[], config: Record<string, unknown>): ServeFiles {
+  const dir = mkdtempSync(path.join(tmpdir(), `nf-${name}-`));
+  const feedsFile = path.join(dir, 'feeds.yaml');
+  writeFileSync(feedsFile, YAML.stringify({ feeds }));
+  const configFile = path.join(dir, 'config.yaml');
+  writeFileSync(configFile, YAML.stringify({ dataDir: dir, feedsFile, ...config }));
+  return { dir, feedsFile, configFile };
+}
 
 export interface ServeProcess {
   child: ChildProcess;

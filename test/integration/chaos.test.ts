@@ -1,20 +1,18 @@
 // Nothing lost, nothing twice: 2,000 articles flow through two worker processes while one of them is SIGKILLed at
 // random moments (and restarted) and Redis itself is restarted; every article must come out exactly once, whole.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { Redis } from 'ioredis';
 import { feedJob } from '../../src/commands/crawl.js';
 import { shortId } from '../../src/domain/ids.js';
 import { STAGES } from '../../src/jobs/names.js';
 import { closeQueues, createQueues, enqueue, pendingJobs, type Queues } from '../../src/jobs/queues.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis.js';
-import { spawnServe } from '../helpers/serve.js';
+import { spawnServe, writeServeFiles } from '../helpers/serve.js';
 
 const FEEDS = 20;
 const ITEMS = 100;
@@ -69,24 +67,15 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   redisServer = await startPrivateRedis();
-  dir = mkdtempSync(path.join(tmpdir(), 'nf-chaos-'));
-  const feedsFile = path.join(dir, 'feeds.yaml');
-  writeFileSync(feedsFile, YAML.stringify({ feeds: [] }));
-  configFile = path.join(dir, 'config.yaml');
-  writeFileSync(
-    configFile,
-    YAML.stringify({
-      dataDir: dir,
-      feedsFile,
-      redis: { url: redisServer.url, prefix, autoStart: false },
-      log: { level: 'warn' },
-      // Short locks so a killed worker's jobs come back within seconds; many stalls allowed, since this test kills
-      // workers far more often than any real deployment sees.
-      workers: { lockMs: 3000, stalledIntervalMs: 1000, maxStalledCount: 100, attempts: 20, backoffMs: 200, shutdownGraceMs: 5000 },
-      fetch: { allowHosts: ['127.0.0.1'], politeness: { minDelayMs: 0, maxInFlightPerHost: 4 } },
-      sink: { leaseMs: 2000 },
-    }),
-  );
+  ({ dir, configFile } = writeServeFiles('chaos', [], {
+    redis: { url: redisServer.url, prefix, autoStart: false },
+    log: { level: 'warn' },
+    // Short locks so a killed worker's jobs come back within seconds; many stalls allowed, since this test kills
+    // workers far more often than any real deployment sees.
+    workers: { lockMs: 3000, stalledIntervalMs: 1000, maxStalledCount: 100, attempts: 20, backoffMs: 200, shutdownGraceMs: 5000 },
+    fetch: { allowHosts: ['127.0.0.1'], politeness: { minDelayMs: 0, maxInFlightPerHost: 4 } },
+    sink: { leaseMs: 2000 },
+  }));
 });
 
 afterAll(async () => {

@@ -1,15 +1,13 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { sampleFeeds, startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
 import { ArticleRecordSchema } from '../../src/domain/record.js';
 import { STAGES } from '../../src/jobs/names.js';
 import { closeQueues, createQueues, type Queues } from '../../src/jobs/queues.js';
 import { dropPrefix, REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { spawnServe, stopServe } from '../helpers/serve.js';
+import { spawnServe, stopServe, writeServeFiles } from '../helpers/serve.js';
 
 const prefix = uniquePrefix('scale');
 let server: SampleServer;
@@ -30,19 +28,14 @@ afterAll(async () => {
 
 describe('scale-out', () => {
   it('a fetch-only and a processing-only serve process complete a crawl together', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'nf-scale-'));
-    const feedsFile = path.join(dir, 'feeds.yaml');
-    writeFileSync(feedsFile, YAML.stringify({ feeds: sampleFeeds(server.baseUrl).map((f) => ({ ...f, interval: '1h' })) }));
-    const configFile = path.join(dir, 'config.yaml');
-    writeFileSync(
-      configFile,
-      YAML.stringify({
-        dataDir: dir,
-        feedsFile,
+    const { dir, configFile } = writeServeFiles(
+      'scale',
+      sampleFeeds(server.baseUrl).map((f) => ({ ...f, interval: '1h' })),
+      {
         redis: { url: REDIS_URL, prefix, autoStart: false },
         log: { level: 'info' },
         fetch: { allowHosts: ['127.0.0.1'], politeness: { minDelayMs: 20 } },
-      }),
+      },
     );
     // The fetcher owns the schedules; the other host runs the CPU stages only.
     const fetcher = spawnServe(configFile, ['--stages', 'fetch']);

@@ -1,19 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { dropPrefix, REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { BIN, spawnServe, stopServe } from '../helpers/serve.js';
+import { BIN, spawnServe, stopServe, writeServeFiles } from '../helpers/serve.js';
 
 const prefix = uniquePrefix('sched');
 let redis: Redis;
 let queue: Queue;
-let dir: string;
 let feedsFile: string;
 let configFile: string;
 
@@ -23,10 +20,7 @@ const writeFeeds = (feeds: unknown[]) => writeFileSync(feedsFile, YAML.stringify
 beforeAll(() => {
   redis = testRedis();
   queue = new Queue('fetch-feed', { connection: redis, prefix: `{${prefix}}` });
-  dir = mkdtempSync(path.join(tmpdir(), 'nf-sched-'));
-  feedsFile = path.join(dir, 'feeds.yaml');
-  configFile = path.join(dir, 'config.yaml');
-  writeFileSync(configFile, YAML.stringify({ dataDir: dir, feedsFile, redis: { url: REDIS_URL, prefix, autoStart: false }, log: { level: 'info' } }));
+  ({ feedsFile, configFile } = writeServeFiles('sched', [], { redis: { url: REDIS_URL, prefix, autoStart: false }, log: { level: 'info' } }));
 });
 afterAll(async () => {
   await queue.close();

@@ -1,14 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { STAGES } from '../../src/jobs/names.js';
-import { spawnServe } from '../helpers/serve.js';
+import { spawnServe, writeServeFiles } from '../helpers/serve.js';
 import { dropPrefix, startPrivateRedis, testRedis, uniquePrefix, REDIS_URL } from '../helpers/redis.js';
 
 const keyPrefix = uniquePrefix('serve');
@@ -52,22 +48,13 @@ describe('serve', () => {
     ['sandboxed', ['fetch-article']],
   ])('on SIGTERM while jobs run (%s), exits 0 within the shutdown bound and leaves no job active', async (mode, sandbox) => {
     const prefix = `${keyPrefix}-${mode}`;
-    const dir = mkdtempSync(path.join(tmpdir(), 'nf-serve-'));
-    const feedsFile = path.join(dir, 'feeds.yaml');
-    writeFileSync(feedsFile, YAML.stringify({ feeds: [{ id: 'slow', url: `${base}/feed.rss`, interval: '1h' }] }));
-    const configFile = path.join(dir, 'config.yaml');
     const graceMs = 1500;
-    writeFileSync(
-      configFile,
-      YAML.stringify({
-        dataDir: dir,
-        feedsFile,
-        redis: { url: REDIS_URL, prefix, autoStart: false },
-        log: { level: 'info' },
-        workers: { shutdownGraceMs: graceMs, concurrency: { 'fetch-article': 4 }, sandbox },
-        fetch: { allowHosts: ['127.0.0.1'], politeness: { maxInFlightPerHost: 4, minDelayMs: 0 } },
-      }),
-    );
+    const { dir, configFile } = writeServeFiles('serve', [{ id: 'slow', url: `${base}/feed.rss`, interval: '1h' }], {
+      redis: { url: REDIS_URL, prefix, autoStart: false },
+      log: { level: 'info' },
+      workers: { shutdownGraceMs: graceMs, concurrency: { 'fetch-article': 4 }, sandbox },
+      fetch: { allowHosts: ['127.0.0.1'], politeness: { maxInFlightPerHost: 4, minDelayMs: 0 } },
+    });
     const serve = spawnServe(configFile, [], { cwd: dir });
     const { child } = serve;
     const queues = Object.fromEntries(STAGES.map((s) => [s, new Queue(s, { connection: redis, prefix: `{${prefix}}` })]));
@@ -101,14 +88,11 @@ describe('serve', () => {
 
   it('on SIGTERM after Redis is gone, still exits 0 within a bound instead of hanging', async () => {
     const own = await startPrivateRedis();
-    const dir = mkdtempSync(path.join(tmpdir(), 'nf-serve-'));
-    const feedsFile = path.join(dir, 'feeds.yaml');
-    writeFileSync(feedsFile, YAML.stringify({ feeds: [] }));
-    const configFile = path.join(dir, 'config.yaml');
-    writeFileSync(
-      configFile,
-      YAML.stringify({ dataDir: dir, feedsFile, redis: { url: own.url, prefix: 'gone', autoStart: false }, log: { level: 'info' }, workers: { shutdownGraceMs: 1000 } }),
-    );
+    const { configFile } = writeServeFiles('serve', [], {
+      redis: { url: own.url, prefix: 'gone', autoStart: false },
+      log: { level: 'info' },
+      workers: { shutdownGraceMs: 1000 },
+    });
     const serve = spawnServe(configFile);
     const { child } = serve;
     try {
