@@ -4,20 +4,13 @@ import type { SiteRule } from './config.js';
 import { parseDate } from './dates.js';
 import type { JsonLdArticle } from './json-ld.js';
 import type { PageInfo } from './page-info.js';
+import type { Extracted } from './types.js';
 import { scriptVar, selectValue } from './site-rules.js';
 import { cjkRatio, normalizeInline } from './text.js';
 import { absoluteUrl } from './urls.js';
 
-export interface PageMeta {
-  title: string | null;
-  author: string | null;
-  publishedAt: string | null;
-  modifiedAt: string | null;
-  siteName: string | null;
-  langHint: string | null;
-  canonicalUrl: string | null;
-  leadImage: string | null;
-}
+/** The fields of an extraction that come from the page's metadata rather than its main text. */
+export type PageMeta = Pick<Extracted, 'title' | 'author' | 'publishedAt' | 'modifiedAt' | 'siteName' | 'langHint' | 'canonicalUrl' | 'leadImage'>;
 
 function meta(info: PageInfo, ...keys: string[]): string | null {
   for (const key of keys) {
