@@ -16,6 +16,7 @@ import { pruneStore } from './infra/raw-store.js';
 import { runExtract } from './commands/extract.js';
 import { runClassify } from './commands/classify.js';
 import { modelEval, modelTrain } from './commands/model.js';
+import { MODEL_TYPES, type ModelType } from './stages/classify/model/text-model.js';
 import { runDedupeCheck } from './commands/dedupe.js';
 import { exportOpml, importOpml, runFetch, runParseFeed } from './commands/feeds.js';
 import { syncSchedules } from './jobs/schedules.js';
@@ -245,8 +246,8 @@ export function buildProgram(): Command {
     .requiredOption('--in <file>', 'labelled JSONL')
     .requiredOption('--out <file>', 'where to write the model')
     .option('--folds <k>', 'cross-validate with k folds first', (v) => Number.parseInt(v, 10))
-    .addOption(new Option('--type <type>', 'model type').choices(['logreg', 'nb', 'nb+logreg']))
-    .action(async (opts: { in: string; out: string; folds?: number; type?: 'nb+logreg' | 'nb' | 'logreg' }) => {
+    .addOption(new Option('--type <type>', 'model type').choices(MODEL_TYPES))
+    .action(async (opts: { in: string; out: string; folds?: number; type?: ModelType }) => {
       const r = await modelTrain({ input: opts.in, output: opts.out, ...(opts.folds ? { folds: opts.folds } : {}), ...(opts.type ? { type: opts.type } : {}) });
       out(r.text);
     });
@@ -256,8 +257,8 @@ export function buildProgram(): Command {
     .requiredOption('--in <file>', 'labelled JSONL')
     .option('--model <file>', 'model file')
     .option('--folds <k>', 'no model file: cross-validate a model trained on the input with k folds', (v) => Number.parseInt(v, 10))
-    .addOption(new Option('--type <type>', 'model type, with --folds').choices(['logreg', 'nb', 'nb+logreg']))
-    .action(async (opts: { in: string; model?: string; folds?: number; type?: 'nb+logreg' | 'nb' | 'logreg' }) => {
+    .addOption(new Option('--type <type>', 'model type, with --folds').choices(MODEL_TYPES))
+    .action(async (opts: { in: string; model?: string; folds?: number; type?: ModelType }) => {
       const { in: input, ...rest } = opts;
       out((await modelEval({ input, ...rest })).text);
     });

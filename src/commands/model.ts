@@ -1,7 +1,7 @@
 // `newsflow model train` and `newsflow model eval`: train a topic model on the user's labelled JSONL, measure it.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_MODEL_OPTIONS, TextModel, loadModel, type Example, type ModelType } from '../stages/classify/model/text-model.js';
+import { DEFAULT_MODEL_OPTIONS, TextModel, loadModel, type Example, type ModelTrainOptions, type ModelType } from '../stages/classify/model/text-model.js';
 import { crossValidate, evaluateModel, formatReport, type EvalReport } from '../stages/classify/model/evaluate.js';
 
 const ExampleSchema = z.object({
@@ -52,15 +52,24 @@ export interface ModelTrainResult {
   crossValidation: EvalReport | null;
 }
 
+const modelOptions = (type: ModelType | undefined) => ({ ...DEFAULT_MODEL_OPTIONS, type: type ?? DEFAULT_MODEL_OPTIONS.type });
+
+/** k-fold cross-validation of a model of `options` on the examples of `input`, with its report as text. */
+function crossValidation(examples: Example[], folds: number, options: ModelTrainOptions, input: string): { text: string; report: EvalReport } {
+  const t0 = performance.now();
+  const report = crossValidate(examples, folds, options);
+  return { text: `${folds}-fold cross-validation of a ${options.type} model on ${input} (${seconds(t0)}):\n${formatReport(report)}`, report };
+}
+
 export async function modelTrain(args: ModelTrainArgs): Promise<ModelTrainResult> {
   const examples = readExamples(args.input);
-  const options = { ...DEFAULT_MODEL_OPTIONS, type: args.type ?? DEFAULT_MODEL_OPTIONS.type };
+  const options = modelOptions(args.type);
   const lines: string[] = [];
   let cv: EvalReport | null = null;
   if (args.folds !== undefined) {
-    const t0 = performance.now();
-    cv = crossValidate(examples, args.folds, options);
-    lines.push(`${args.folds}-fold cross-validation (${seconds(t0)}):`, formatReport(cv), '');
+    const r = crossValidation(examples, args.folds, options, args.input);
+    cv = r.report;
+    lines.push(r.text, '');
   }
   const t0 = performance.now();
   const model = TextModel.train(examples, options);
@@ -83,12 +92,7 @@ export interface ModelEvalArgs {
 
 export async function modelEval(args: ModelEvalArgs): Promise<{ text: string; report: EvalReport }> {
   const examples = readExamples(args.input);
-  if (args.folds !== undefined) {
-    const options = { ...DEFAULT_MODEL_OPTIONS, type: args.type ?? DEFAULT_MODEL_OPTIONS.type };
-    const t0 = performance.now();
-    const report = crossValidate(examples, args.folds, options);
-    return { text: `${args.folds}-fold cross-validation of a ${options.type} model on ${args.input} (${seconds(t0)}):\n${formatReport(report)}`, report };
-  }
+  if (args.folds !== undefined) return crossValidation(examples, args.folds, modelOptions(args.type), args.input);
   if (!args.model) throw new Error('model eval needs --model <file>, or --folds <k> to cross-validate on the input');
   const model = loadModel(args.model);
   const report = evaluateModel(model, examples);

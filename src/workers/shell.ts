@@ -169,8 +169,8 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
   if (options.sandbox) {
     const seconds = (job: Job) => ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
     worker.on('completed', (job, result: unknown) => {
-      const outcome = isSandboxResult(result) ? result.outcome : String(result);
-      if (isSandboxResult(result)) for (const [name, by] of Object.entries(result.counts)) options.onCount?.(def.name, name, by);
+      const { outcome, counts } = isSandboxResult(result) ? result : { outcome: String(result), counts: {} };
+      for (const [name, by] of Object.entries(counts)) options.onCount?.(def.name, name, by);
       options.onOutcome?.(def.name, outcome.startsWith('dropped') ? 'dropped' : 'completed', seconds(job));
     });
     worker.on('failed', (job, err) => {

@@ -12,6 +12,9 @@ export const MODEL_FORMAT = 'newsflow-text-model';
 
 export type ModelType = ModelKind | 'nb+logreg';
 
+/** Every model type, the default first. */
+export const MODEL_TYPES = ['logreg', 'nb', 'nb+logreg'] as const satisfies readonly ModelType[];
+
 /** Weights of each part in the log-linear blend; Naive Bayes is over-confident, so it counts half. */
 const BLEND: Record<ModelType, Array<[ModelKind, number]>> = {
   nb: [['nb', 1]],
@@ -36,7 +39,7 @@ export const ModelFileSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   formatVersion: z.literal(1),
   version: z.string(),
-  type: z.enum(['nb', 'logreg', 'nb+logreg']),
+  type: z.enum(MODEL_TYPES),
   labels: z.array(z.string()).min(2),
   features: z.object({
     bits: z.number().int().min(8).max(24),
