@@ -68,3 +68,13 @@ export function chooseCanonicalUrl(pageUrl: string, declared: string | null | un
   }
   return canonicalizeUrl(pageUrl);
 }
+
+/** The host name of a URL (lower case, no port), or null when it is missing or not a URL. */
+export function hostnameOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}

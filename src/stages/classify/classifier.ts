@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { hostnameOf } from '../../domain/canonical-url.js';
 import type { Classification, RuleMatch, Topic } from '../../domain/record.js';
 import type { ClassifyConfig } from './config.js';
 import type { Classifier, ClassifyInput } from './types.js';
@@ -79,7 +80,7 @@ export class TextClassifier implements Classifier {
     };
     const tokenAt = (field: string, offset: number) => upperBound(tokensOf(field), offset) - 1;
 
-    const site = hostOf(input.url);
+    const site = hostnameOf(input.url)?.replace(/^www\./, '') ?? null;
     const ruleMatches: RuleMatch[] = [];
     const ctx = { hits, meta: { lang: language.lang, source: input.sourceId ?? null, site }, tokenAt };
     for (const rule of rules) {
@@ -201,15 +202,6 @@ function upperBound(tokens: Token[], offset: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function hostOf(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    return new URL(url).hostname.replace(/^www\./, '');
-  } catch {
-    return null;
-  }
 }
 
 /** The shipped config folder (taxonomy, topics, rules and gazetteer files). */

@@ -1,5 +1,6 @@
 // Page metadata: title without the site suffix, byline, dates with zone, site name, language, canonical URL, lead image.
 import type { CheerioAPI } from 'cheerio';
+import { hostnameOf } from '../../domain/canonical-url.js';
 import type { SiteRule } from './config.js';
 import { parseDate } from './dates.js';
 import type { JsonLdArticle } from './json-ld.js';
@@ -68,21 +69,13 @@ function langOf(info: PageInfo): string | null {
 // Hosts whose pages give Beijing time without saying so: the .cn zone and large Chinese platforms on .com.
 const CHINA_HOSTS = /(\.cn|(^|\.)(qq|weibo|163|sohu|sina|ifeng|toutiao|thepaper|caixin|zhihu|people|xinhuanet|chinadaily)\.com)$/;
 
-function hostOf(url: string | undefined): string {
-  try {
-    return url ? new URL(url).hostname.toLowerCase() : '';
-  } catch {
-    return '';
-  }
-}
-
 /** The offset for dates that carry none: the rule's, else the time zone the page's language or host suggests. */
 export function defaultOffset(lang: string | null, url: string | undefined, sample: string, rule: SiteRule | null): string {
   if (rule?.timeZone) return rule.timeZone;
   const l = lang?.toLowerCase() ?? '';
   if (l.startsWith('ja') || l.startsWith('ko')) return '+09:00';
   if (l.startsWith('zh')) return '+08:00';
-  if (CHINA_HOSTS.test(hostOf(url))) return '+08:00';
+  if (CHINA_HOSTS.test(hostnameOf(url) ?? '')) return '+08:00';
   return cjkRatio(sample) > 0.3 && !l ? '+08:00' : '+00:00';
 }
 

@@ -1,5 +1,6 @@
 // The site-rule table: per-host selectors for body, removals and metadata, built-in rules merged with the user's.
 import type { CheerioAPI } from 'cheerio';
+import { hostnameOf } from '../../domain/canonical-url.js';
 import type { CleanConfig, SiteRule } from './config.js';
 import { normalizeInline } from './text.js';
 
@@ -23,13 +24,8 @@ export const BUILTIN_SITE_RULES: Readonly<Record<string, SiteRule>> = { 'mp.weix
 
 /** The rule for a URL's host: an exact key first, then the longest key the host is a subdomain of. */
 export function findSiteRule(url: string | undefined, config: Pick<CleanConfig, 'siteRules'> | undefined): SiteRule | null {
-  if (!url) return null;
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return null;
-  }
+  const host = hostnameOf(url);
+  if (!host) return null;
   const table: Record<string, SiteRule> = { ...BUILTIN_SITE_RULES, ...(config?.siteRules ?? {}) };
   let best: { key: string; rule: SiteRule } | null = null;
   for (const [key, rule] of Object.entries(table)) {
