@@ -17,16 +17,26 @@ const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 const toTraditional = OpenCC.Converter({ from: 'cn', to: 't' });
 const foldCache = new Map<string, string>();
 const MARK = /^\p{M}$/u;
-const markCache = new Map<number, boolean>();
+
+// Per-UTF-16-unit tables, filled on first sight of a unit: every article folds thousands of characters, and a
+// typed-array read is several times cheaper than a Map lookup or a closure call per character.
+/** 0: not yet known, 1: not a combining mark, 2: a combining mark. */
+const markOf = new Uint8Array(0x10000);
+/** Fold of a lone unit: the folded unit + 1 (so that 0 can mean not yet known), or a marker below. */
+const unitFold = new Int32Array(0x10000);
+const UNIT_UNKNOWN = 0;
+const UNIT_EMPTY = -1;
+const UNIT_SPACE = -2;
+/** Folds to several units (NFKC of "ﬁ" is "fi"), kept in longFolds. */
+const UNIT_LONG = -3;
+const longFolds = new Map<number, string>();
+
 /** Whether a UTF-16 unit is a combining mark; nothing below U+0300 is, nor the CJK ideographs. */
 function isMark(code: number): boolean {
   if (code < 0x300 || (code >= 0x3400 && code <= 0x9fff)) return false;
-  let v = markCache.get(code);
-  if (v === undefined) {
-    v = MARK.test(String.fromCharCode(code));
-    markCache.set(code, v);
-  }
-  return v;
+  let v = markOf[code]!;
+  if (v === 0) markOf[code] = v = MARK.test(String.fromCharCode(code)) ? 2 : 1;
+  return v === 2;
 }
 
 /** Folds one character (with its combining marks); cached, since a text repeats few distinct characters. */
@@ -42,31 +52,63 @@ function foldCluster(cluster: string): string {
   return folded;
 }
 
+/** unitFold entry of a lone unit, computing it on first sight. */
+function unitEntry(code: number): number {
+  let e = unitFold[code]!;
+  if (e !== UNIT_UNKNOWN) return e;
+  const folded = foldCluster(String.fromCharCode(code));
+  if (folded === ' ') e = UNIT_SPACE;
+  else if (folded.length === 0) e = UNIT_EMPTY;
+  else if (folded.length === 1) e = folded.charCodeAt(0) + 1;
+  else {
+    e = UNIT_LONG;
+    longFolds.set(code, folded);
+  }
+  unitFold[code] = e;
+  return e;
+}
+
 function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000 || code === 0x200b || code === 0xfeff;
+}
+
+/** Output buffers of foldText: folded units and, per unit, the original range it came from. */
+class FoldBuffer {
+  units: Uint16Array;
+  origStart: Int32Array;
+  origEnd: Int32Array;
+  len = 0;
+
+  constructor(size: number) {
+    this.units = new Uint16Array(size);
+    this.origStart = new Int32Array(size);
+    this.origEnd = new Int32Array(size);
+  }
+
+  /** Room for `extra` more units (folding can expand: NFKC of "㍿" is four characters). */
+  reserve(extra: number): void {
+    if (this.len + extra <= this.units.length) return;
+    const size = (this.len + extra) * 2;
+    const units = new Uint16Array(size);
+    units.set(this.units);
+    const origStart = new Int32Array(size);
+    origStart.set(this.origStart);
+    const origEnd = new Int32Array(size);
+    origEnd.set(this.origEnd);
+    Object.assign(this, { units, origStart, origEnd });
+  }
 }
 
 export function foldText(original: string): FoldedText {
   const n = original.length;
   // Folded UTF-16 units go into a typed buffer (decoded once at the end): a string per character would make
   // garbage-collection the main cost on long texts.
-  let out = new Uint16Array(n + 16);
-  let origStart = new Int32Array(n + 16);
-  let origEnd = new Int32Array(n + 16);
+  const buf = new FoldBuffer(n + 16);
+  let { units, origStart, origEnd } = buf;
   let len = 0;
-  const reserve = (extra: number) => {
-    if (len + extra <= out.length) return;
-    const size = (len + extra) * 2;
-    const grow = <T extends Uint16Array | Int32Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    out = grow(out, new Uint16Array(size));
-    origStart = grow(origStart, new Int32Array(size));
-    origEnd = grow(origEnd, new Int32Array(size));
-  };
-  const pushUnit = (unit: number, start: number, end: number) => {
-    out[len] = unit;
+  /** Appends the one space that a run of white space folds to. */
+  const space = (start: number, end: number) => {
+    units[len] = 32;
     origStart[len] = start;
     origEnd[len++] = end;
   };
@@ -74,28 +116,22 @@ export function foldText(original: string): FoldedText {
   let i = 0;
   while (i < n) {
     const code = original.charCodeAt(i);
-    const nextCode = i + 1 < n ? original.charCodeAt(i + 1) : 0;
     // ASCII fast path, unless a combining mark follows (e + U+0301 must compose to é).
-    if (code < 128 && !isMark(nextCode)) {
-      if (isSpace(code)) {
-        if (!lastSpace) {
-          reserve(1);
-          pushUnit(32, i, i + 1);
-        }
+    if (code < 128 && !(i + 1 < n && isMark(original.charCodeAt(i + 1)))) {
+      if (code === 32 || (code >= 9 && code <= 13)) {
+        if (!lastSpace) space(i, i + 1);
         lastSpace = true;
       } else {
-        reserve(1);
-        pushUnit(code >= 65 && code <= 90 ? code + 32 : code, i, i + 1);
+        units[len] = code >= 65 && code <= 90 ? code + 32 : code;
+        origStart[len] = i;
+        origEnd[len++] = i + 1;
         lastSpace = false;
       }
       i++;
       continue;
     }
     if (isSpace(code)) {
-      if (!lastSpace) {
-        reserve(1);
-        pushUnit(32, i, i + 1);
-      }
+      if (!lastSpace) space(i, i + 1);
       lastSpace = true;
       i++;
       continue;
@@ -103,32 +139,37 @@ export function foldText(original: string): FoldedText {
     // One code point plus any combining marks that follow, so NFKC can compose them.
     let j = i + (code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1);
     while (j < n && isMark(original.charCodeAt(j))) j++;
-    const folded = j === i + 1 ? foldUnit(code) : foldCluster(original.slice(i, j));
-    if (folded === ' ') {
-      if (!lastSpace) {
-        reserve(1);
-        pushUnit(32, i, j);
-      }
-      lastSpace = true;
-    } else if (folded.length > 0) {
-      reserve(folded.length);
-      for (let k = 0; k < folded.length; k++) pushUnit(folded.charCodeAt(k), i, j);
+    const entry = j === i + 1 ? unitEntry(code) : UNIT_LONG;
+    if (entry > 0) {
+      units[len] = entry - 1;
+      origStart[len] = i;
+      origEnd[len++] = j;
       lastSpace = false;
+    } else if (entry === UNIT_SPACE) {
+      if (!lastSpace) space(i, j);
+      lastSpace = true;
+    } else if (entry === UNIT_LONG) {
+      const folded = j === i + 1 ? longFolds.get(code)! : foldCluster(original.slice(i, j));
+      if (folded === ' ') {
+        if (!lastSpace) space(i, j);
+        lastSpace = true;
+      } else if (folded.length > 0) {
+        // Only here can the output outgrow the input (every other branch writes at most one unit per unit read).
+        buf.len = len;
+        buf.reserve(folded.length + (n - j));
+        ({ units, origStart, origEnd } = buf);
+        for (let k = 0; k < folded.length; k++) {
+          units[len] = folded.charCodeAt(k);
+          origStart[len] = i;
+          origEnd[len++] = j;
+        }
+        lastSpace = false;
+      }
     }
     i = j;
   }
-  const text = Buffer.from(out.buffer, out.byteOffset, len * 2).toString('utf16le');
+  const text = Buffer.from(units.buffer, units.byteOffset, len * 2).toString('utf16le');
   return { original, text, origStart: origStart.subarray(0, len), origEnd: origEnd.subarray(0, len) };
-}
-
-const unitCache = new Map<number, string>();
-function foldUnit(code: number): string {
-  let folded = unitCache.get(code);
-  if (folded === undefined) {
-    folded = foldCluster(String.fromCharCode(code));
-    unitCache.set(code, folded);
-  }
-  return folded;
 }
 
 /** Folds a query term the same way as texts (no offsets needed), trimming outer spaces. */
@@ -150,18 +191,18 @@ export function countChineseVariants(text: string): { traditional: number; simpl
     const code = text.charCodeAt(i);
     // The unified ideographs block holds nearly all variant pairs; rarer blocks do not change the verdict.
     if (code < 0x4e00 || code > 0x9fff) continue;
-    const ch = text[i]!;
-    if (variantCache.has(ch)) {
-      const v = variantCache.get(ch)!;
-      if (v === 1) traditional++;
-      else if (v === 2) simplified++;
-      continue;
+    let v = variantOf[code - 0x4e00]!;
+    if (v === 0) {
+      const ch = text[i]!;
+      variantOf[code - 0x4e00] = v = toSimplified(ch) !== ch ? TRADITIONAL : toTraditional(ch) !== ch ? SIMPLIFIED : SHARED;
     }
-    const v = toSimplified(ch) !== ch ? 1 : toTraditional(ch) !== ch ? 2 : 0;
-    variantCache.set(ch, v);
-    if (v === 1) traditional++;
-    else if (v === 2) simplified++;
+    if (v === TRADITIONAL) traditional++;
+    else if (v === SIMPLIFIED) simplified++;
   }
   return { traditional, simplified };
 }
-const variantCache = new Map<string, 0 | 1 | 2>();
+/** Per ideograph from U+4E00: 0 not yet known, or which script it exists only in. */
+const variantOf = new Uint8Array(0x9fff - 0x4e00 + 1);
+const TRADITIONAL = 1;
+const SIMPLIFIED = 2;
+const SHARED = 3;
