@@ -12,6 +12,7 @@ export class AhoCorasick {
   private readonly lengths: number[] = [];
   /** The root's transitions as a table by UTF-16 unit: most of a text is read from the root. */
   private rootTable: Int32Array = new Int32Array(0);
+  private flat: FlatTrie | null = null;
   private built = false;
 
   /** Adds a pattern and returns its id (ids are dense, in order of addition). Empty patterns are refused. */
@@ -59,6 +60,7 @@ export class AhoCorasick {
     }
     this.rootTable = new Int32Array(0x10000);
     for (const [c, to] of this.next[0]!) this.rootTable[c] = to;
+    this.flat = flatten(this.next, this.own, this.fail);
     this.built = true;
     return this;
   }
@@ -66,23 +68,76 @@ export class AhoCorasick {
   /** Calls onMatch(patternId, start, end) for every occurrence of every pattern, in order of end offset. */
   search(text: string, onMatch: (id: number, start: number, end: number) => void): void {
     if (!this.built) throw new Error('AhoCorasick: search() before build()');
-    const next = this.next;
-    const fail = this.fail;
-    const root = this.rootTable;
+    const { edgeStart, edgeChar, edgeTo, fail, ownStart, ownIds } = this.flat!;
+    const { rootTable: root, dictLink, lengths } = this;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      let to: number | undefined;
-      while (node !== 0 && (to = next[node]!.get(c)) === undefined) node = fail[node]!;
-      node = node === 0 ? root[c]! : to!;
+      // Follow fail links until a node has an edge on c.
+      while (node !== 0) {
+        const to = edgeOn(edgeStart[node]!, edgeStart[node + 1]!, c, edgeChar, edgeTo);
+        if (to !== 0) {
+          node = to;
+          break;
+        }
+        node = fail[node]!;
+      }
+      if (node === 0) node = root[c]!;
       if (node === 0) continue;
-      for (let out = node; out !== -1; out = this.dictLink[out]!) {
-        const ids = this.own[out]!;
-        for (let k = 0; k < ids.length; k++) {
-          const id = ids[k]!;
-          onMatch(id, i + 1 - this.lengths[id]!, i + 1);
+      for (let out = node; out !== -1; out = dictLink[out]!) {
+        for (let k = ownStart[out]!, end = ownStart[out + 1]!; k < end; k++) {
+          const id = ownIds[k]!;
+          onMatch(id, i + 1 - lengths[id]!, i + 1);
         }
       }
     }
   }
+}
+
+/** Target of the edge on c among edges [lo, hi), sorted by unit, or 0. Most nodes have a few edges: scanned. */
+function edgeOn(lo: number, hi: number, c: number, edgeChar: Uint16Array, edgeTo: Int32Array): number {
+  if (hi - lo <= 8) {
+    for (let e = lo; e < hi; e++) if (edgeChar[e] === c) return edgeTo[e]!;
+    return 0;
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const m = edgeChar[mid]!;
+    if (m === c) return edgeTo[mid]!;
+    if (m < c) lo = mid + 1;
+    else hi = mid;
+  }
+  return 0;
+}
+
+/** The trie in flat typed arrays for searching: per node, its edges (unit, target) and its own pattern ids. */
+interface FlatTrie {
+  edgeStart: Int32Array;
+  edgeChar: Uint16Array;
+  edgeTo: Int32Array;
+  fail: Int32Array;
+  ownStart: Int32Array;
+  ownIds: Int32Array;
+}
+
+function flatten(next: Array<Map<number, number>>, own: number[][], fail: number[]): FlatTrie {
+  const nodes = next.length;
+  const edgeStart = new Int32Array(nodes + 1);
+  const ownStart = new Int32Array(nodes + 1);
+  for (let n = 0; n < nodes; n++) {
+    edgeStart[n + 1] = edgeStart[n]! + next[n]!.size;
+    ownStart[n + 1] = ownStart[n]! + own[n]!.length;
+  }
+  const edgeChar = new Uint16Array(edgeStart[nodes]!);
+  const edgeTo = new Int32Array(edgeStart[nodes]!);
+  const ownIds = new Int32Array(ownStart[nodes]!);
+  for (let n = 0; n < nodes; n++) {
+    let e = edgeStart[n]!;
+    for (const [c, to] of [...next[n]!].sort((a, b) => a[0] - b[0])) {
+      edgeChar[e] = c;
+      edgeTo[e++] = to;
+    }
+    ownIds.set(own[n]!, ownStart[n]!);
+  }
+  return { edgeStart, edgeChar, edgeTo, fail: Int32Array.from(fail), ownStart, ownIds };
 }
