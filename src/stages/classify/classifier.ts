@@ -185,12 +185,20 @@ const SURE = 0.9;
 
 // Bounded character classes: Chinese text is one long run of non-space, where \S+@ would backtrack quadratically.
 const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)[\x21-\x7e]+|[\w.+-]+@[\w-]+\.[\w.-]+/g;
+// Without an "@" the e-mail branch cannot match, and trying it at every word character is most of the regex's cost.
+const URL_ONLY = /\b(?:https?:\/\/|www\.)[\x21-\x7e]+/g;
 
 /** Tokens that are not part of a link or address: "https" and "mmbiz" are no keywords. */
 function outsideUrls(tokens: Token[], text: string): Token[] {
-  const spans = [...text.matchAll(URL_OR_EMAIL)].map((m) => [m.index, m.index + m[0].length] as const);
+  const pattern = text.includes('@') ? URL_OR_EMAIL : URL_ONLY;
+  const spans = Array.from(text.matchAll(pattern), (m) => [m.index, m.index + m[0].length] as const);
   if (!spans.length) return tokens;
-  return tokens.filter((t) => !spans.some(([s, e]) => t.start < e && s < t.end));
+  // Tokens and spans both run in text order: one merge walk.
+  let k = 0;
+  return tokens.filter((t) => {
+    while (k < spans.length && spans[k]![1] <= t.start) k++;
+    return !(k < spans.length && spans[k]![0] < t.end);
+  });
 }
 
 function upperBound(tokens: Token[], offset: number): number {

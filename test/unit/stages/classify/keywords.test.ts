@@ -35,4 +35,13 @@ describe('keywords', () => {
     for (const w of ['https', 'mmbiz', 'qpic', 'png', 'editor', 'example']) expect(c.keywords).not.toContain(w);
     expect(c.keywords).toContain('卫星');
   });
+
+  it('does not take words from links in a text without addresses, nor drop the words between links', () => {
+    const c = classify({
+      title: null,
+      text: 'Volcano erupts, see www.volcanodiscovery.com/tracker and then https://quakes.example.org/feed?page=volcano for the magma survey',
+    });
+    for (const w of ['volcanodiscovery', 'tracker', 'quakes', 'example', 'feed', 'page']) expect(c.keywords).not.toContain(w);
+    expect(c.keywords).toEqual(expect.arrayContaining(['volcano', 'magma', 'survey']));
+  });
 });
