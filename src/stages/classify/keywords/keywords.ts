@@ -25,6 +25,16 @@ const NON_CHINESE_IDF = 10.8;
 
 const stopwords = new Set<string>(Object.values(createRequire(import.meta.url)('stopwords-iso') as Record<string, string[]>).flat());
 const HAN = /\p{Script=Han}/u;
+/** HAN.test(word) without the regex for the common cases: nothing below U+2E80 is Han, U+4E00–U+9FFF all is. */
+function hasHan(word: string): boolean {
+  let other = false;
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code >= 0x4e00 && code <= 0x9fff) return true;
+    if (code >= 0x2e80) other = true;
+  }
+  return other && HAN.test(word);
+}
 const NUMERIC = /^[\p{N}.,%]+$/u;
 
 export interface KeywordOptions {
@@ -35,17 +45,21 @@ export interface KeywordOptions {
   maxTerms?: number;
 }
 
+/** Whether (w, score) ranks before an entry: higher score first, then the word in code-unit order. */
+function before(w: string, score: number, [other, otherScore]: [string, number]): boolean {
+  return score > otherScore || (score === otherScore && w < other);
+}
+
 export class KeywordExtractor {
   private readonly df = new Map<string, number>();
   private docs = 0;
   constructor(private readonly options: KeywordOptions) {}
 
-  private idf(term: string): number {
-    const seen = this.df.get(term) ?? 0;
+  private idf(term: string, han: boolean): number {
     // The running table speaks once it has seen a few hundred articles; before that the prior does.
-    if (this.docs >= 200) return Math.log((this.docs + 1) / (seen + 1)) + 1;
+    if (this.docs >= 200) return Math.log((this.docs + 1) / ((this.df.get(term) ?? 0) + 1)) + 1;
     // jieba's table covers Chinese words only; other words share one value until the running table speaks.
-    if (!HAN.test(term)) return NON_CHINESE_IDF;
+    if (!han) return NON_CHINESE_IDF;
     const { idf, median } = prior();
     // Unknown to the table: rarer than most words, so about the median.
     return idf.get(term) ?? median;
@@ -56,17 +70,26 @@ export class KeywordExtractor {
     const tf = new Map<string, number>();
     for (const t of titleTokens) tf.set(t.text, (tf.get(t.text) ?? 0) + 3);
     for (const t of textTokens) tf.set(t.text, (tf.get(t.text) ?? 0) + 1);
-    const scored: Array<[string, number]> = [];
+    // Only the best few are wanted: kept in order as they come, rather than sorting every word.
+    const max = this.options.maxKeywords;
+    const top: Array<[string, number]> = [];
+    const kept = this.options.learn ? [] : null;
     for (const [w, f] of tf) {
-      if (w.length < (HAN.test(w) ? 2 : 3) || stopwords.has(w) || NUMERIC.test(w)) {
-        tf.delete(w);
-        continue;
+      const han = hasHan(w);
+      if (w.length < (han ? 2 : 3) || stopwords.has(w) || NUMERIC.test(w)) continue;
+      kept?.push(w);
+      if (max <= 0) continue;
+      const score = (1 + Math.log(f)) * this.idf(w, han);
+      if (top.length === max && !before(w, score, top[max - 1]!)) continue;
+      let at = top.length === max ? max - 1 : top.length;
+      while (at > 0 && before(w, score, top[at - 1]!)) {
+        top[at] = top[at - 1]!;
+        at--;
       }
-      scored.push([w, (1 + Math.log(f)) * this.idf(w)]);
+      top[at] = [w, score];
     }
-    scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    if (this.options.learn) this.learn(tf.keys());
-    return scored.slice(0, this.options.maxKeywords).map(([w]) => w);
+    if (kept) this.learn(kept);
+    return top.map(([w]) => w);
   }
 
   private learn(terms: Iterable<string>): void {
