@@ -73,7 +73,7 @@ export class KeywordExtractor {
     // Only the best few are wanted: kept in order as they come, rather than sorting every word.
     const max = this.options.maxKeywords;
     const top: Array<[string, number]> = [];
-    const kept = this.options.learn ? [] : null;
+    const kept: string[] | null = this.options.learn ? [] : null;
     for (const [w, f] of tf) {
       const han = hasHan(w);
       if (w.length < (han ? 2 : 3) || stopwords.has(w) || NUMERIC.test(w)) continue;

@@ -76,8 +76,37 @@ function hashPair(a: number, b: number, seed: number): number {
   return h >>> 0;
 }
 
-/** Feature ids of the text being vectorised; grown on demand and reused (vectorising never re-enters itself). */
+/**
+ * Feature ids of the text being vectorised, and per id the number of the vector that last took it (so repeats
+ * are dropped without sorting first or a Set); grown on demand and reused (vectorising never re-enters itself).
+ */
 let scratch = new Int32Array(4096);
+let sorted = new Int32Array(4096);
+let seenBy = new Uint32Array(0);
+let vectorNo = 0;
+
+/** Sorts ids[0, n) ascending (ids below 2^bits) by LSD radix, 8 bits a pass, using `tmp`; returns the sorted array. */
+function radixSort(ids: Int32Array, tmp: Int32Array, n: number, bits: number): Int32Array {
+  const counts = new Int32Array(256);
+  let from = ids;
+  let to = tmp;
+  for (let shift = 0; shift < bits; shift += 8) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(from[i]! >>> shift) & 255]!++;
+    let sum = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = counts[d]!;
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = from[i]!;
+      to[counts[(v >>> shift) & 255]!++] = v;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
 
 /** What a model reads of an article: folded title and text joined by a space, cut to `maxChars`. */
 export function modelInput(foldedTitle: string, foldedText: string, options: FeatureOptions): string {
@@ -98,15 +127,27 @@ export function modelInputRaw(title: string, text: string, options: FeatureOptio
  */
 export function textFeatures(folded: string, tokenizer: Tokenizer, options: FeatureOptions, names?: Map<number, string>): SparseVector {
   const mask = (1 << options.bits) - 1;
+  if (seenBy.length !== mask + 1) {
+    seenBy = new Uint32Array(mask + 1);
+    vectorNo = 0;
+  }
+  if (++vectorNo === 0x1_0000_0000) {
+    seenBy.fill(0);
+    vectorNo = 1;
+  }
+  const no = vectorNo;
   // Presence, not counts: in short texts a repeated n-gram adds little, and binarised Naive Bayes measured better.
-  // Ids are gathered in a scratch array, then sorted and made unique: no per-feature allocation, and the model
-  // then reads its weight rows in address order.
+  // Each id is kept the first time it comes, then the kept ids are sorted: the model reads its weight rows in
+  // address order, and sums them in a fixed order whatever the text's order.
   let count = 0;
   const push = (id: number) => {
+    if (seenBy[id] === no) return;
+    seenBy[id] = no;
     if (count === scratch.length) {
       const grown = new Int32Array(scratch.length * 2);
       grown.set(scratch);
       scratch = grown;
+      sorted = new Int32Array(grown.length);
     }
     scratch[count++] = id;
   };
@@ -129,13 +170,12 @@ export function textFeatures(folded: string, tokenizer: Tokenizer, options: Feat
       }
     }
   }
-  const words = tokenizer.tokenize(folded).map((t) => t.text);
-  for (const n of options.wordNgrams) {
-    for (let i = 0; i + n <= words.length; i++) add(n === 1 ? words[i]! : words.slice(i, i + n).join(' '), 100 + n);
+  if (options.wordNgrams.length) {
+    const words = tokenizer.tokenize(folded).map((t) => t.text);
+    for (const n of options.wordNgrams) {
+      for (let i = 0; i + n <= words.length; i++) add(n === 1 ? words[i]! : words.slice(i, i + n).join(' '), 100 + n);
+    }
   }
-  const sorted = scratch.subarray(0, count).sort();
-  let unique = 0;
-  for (let i = 0; i < count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
-  const ids = sorted.slice(0, unique);
-  return { ids, values: new Float32Array(unique).fill(1) };
+  const ids = radixSort(scratch, sorted, count, options.bits).slice(0, count);
+  return { ids, values: new Float32Array(count).fill(1) };
 }
