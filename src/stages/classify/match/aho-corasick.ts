@@ -68,21 +68,26 @@ export class AhoCorasick {
   /** Calls onMatch(patternId, start, end) for every occurrence of every pattern, in order of end offset. */
   search(text: string, onMatch: (id: number, start: number, end: number) => void): void {
     if (!this.built) throw new Error('AhoCorasick: search() before build()');
-    const { edgeStart, edgeChar, edgeTo, fail, ownStart, ownIds } = this.flat!;
+    const { edgeStart, edgeChar, edgeTo, fail, ownStart, ownIds, asciiRow, asciiNext } = this.flat!;
     const { rootTable: root, dictLink, lengths } = this;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      // Follow fail links until a node has an edge on c.
-      while (node !== 0) {
-        const to = edgeOn(edgeStart[node]!, edgeStart[node + 1]!, c, edgeChar, edgeTo);
-        if (to !== 0) {
-          node = to;
-          break;
+      const row = c < 128 ? asciiRow[node]! : -1;
+      if (row >= 0) {
+        node = asciiNext[row * 128 + c]!;
+      } else {
+        // Follow fail links until a node has an edge on c.
+        while (node !== 0) {
+          const to = edgeOn(edgeStart[node]!, edgeStart[node + 1]!, c, edgeChar, edgeTo);
+          if (to !== 0) {
+            node = to;
+            break;
+          }
+          node = fail[node]!;
         }
-        node = fail[node]!;
+        if (node === 0) node = root[c]!;
       }
-      if (node === 0) node = root[c]!;
       if (node === 0) continue;
       for (let out = node; out !== -1; out = dictLink[out]!) {
         for (let k = ownStart[out]!, end = ownStart[out + 1]!; k < end; k++) {
@@ -118,6 +123,12 @@ interface FlatTrie {
   fail: Int32Array;
   ownStart: Int32Array;
   ownIds: Int32Array;
+  /**
+   * The complete transition on ASCII units (fail links already followed) for nodes whose path is all ASCII, as
+   * rows of 128: English text then costs one read per unit. asciiRow[node] is the node's row, or -1.
+   */
+  asciiRow: Int32Array;
+  asciiNext: Int32Array;
 }
 
 function flatten(next: Array<Map<number, number>>, own: number[][], fail: number[]): FlatTrie {
@@ -139,5 +150,18 @@ function flatten(next: Array<Map<number, number>>, own: number[][], fail: number
     }
     ownIds.set(own[n]!, ownStart[n]!);
   }
-  return { edgeStart, edgeChar, edgeTo, fail: Int32Array.from(fail), ownStart, ownIds };
+  // Rows in breadth-first order, so a node's fail target (a shorter suffix, also all ASCII) has its row already.
+  const asciiRow = new Int32Array(nodes).fill(-1);
+  const order = [0];
+  for (let k = 0; k < order.length; k++) for (const [c, to] of next[order[k]!]!) if (c < 128) order.push(to);
+  const asciiNext = new Int32Array(order.length * 128);
+  order.forEach((node, row) => {
+    asciiRow[node] = row;
+    const fallback = node === 0 ? -1 : asciiRow[fail[node]!]!;
+    for (let c = 0; c < 128; c++) {
+      const to = next[node]!.get(c);
+      asciiNext[row * 128 + c] = to ?? (fallback < 0 ? 0 : asciiNext[fallback * 128 + c]!);
+    }
+  });
+  return { edgeStart, edgeChar, edgeTo, fail: Int32Array.from(fail), ownStart, ownIds, asciiRow, asciiNext };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldText, toOriginalRange } from '../../../../src/stages/classify/text/fold.js';
 import { AhoCorasick } from '../../../../src/stages/classify/match/aho-corasick.js';
+import { rng } from '../../../../src/domain/random.js';
 
 describe('foldText', () => {
   it('applies NFKC, lower case, Traditional → Simplified and collapses white space', () => {
@@ -30,5 +31,27 @@ describe('AhoCorasick', () => {
     const found: string[] = [];
     ac.search('ushers 中美国', (id, start, end) => found.push(`${ids.indexOf(id)}:${start}-${end}`));
     expect(found.sort()).toEqual(['0:2-4', '1:1-4', '3:2-6', '4:7-9', '5:8-10'].sort());
+  });
+
+  it('finds what a naive search finds, over ASCII and Han patterns that share prefixes and suffixes', () => {
+    // A small alphabet mixing ASCII and Han makes long fail chains and switches between the ASCII table and
+    // the edge lists in mid-match.
+    const r = rng(11);
+    const alphabet = ['a', 'b', 'c', ' ', '中', '美', 'A', '1'];
+    const word = (max: number) => Array.from({ length: 1 + Math.floor(r() * max) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+    const patterns = [...new Set(Array.from({ length: 60 }, () => word(5)))];
+    const ac = new AhoCorasick();
+    const ids = patterns.map((p) => ac.add(p));
+    ac.build();
+    for (let t = 0; t < 50; t++) {
+      const text = word(200);
+      const found: string[] = [];
+      ac.search(text, (id, start, end) => found.push(`${ids.indexOf(id)}:${start}:${end}`));
+      const expected: string[] = [];
+      patterns.forEach((p, k) => {
+        for (let at = text.indexOf(p); at >= 0; at = text.indexOf(p, at + 1)) expected.push(`${k}:${at}:${at + p.length}`);
+      });
+      expect(found.sort()).toEqual(expected.sort());
+    }
   });
 });
