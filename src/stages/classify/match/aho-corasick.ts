@@ -60,7 +60,7 @@ export class AhoCorasick {
     }
     this.rootTable = new Int32Array(0x10000);
     for (const [c, to] of this.next[0]!) this.rootTable[c] = to;
-    this.flat = flatten(this.next, this.own, this.fail);
+    this.flat = flatten(this.next, this.own, this.fail, this.dictLink);
     this.built = true;
     return this;
   }
@@ -68,7 +68,7 @@ export class AhoCorasick {
   /** Calls onMatch(patternId, start, end) for every occurrence of every pattern, in order of end offset. */
   search(text: string, onMatch: (id: number, start: number, end: number) => void): void {
     if (!this.built) throw new Error('AhoCorasick: search() before build()');
-    const { edgeStart, edgeChar, edgeTo, fail, ownStart, ownIds, asciiRow, asciiNext } = this.flat!;
+    const { edgeStart, edgeChar, edgeTo, fail, ownStart, ownIds, emits, asciiRow, asciiNext } = this.flat!;
     const { rootTable: root, dictLink, lengths } = this;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
@@ -88,7 +88,7 @@ export class AhoCorasick {
         }
         if (node === 0) node = root[c]!;
       }
-      if (node === 0) continue;
+      if (emits[node] === 0) continue;
       for (let out = node; out !== -1; out = dictLink[out]!) {
         for (let k = ownStart[out]!, end = ownStart[out + 1]!; k < end; k++) {
           const id = ownIds[k]!;
@@ -123,6 +123,8 @@ interface FlatTrie {
   fail: Int32Array;
   ownStart: Int32Array;
   ownIds: Int32Array;
+  /** 1 where a pattern ends at the node or on its dictionary chain: most nodes of a walk report nothing. */
+  emits: Uint8Array;
   /**
    * The complete transition on ASCII units (fail links already followed) for nodes whose path is all ASCII, as
    * rows of 128: English text then costs one read per unit. asciiRow[node] is the node's row, or -1.
@@ -131,7 +133,7 @@ interface FlatTrie {
   asciiNext: Int32Array;
 }
 
-function flatten(next: Array<Map<number, number>>, own: number[][], fail: number[]): FlatTrie {
+function flatten(next: Array<Map<number, number>>, own: number[][], fail: number[], dictLink: Int32Array): FlatTrie {
   const nodes = next.length;
   const edgeStart = new Int32Array(nodes + 1);
   const ownStart = new Int32Array(nodes + 1);
@@ -163,5 +165,6 @@ function flatten(next: Array<Map<number, number>>, own: number[][], fail: number
       asciiNext[row * 128 + c] = to ?? (fallback < 0 ? 0 : asciiNext[fallback * 128 + c]!);
     }
   });
-  return { edgeStart, edgeChar, edgeTo, fail: Int32Array.from(fail), ownStart, ownIds, asciiRow, asciiNext };
+  const emits = Uint8Array.from(own, (ids, node) => (ids.length > 0 || dictLink[node] !== -1 ? 1 : 0));
+  return { edgeStart, edgeChar, edgeTo, fail: Int32Array.from(fail), ownStart, ownIds, emits, asciiRow, asciiNext };
 }
