@@ -150,12 +150,14 @@ function softmaxScores(ids: Int32Array, values: Float32Array, W: Float32Array, b
   softmaxInPlace(out);
 }
 
-function softmaxInPlace(out: Float64Array): void {
+/** Turns scores into probabilities in place (shifted by the maximum, so large scores do not overflow). */
+export function softmaxInPlace(out: Float64Array): Float64Array {
   let max = -Infinity;
   for (const s of out) max = Math.max(max, s);
   let sum = 0;
   for (let k = 0; k < out.length; k++) sum += out[k] = Math.exp(out[k]! - max);
   for (let k = 0; k < out.length; k++) out[k]! /= sum;
+  return out;
 }
 
 /** Class probabilities of one example. */

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Tokenizer } from '../text/tokenize.js';
 import { DEFAULT_FEATURES, modelInput, modelInputRaw, textFeatures, type FeatureOptions, type SparseVector } from './features.js';
-import { DEFAULT_TRAIN, train, type LinearWeights, type ModelKind, type TrainOptions } from './linear-model.js';
+import { DEFAULT_TRAIN, softmaxInPlace, train, type LinearWeights, type ModelKind, type TrainOptions } from './linear-model.js';
 
 export const MODEL_FORMAT = 'newsflow-text-model';
 
@@ -99,15 +99,6 @@ function fuse(parts: Array<{ weights: LinearWeights; blend: number }>, classes: 
     });
   });
   return { rowOf, weights: fused, kinds: parts.map((p) => p.weights.kind), blends: parts.map((p) => p.blend), biases: parts.map((p) => p.weights.bias) };
-}
-
-function softmaxInPlace(out: Float64Array): Float64Array {
-  let max = -Infinity;
-  for (const s of out) max = Math.max(max, s);
-  let sum = 0;
-  for (let k = 0; k < out.length; k++) sum += out[k] = Math.exp(out[k]! - max);
-  for (let k = 0; k < out.length; k++) out[k]! /= sum;
-  return out;
 }
 
 export class TextModel {
