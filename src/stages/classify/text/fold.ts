@@ -72,39 +72,20 @@ function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000 || code === 0x200b || code === 0xfeff;
 }
 
-/** Output buffers of foldText: folded units and, per unit, the original range it came from. */
-class FoldBuffer {
-  units: Uint16Array;
-  origStart: Int32Array;
-  origEnd: Int32Array;
-  len = 0;
-
-  constructor(size: number) {
-    this.units = new Uint16Array(size);
-    this.origStart = new Int32Array(size);
-    this.origEnd = new Int32Array(size);
-  }
-
-  /** Room for `extra` more units (folding can expand: NFKC of "㍿" is four characters). */
-  reserve(extra: number): void {
-    if (this.len + extra <= this.units.length) return;
-    const size = (this.len + extra) * 2;
-    const units = new Uint16Array(size);
-    units.set(this.units);
-    const origStart = new Int32Array(size);
-    origStart.set(this.origStart);
-    const origEnd = new Int32Array(size);
-    origEnd.set(this.origEnd);
-    Object.assign(this, { units, origStart, origEnd });
-  }
+/** A copy of `a` in a new array of `size` units. */
+function grown<T extends Uint16Array | Int32Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
 }
 
 export function foldText(original: string): FoldedText {
   const n = original.length;
   // Folded UTF-16 units go into a typed buffer (decoded once at the end): a string per character would make
   // garbage-collection the main cost on long texts.
-  const buf = new FoldBuffer(n + 16);
-  let { units, origStart, origEnd } = buf;
+  let units = new Uint16Array(n + 16);
+  let origStart = new Int32Array(n + 16);
+  let origEnd = new Int32Array(n + 16);
   let len = 0;
   /** Appends the one space that a run of white space folds to. */
   const space = (start: number, end: number) => {
@@ -139,6 +120,7 @@ export function foldText(original: string): FoldedText {
     // One code point plus any combining marks that follow, so NFKC can compose them.
     let j = i + (code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1);
     while (j < n && isMark(original.charCodeAt(j))) j++;
+    // A character with its marks goes the string way, as a unit that folds to several units does.
     const entry = j === i + 1 ? unitEntry(code) : UNIT_LONG;
     if (entry > 0) {
       units[len] = entry - 1;
@@ -154,10 +136,14 @@ export function foldText(original: string): FoldedText {
         if (!lastSpace) space(i, j);
         lastSpace = true;
       } else if (folded.length > 0) {
-        // Only here can the output outgrow the input (every other branch writes at most one unit per unit read).
-        buf.len = len;
-        buf.reserve(folded.length + (n - j));
-        ({ units, origStart, origEnd } = buf);
+        // Only here can the output outgrow the input (every other branch writes at most one unit per unit read):
+        // room for this fold and one unit for each unit still to read.
+        const need = len + folded.length + (n - j);
+        if (need > units.length) {
+          units = grown(units, need * 2);
+          origStart = grown(origStart, need * 2);
+          origEnd = grown(origEnd, need * 2);
+        }
         for (let k = 0; k < folded.length; k++) {
           units[len] = folded.charCodeAt(k);
           origStart[len] = i;

@@ -23,6 +23,19 @@ describe('foldText', () => {
   });
 });
 
+describe('foldText on expanding characters', () => {
+  it('grows its buffers when the fold is much longer than the text, and keeps the offsets', () => {
+    // NFKC of U+FDFA is an 18-character phrase: ten of them fold to far more units than were read.
+    const original = `a${'\ufdfa'.repeat(10)}b`;
+    const f = foldText(original);
+    const one = '\ufdfa'.normalize('NFKC');
+    expect(f.text).toBe(`a${one.repeat(10)}b`);
+    const last = f.text.length - 1;
+    expect(toOriginalRange(f, last, last + 1)).toEqual({ start: 11, end: 12 });
+    expect(toOriginalRange(f, 1 + one.length, 1 + 2 * one.length)).toEqual({ start: 2, end: 3 });
+  });
+});
+
 describe('AhoCorasick', () => {
   it('finds every occurrence of overlapping patterns with their offsets', () => {
     const ac = new AhoCorasick();
