@@ -134,12 +134,11 @@ export class TextModel {
     // Features are presence (1) as textFeatures makes them; other values take the general path.
     let presence = true;
     for (let f = 0; f < v.values.length && presence; f++) presence = v.values[f] === 1;
-    const sublinear = presence ? null : Float64Array.from(v.values, (raw) => 1 + Math.log(raw));
-    const norm = Math.sqrt(sublinear ? sublinear.reduce((a, x) => a + x * x, 0) : v.values.length) || 1;
     const out = new Float64Array(K);
     for (let p = 0; p < P; p++) for (let k = 0; k < K; k++) out[k]! += blends[p]! * biases[p]![k]!;
     if (presence) {
-      // Every feature has the same input value in a part: one tight loop per part over the feature rows.
+      // Every feature has the same input value in a part (sublinear 1, norm √n): one tight loop per part.
+      const norm = Math.sqrt(v.values.length) || 1;
       for (let p = 0; p < P; p++) {
         const x = blends[p]! * (kinds[p] === 'nb' ? 1 : 1 / norm);
         const offset = p * K;
@@ -152,12 +151,14 @@ export class TextModel {
       }
       return softmaxInPlace(out);
     }
+    const sublinear = Float64Array.from(v.values, (raw) => 1 + Math.log(raw));
+    const norm = Math.sqrt(sublinear.reduce((a, x) => a + x * x, 0)) || 1;
     for (let f = 0; f < v.ids.length; f++) {
       const row = rowOf[v.ids[f]!]!;
       if (row < 0) continue;
       const base = row * width;
       const raw = v.values[f]!;
-      const scaled = (sublinear ? sublinear[f]! : 1) / norm;
+      const scaled = sublinear[f]! / norm;
       for (let p = 0; p < P; p++) {
         const x = blends[p]! * (kinds[p] === 'nb' ? raw : scaled);
         const at = base + p * K;
