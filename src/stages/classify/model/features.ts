@@ -77,11 +77,12 @@ function hashPair(a: number, b: number, seed: number): number {
 }
 
 /**
- * Feature ids of the text being vectorised, and per id the number of the vector that last took it (so repeats
- * are dropped without sorting first or a Set); grown on demand and reused (vectorising never re-enters itself).
+ * Feature ids of the text being vectorised (with a second array of the same size for the radix sort), and per id
+ * the number of the vector that last took it (so repeats are dropped without sorting first or a Set); grown on
+ * demand and reused (vectorising never re-enters itself).
  */
 let scratch = new Int32Array(4096);
-let sorted = new Int32Array(4096);
+let sortBuffer = new Int32Array(4096);
 let seenBy = new Uint32Array(0);
 let vectorNo = 0;
 
@@ -147,7 +148,7 @@ export function textFeatures(folded: string, tokenizer: Tokenizer, options: Feat
       const grown = new Int32Array(scratch.length * 2);
       grown.set(scratch);
       scratch = grown;
-      sorted = new Int32Array(grown.length);
+      sortBuffer = new Int32Array(grown.length);
     }
     scratch[count++] = id;
   };
@@ -176,6 +177,6 @@ export function textFeatures(folded: string, tokenizer: Tokenizer, options: Feat
       for (let i = 0; i + n <= words.length; i++) add(n === 1 ? words[i]! : words.slice(i, i + n).join(' '), 100 + n);
     }
   }
-  const ids = radixSort(scratch, sorted, count, options.bits).slice(0, count);
+  const ids = radixSort(scratch, sortBuffer, count, options.bits).slice(0, count);
   return { ids, values: new Float32Array(count).fill(1) };
 }
