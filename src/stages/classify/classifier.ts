@@ -18,6 +18,7 @@ import { loadTopicsFile, topicLabel, type TopicRules } from './topics/topic-rule
 import { Gazetteer, loadGazetteerFile } from './entities/gazetteer.js';
 import { KeywordExtractor } from './keywords/keywords.js';
 import { loadModel, type TextModel } from './model/text-model.js';
+import type { FoldedInput } from './model/features.js';
 
 export interface ClassifierParts {
   index: TermIndex;
@@ -69,15 +70,16 @@ export class TextClassifier implements Classifier {
     ]);
     const hits = index.scan([...fields].map(([name, folded]) => ({ name, folded })));
 
-    const tokens = new Map<string, Token[]>();
-    const tokensOf = (field: string): Token[] => {
-      let t = tokens.get(field);
-      if (!t) {
-        t = tokenizer.tokenize(fields.get(field)?.text ?? '', language.lang);
-        tokens.set(field, t);
+    const segments = new Map<string, { words: Token[]; jieba: Token[] | null }>();
+    const segmentOf = (field: string) => {
+      let s = segments.get(field);
+      if (!s) {
+        s = tokenizer.segment(fields.get(field)?.text ?? '', language.lang, hits.words.get(field));
+        segments.set(field, s);
       }
-      return t;
+      return s;
     };
+    const tokensOf = (field: string): Token[] => segmentOf(field).words;
     const tokenAt = (field: string, offset: number) => upperBound(tokensOf(field), offset) - 1;
 
     const site = hostnameOf(input.url)?.replace(/^www\./, '') ?? null;
@@ -89,10 +91,16 @@ export class TextClassifier implements Classifier {
       if (evidence) ruleMatches.push({ rule: rule.id, version: rule.version, hits: this.reportHits(evidence, fields) });
     }
 
-    const topics = this.topics(hits, title, input.text, fields, details?.topicEvidence);
+    // The model reads the fields' jieba words when they are segmented anyway (for keywords, or by NEAR rules).
+    const folded: FoldedInput = { title: fields.get('title')!.text, text: fields.get('text')!.text };
+    if (this.parts.model) {
+      const reuse = (field: string) => (options.maxKeywords > 0 || segments.has(field) ? segmentOf(field).jieba : null);
+      folded.titleWords = reuse('title');
+      folded.textWords = reuse('text');
+    }
+    const topics = this.topics(hits, title, input.text, folded, details?.topicEvidence);
     if (details && this.parts.model) {
       const model = this.parts.model;
-      const folded = { title: fields.get('title')!.text.trim(), text: fields.get('text')!.text.trim() };
       for (const t of topics) {
         if (t.source !== `model:${model.version}`) continue;
         const label = model.labels.find((l) => (this.parts.taxonomy.find(l)?.code ?? null) === t.code && (t.code !== null || l === t.label));
@@ -124,13 +132,12 @@ export class TextClassifier implements Classifier {
     hits: HitTable,
     title: string,
     text: string,
-    fields: Map<string, FoldedText>,
+    folded: FoldedInput,
     evidence: ClassifyDetails['topicEvidence'] | undefined,
   ): Topic[] {
     const { topicRules, taxonomy, model, options } = this.parts;
     const all = topicRules.score(hits, options.labelLanguage, evidence);
     if (model) {
-      const folded = { title: fields.get('title')!.text.trim(), text: fields.get('text')!.text.trim() };
       for (const p of model.predict(title, text, folded)) {
         const known = taxonomy.find(p.label);
         all.push({
@@ -235,14 +242,15 @@ export function loadClassifier(config: ClassifyConfig, baseDir: string): TextCla
     config.gazetteerFiles.map((f) => loadGazetteerFile(resolve(f))),
     { builtinCountries: config.builtinCountries },
   );
+  // Chinese terms and the user dictionary's words are kept whole by the segmenter, found by the same scan.
+  if (config.userDictFile) {
+    for (const line of readFileSync(resolve(config.userDictFile), 'utf8').split('\n')) {
+      const word = line.trim().split(/\s+/)[0];
+      if (word) index.addWord(word);
+    }
+  }
   index.build();
-  const userWords = config.userDictFile
-    ? readFileSync(resolve(config.userDictFile), 'utf8')
-        .split('\n')
-        .map((l) => l.trim().split(/\s+/)[0] ?? '')
-        .filter(Boolean)
-    : [];
-  const tokenizer = new Tokenizer([...index.foldedTerms(), ...userWords]);
+  const tokenizer = new Tokenizer();
   const model = config.modelFile ? loadModel(resolve(config.modelFile)) : null;
   return new TextClassifier({ index, rules, taxonomy, topicRules, gazetteer, tokenizer, model, options: config });
 }

@@ -28,6 +28,8 @@ export interface ScannedField {
 /** Hits per term id, plus the fields they were found in. */
 export class HitTable {
   readonly byTerm = new Map<number, TermHit[]>();
+  /** Per field, [start, end) pairs of every occurrence of a word to keep whole (see TermIndex.addWord), flat. */
+  readonly words = new Map<string, number[]>();
   constructor(readonly fields: Map<string, FoldedText>) {}
   get(term: number): readonly TermHit[] {
     return this.byTerm.get(term) ?? [];
@@ -47,6 +49,7 @@ interface TermEntry {
   boundaryEnd: boolean;
 }
 
+const HAN = /\p{Script=Han}/u;
 const ACRONYM = /^[A-Z][A-Z0-9&]{0,3}$|^(?:[A-Z]\.){2,3}$/;
 
 const wordCache = new Map<number, boolean>();
@@ -70,6 +73,8 @@ export class TermIndex {
   /** Automaton pattern id → term ids sharing that folded text. */
   private readonly patternTerms: number[][] = [];
   private readonly patternOf = new Map<string, number>();
+  /** Per pattern, 1 when the segmenter keeps it whole: Chinese, without spaces. */
+  private wordPattern = new Uint8Array(0);
   private built = false;
 
   /** Registers a term (deduplicated) and returns its id. Throws on a term that folds to nothing. */
@@ -90,14 +95,28 @@ export class TermIndex {
       boundaryEnd: !spec.prefix && isWordCode(folded.charCodeAt(folded.length - 1)),
     });
     this.byKey.set(key, id);
+    this.patternTerms[this.pattern(folded)]!.push(id);
+    return id;
+  }
+
+  /**
+   * Registers a word that the segmenter keeps whole without being a term (a user dictionary's): scans report
+   * where it occurs, as they do for every Chinese term. Words without Han are ignored.
+   */
+  addWord(word: string): void {
+    const folded = foldTerm(word);
+    if (HAN.test(folded) && !/\s/.test(folded)) this.pattern(folded);
+  }
+
+  private pattern(folded: string): number {
     let pattern = this.patternOf.get(folded);
     if (pattern === undefined) {
+      if (this.built) throw new Error('TermIndex: add() after build()');
       pattern = this.automaton.add(folded);
       this.patternOf.set(folded, pattern);
       this.patternTerms[pattern] = [];
     }
-    this.patternTerms[pattern]!.push(id);
-    return id;
+    return pattern;
   }
 
   term(id: number): TermSpec {
@@ -108,23 +127,24 @@ export class TermIndex {
     return this.entries.length;
   }
 
-  /** Every distinct folded term, for the segmenter's user dictionary. */
-  foldedTerms(): string[] {
-    return [...this.patternOf.keys()];
-  }
-
   build(): this {
     this.automaton.build();
+    this.wordPattern = new Uint8Array(this.patternTerms.length);
+    for (const [folded, pattern] of this.patternOf) if (HAN.test(folded) && !/\s/.test(folded)) this.wordPattern[pattern] = 1;
     this.built = true;
     return this;
   }
 
   scan(fields: ScannedField[]): HitTable {
     const table = new HitTable(new Map(fields.map((f) => [f.name, f.folded])));
-    if (this.entries.length === 0) return table;
+    if (this.patternTerms.length === 0) return table;
+    const { wordPattern } = this;
     for (const { name, folded } of fields) {
       const text = folded.text;
+      const words: number[] = [];
+      table.words.set(name, words);
       this.automaton.search(text, (pattern, start, end) => {
+        if (wordPattern[pattern] === 1) words.push(start, end);
         for (const id of this.patternTerms[pattern]!) {
           const e = this.entries[id]!;
           if (e.boundaryStart && start > 0 && isWordCode(text.charCodeAt(start - 1))) continue;

@@ -2,7 +2,7 @@
 // bigrams carry most of its topic signal), word n-grams from the segmenter for every script.
 import { countScripts } from '../lang/detect-language.js';
 import { foldText } from '../text/fold.js';
-import type { Tokenizer } from '../text/tokenize.js';
+import { jiebaWords, type Token, type Tokenizer } from '../text/tokenize.js';
 
 export interface FeatureOptions {
   /** log2 of the hash space. */
@@ -39,6 +39,7 @@ export interface SparseVector {
 
 const SKIP_SEED = 50;
 
+const HAN = /\p{Script=Han}/u;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
 
 /** Whether CJK makes up at least 30% of the letters, as language detection counts them (emoji are not letters). */
@@ -115,6 +116,60 @@ export function modelInput(foldedTitle: string, foldedText: string, options: Fea
   return joined.length > options.maxChars ? joined.slice(0, options.maxChars) : joined;
 }
 
+/** Folded title and text (trimmed or not), with jieba's words of each where the caller has segmented them. */
+export interface FoldedInput {
+  title: string;
+  text: string;
+  titleWords?: Token[] | null;
+  textWords?: Token[] | null;
+}
+
+/**
+ * Punctuation and spaces that end every run jieba segments on its own (its runs are Han, ASCII letters and digits
+ * and a few symbols such as "." and "-"), so words before one of them do not depend on what follows.
+ */
+const RUN_END = new Set([...' ,:;!?()"\'。、“”‘’《》【】「」'].map((c) => c.charCodeAt(0)));
+
+/**
+ * The words of modelInput(title.trim(), text.trim()) as the model's segmentation gives them, taken from the fields'
+ * own jieba words instead of segmenting again: jieba segments each run of Han and word characters on its own, so
+ * the input's words are its parts' words, except in the run that maxChars cuts through, which is segmented anew.
+ * Null when the model would not give the input to jieba (no Han in it): it then segments as usual.
+ */
+export function modelInputWords(input: FoldedInput, options: FeatureOptions): string[] | null {
+  const title = input.title.trim();
+  const text = input.text.trim();
+  const joined = modelInput(title, text, options);
+  if (!HAN.test(joined)) return null;
+  const words: string[] = [];
+  let offset = 0;
+  for (const [part, whole, found] of [
+    [title, input.title, input.titleWords],
+    [text, input.text, input.textWords],
+  ] as const) {
+    if (!part) continue;
+    if (offset >= joined.length) break;
+    const visible = joined.length - offset < part.length ? part.slice(0, joined.length - offset) : part;
+    if (!found) {
+      for (const t of jiebaWords(visible)) words.push(t.text);
+    } else {
+      const lead = whole.length - whole.trimStart().length;
+      // Words wholly before the last run end in view are the part's own; the rest is segmented as cut.
+      let safe = visible.length;
+      if (visible.length < part.length) {
+        while (safe > 0 && !RUN_END.has(visible.charCodeAt(safe - 1))) safe--;
+      }
+      for (const t of found) {
+        if (t.end - lead > safe) break;
+        words.push(t.text);
+      }
+      if (safe < visible.length) for (const t of jiebaWords(visible.slice(safe))) words.push(t.text);
+    }
+    offset += part.length + 1;
+  }
+  return words;
+}
+
 /** modelInput from unfolded title and text, folding only about the part that will be read (folding shrinks). */
 export function modelInputRaw(title: string, text: string, options: FeatureOptions): string {
   const limit = options.maxChars * 2;
@@ -126,7 +181,7 @@ export function modelInputRaw(title: string, text: string, options: FeatureOptio
  * Hashed features of a model input (see modelInput). `names`, when given, receives the text of each feature
  * (the first n-gram or word that hashed to it), to explain a prediction.
  */
-export function textFeatures(folded: string, tokenizer: Tokenizer, options: FeatureOptions, names?: Map<number, string>): SparseVector {
+export function textFeatures(folded: string, segmenter: Tokenizer | string[], options: FeatureOptions, names?: Map<number, string>): SparseVector {
   const mask = (1 << options.bits) - 1;
   if (seenBy.length !== mask + 1) {
     seenBy = new Uint32Array(mask + 1);
@@ -172,7 +227,7 @@ export function textFeatures(folded: string, tokenizer: Tokenizer, options: Feat
     }
   }
   if (options.wordNgrams.length) {
-    const words = tokenizer.tokenize(folded).map((t) => t.text);
+    const words = Array.isArray(segmenter) ? segmenter : segmenter.tokenize(folded).map((t) => t.text);
     for (const n of options.wordNgrams) {
       for (let i = 0; i + n <= words.length; i++) add(n === 1 ? words[i]! : words.slice(i, i + n).join(' '), 100 + n);
     }

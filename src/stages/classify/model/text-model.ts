@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Tokenizer } from '../text/tokenize.js';
-import { DEFAULT_FEATURES, modelInput, modelInputRaw, textFeatures, type FeatureOptions, type SparseVector } from './features.js';
+import { DEFAULT_FEATURES, modelInput, modelInputRaw, modelInputWords, textFeatures, type FeatureOptions, type FoldedInput, type SparseVector } from './features.js';
 import { DEFAULT_TRAIN, softmaxInPlace, train, type LinearWeights, type ModelKind, type TrainOptions } from './linear-model.js';
 
 export const MODEL_FORMAT = 'newsflow-text-model';
@@ -115,9 +115,15 @@ export class TextModel {
     this.fused = fuse(parts, labels.length, features.bits);
   }
 
-  /** Features of a title and text; `folded`, when the caller has already folded both, saves folding again. */
-  vectorize(title: string, text: string, folded?: { title: string; text: string }): SparseVector {
-    return textFeatures(folded ? modelInput(folded.title, folded.text, this.features) : modelInputRaw(title, text, this.features), modelTokenizer(), this.features);
+  /**
+   * Features of a title and text. `folded`, when the caller has already folded both, saves folding again, and
+   * with the fields' jieba words, segmenting again.
+   */
+  vectorize(title: string, text: string, folded?: FoldedInput): SparseVector {
+    if (!folded) return textFeatures(modelInputRaw(title, text, this.features), modelTokenizer(), this.features);
+    const input = modelInput(folded.title.trim(), folded.text.trim(), this.features);
+    const words = folded.titleWords || folded.textWords ? modelInputWords(folded, this.features) : null;
+    return textFeatures(input, words ?? modelTokenizer(), this.features);
   }
 
   /**
@@ -172,10 +178,10 @@ export class TextModel {
    * The features that most favour `label` over the runner-up label (or the second best when `label` is the best),
    * with their weight in the blended score: what a reader sees as the model's evidence.
    */
-  explain(title: string, text: string, label: string, top = 6, folded?: { title: string; text: string }): Array<{ term: string; weight: number }> {
+  explain(title: string, text: string, label: string, top = 6, folded?: FoldedInput): Array<{ term: string; weight: number }> {
     const k = this.labels.indexOf(label);
     if (k < 0) return [];
-    const input = folded ? modelInput(folded.title, folded.text, this.features) : modelInputRaw(title, text, this.features);
+    const input = folded ? modelInput(folded.title.trim(), folded.text.trim(), this.features) : modelInputRaw(title, text, this.features);
     const names = new Map<number, string>();
     const v = textFeatures(input, modelTokenizer(), this.features, names);
     const p = this.probabilities(v);
@@ -204,7 +210,7 @@ export class TextModel {
   }
 
   /** Labels with probabilities, best first. */
-  predict(title: string, text: string, folded?: { title: string; text: string }): Array<{ label: string; score: number }> {
+  predict(title: string, text: string, folded?: FoldedInput): Array<{ label: string; score: number }> {
     const p = this.probabilities(this.vectorize(title, text, folded));
     return this.labels.map((label, k) => ({ label, score: p[k]! })).sort((a, b) => b.score - a.score);
   }

@@ -1,8 +1,9 @@
-// Words of a folded text with their offsets: jieba for Chinese (it keeps domain terms whole and takes a user
-// dictionary, where Intl.Segmenter splits many of them into characters: see bench/classify.ts), Intl.Segmenter
-// for Japanese, letters-and-digits runs for space-delimited scripts.
+// Words of a folded text with their offsets: jieba for Chinese (it keeps domain terms whole, where
+// Intl.Segmenter splits many of them into characters: see bench/classify.ts), Intl.Segmenter for Japanese,
+// letters-and-digits runs for space-delimited scripts.
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
+import { AhoCorasick } from '../match/aho-corasick.js';
 
 export interface Token {
   text: string;
@@ -13,57 +14,112 @@ export interface Token {
 const HAN = /\p{Script=Han}/u;
 const WORDLIKE = /[\p{L}\p{N}]/u;
 const WORD_RUN = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)?/gu;
-// Two segmenters per process: the plain dictionary (models need segmentation that does not change with the
-// rules), and one that accumulates every user word given to any tokenizer (loading a dictionary costs ~0.3 s
-// and tens of MB, so classifiers built with different rules share it).
-let plainJieba: Jieba | undefined;
-let userJieba: Jieba | undefined;
-const userWordsLoaded = new Set<string>();
+// One segmenter per process, with the plain dictionary, whatever the rules: models need segmentation that does not
+// change with the rules, and a dictionary costs ~0.3 s and ~36 MB, so classifiers and models share it.
+let jieba: Jieba | undefined;
 let japanese: Intl.Segmenter | undefined;
 
-/** Frequency given to user words: high enough that jieba keeps them whole against its own splits. */
-const USER_WORD_FREQ = 5_000;
-
+/**
+ * Chinese user words (rule terms, aliases, a user dictionary) are kept whole where the plain segmentation has a
+ * word boundary at both of their ends: 行动|峰会 becomes 行动峰会, but 台海 in 平台|海外 is no word there. Merging
+ * after the fact, rather than loading the words into jieba, keeps one dictionary per process and the model's
+ * segmentation independent of the rules.
+ */
 export class Tokenizer {
-  private readonly jieba: Jieba;
+  private readonly userWords: AhoCorasick | null = null;
 
   /** `userWords`: terms to keep whole (rule terms, aliases, a user dictionary); only Chinese ones matter. */
   constructor(userWords: Iterable<string> = []) {
     const words = [...new Set([...userWords].filter((w) => HAN.test(w) && !/\s/.test(w)))];
-    if (words.length === 0) {
-      this.jieba = plainJieba ??= Jieba.withDict(dict);
-      return;
-    }
-    userJieba ??= Jieba.withDict(dict);
-    const fresh = words.filter((w) => !userWordsLoaded.has(w));
-    if (fresh.length) {
-      userJieba.loadDict(Buffer.from(fresh.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n') + '\n'));
-      for (const w of fresh) userWordsLoaded.add(w);
-    }
-    this.jieba = userJieba;
+    if (words.length === 0) return;
+    const automaton = new AhoCorasick();
+    for (const w of words) automaton.add(w);
+    this.userWords = automaton.build();
   }
 
   tokenize(text: string, lang?: string): Token[] {
-    if (lang === 'ja') return segmentJapanese(text);
-    if (HAN.test(text)) return this.segmentChinese(text);
-    const out: Token[] = [];
-    for (const m of text.matchAll(WORD_RUN)) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
-    return out;
+    return this.segment(text, lang).words;
   }
 
-  private segmentChinese(text: string): Token[] {
-    const out: Token[] = [];
-    let pos = 0;
-    for (const piece of this.jieba.cut(text, true)) {
-      const at = text.startsWith(piece, pos) ? pos : text.indexOf(piece, pos);
-      if (at < 0) continue;
-      pos = at + piece.length;
-      const first = piece.charCodeAt(0);
-      // Han ideographs are words; anything else is checked (punctuation and spaces are not).
-      if ((first >= 0x4e00 && first <= 0x9fff) || (WORDLIKE.test(piece) && piece.trim() === piece)) out.push({ text: piece, start: at, end: pos });
+  /**
+   * The words, and jieba's own words before user words were merged (null when the text was not given to jieba).
+   * `found`, when the caller has already searched the text for the user words, holds their [start, end) pairs.
+   */
+  segment(text: string, lang?: string, found?: readonly number[]): { words: Token[]; jieba: Token[] | null } {
+    if (lang === 'ja') return { words: segmentJapanese(text), jieba: null };
+    if (HAN.test(text)) {
+      const plain = jiebaWords(text);
+      const spans = found ?? (this.userWords ? occurrences(text, this.userWords) : null);
+      return { words: spans?.length ? keepWhole(plain, text, spans) : plain, jieba: plain };
     }
-    return out;
+    const out: Token[] = [];
+    for (const m of text.matchAll(WORD_RUN)) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+    return { words: out, jieba: null };
   }
+}
+
+/** jieba's words of a text with their offsets, with the plain dictionary; punctuation and spaces are left out. */
+export function jiebaWords(text: string): Token[] {
+  jieba ??= Jieba.withDict(dict);
+  const out: Token[] = [];
+  let pos = 0;
+  for (const piece of jieba.cut(text, true)) {
+    const at = text.startsWith(piece, pos) ? pos : text.indexOf(piece, pos);
+    if (at < 0) continue;
+    pos = at + piece.length;
+    const first = piece.charCodeAt(0);
+    // Han ideographs are words; anything else is checked (punctuation and spaces are not).
+    if ((first >= 0x4e00 && first <= 0x9fff) || (WORDLIKE.test(piece) && piece.trim() === piece)) out.push({ text: piece, start: at, end: pos });
+  }
+  return out;
+}
+
+/**
+ * Tokens with each occurrence of a user word that starts and ends on token boundaries merged into one token.
+ * Occurrences are taken leftmost first, the longest that fits at a position, and never overlap.
+ */
+function keepWhole(tokens: Token[], text: string, spans: readonly number[]): Token[] {
+  const endsAt = new Map<number, number[]>();
+  for (let k = 0; k < spans.length; k += 2) {
+    const ends = endsAt.get(spans[k]!);
+    if (ends) ends.push(spans[k + 1]!);
+    else endsAt.set(spans[k]!, [spans[k + 1]!]);
+  }
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const last = lastTokenOfWord(tokens, i, endsAt.get(t.start));
+    if (last === i) {
+      out.push(t);
+      continue;
+    }
+    out.push({ text: text.slice(t.start, tokens[last]!.end), start: t.start, end: tokens[last]!.end });
+    i = last;
+  }
+  return out;
+}
+
+/** [start, end) pairs of every occurrence of the words in a text, flat. */
+function occurrences(text: string, words: AhoCorasick): number[] {
+  const spans: number[] = [];
+  words.search(text, (_id, start, end) => spans.push(start, end));
+  return spans;
+}
+
+/**
+ * Index of the last token of the longest word among `ends` that runs from token i's start to a token's end, or i
+ * when there is none longer than token i (a word cutting through a token is no word there).
+ */
+function lastTokenOfWord(tokens: Token[], i: number, ends: number[] | undefined): number {
+  if (!ends) return i;
+  let best = i;
+  for (const end of ends) {
+    if (end <= tokens[best]!.end) continue;
+    let j = i;
+    while (j + 1 < tokens.length && tokens[j]!.end < end) j++;
+    if (tokens[j]!.end === end) best = j;
+  }
+  return best;
 }
 
 function segmentJapanese(text: string): Token[] {

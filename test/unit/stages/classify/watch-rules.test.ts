@@ -124,6 +124,21 @@ describe('watch rules', () => {
     expect(m.near).toBeDefined();
     expect(fired({ near: '人工智能 NEAR/2 监管' }, { text: '人工智能发展很快，各国政府都在讨论如何开展有效监管。' }).near).toBeUndefined();
   });
+
+  it('counts a Chinese rule term and a user dictionary word as one word each, for NEAR and for keywords', () => {
+    // jieba alone: 行动|峰会|在|巴黎|… and 算力|设施; a rule term 行动峰会 makes 行动峰会|在|巴黎, one word apart.
+    const text = '行动峰会在巴黎举行，算力设施建设成为行动峰会的焦点，算力设施投资也是。';
+    expect(fired({ near: '行动 NEAR/1 巴黎' }, { text }).near).toBeUndefined();
+    expect(fired({ summit: '行动峰会', near: '行动 NEAR/1 巴黎' }, { text }).near).toBeDefined();
+    const dict = rulesFile('user-dict.txt', '算力设施 100 n\n');
+    const withDict = loadClassifier(
+      ClassifyConfigSchema.parse({ rulesFile: rulesFile('summit.yaml', 'rules:\n  - { id: s, version: 1, query: "行动峰会" }\n'), userDictFile: dict }),
+      CONFIG_DIR,
+    );
+    const keywords = withDict.classify({ title: null, text }).keywords;
+    expect(keywords).toEqual(expect.arrayContaining(['行动峰会', '算力设施']));
+    for (const part of ['峰会', '算力', '设施']) expect(keywords).not.toContain(part);
+  });
 });
 
 describe('config paths', () => {
