@@ -60,8 +60,8 @@ describe('serve', () => {
     const queues = Object.fromEntries(STAGES.map((s) => [s, new Queue(s, { connection: redis, prefix: `{${prefix}}` })]));
     try {
       // Wait until fetch-article jobs are running: active, and asking for their pages (a sandboxed job's thread takes
-      // seconds to start, and a cancel reaches it only once it has).
-      const deadline = Date.now() + 20_000;
+      // seconds to start, and a cancel reaches it only once it has; on a loaded two-core machine, close to 20 s).
+      const deadline = Date.now() + 60_000;
       pageRequests = 0;
       while ((await queues['fetch-article']!.getActiveCount()) < 1 || pageRequests < 1) {
         if (Date.now() > deadline) throw new Error(`no active jobs; logs:\n${serve.logs()}`);
@@ -84,7 +84,7 @@ describe('serve', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       await Promise.all(Object.values(queues).map((q) => q.close()));
     }
-  });
+  }, 90_000);
 
   it('on SIGTERM after Redis is gone, still exits 0 within a bound instead of hanging', async () => {
     const own = await startPrivateRedis();
