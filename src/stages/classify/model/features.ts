@@ -78,14 +78,11 @@ function hashPair(a: number, b: number, seed: number): number {
 }
 
 /**
- * Feature ids of the text being vectorised (with a second array of the same size for the radix sort), and per id
- * the number of the vector that last took it (so repeats are dropped without sorting first or a Set); grown on
- * demand and reused (vectorising never re-enters itself).
+ * Feature ids of the text being vectorised, repeats included, with a second array of the same size for the radix
+ * sort; grown on demand and reused (vectorising never re-enters itself).
  */
 let scratch = new Int32Array(4096);
 let sortBuffer = new Int32Array(4096);
-let seenBy = new Uint32Array(0);
-let vectorNo = 0;
 
 /** Sorts ids[0, n) ascending (ids below 2^bits) by LSD radix, 8 bits a pass, using `tmp`; returns the sorted array. */
 function radixSort(ids: Int32Array, tmp: Int32Array, n: number, bits: number): Int32Array {
@@ -183,22 +180,11 @@ export function modelInputRaw(title: string, text: string, options: FeatureOptio
  */
 export function textFeatures(folded: string, segmenter: Tokenizer | string[], options: FeatureOptions, names?: Map<number, string>): SparseVector {
   const mask = (1 << options.bits) - 1;
-  if (seenBy.length !== mask + 1) {
-    seenBy = new Uint32Array(mask + 1);
-    vectorNo = 0;
-  }
-  if (++vectorNo === 0x1_0000_0000) {
-    seenBy.fill(0);
-    vectorNo = 1;
-  }
-  const no = vectorNo;
   // Presence, not counts: in short texts a repeated n-gram adds little, and binarised Naive Bayes measured better.
-  // Each id is kept the first time it comes, then the kept ids are sorted: the model reads its weight rows in
-  // address order, and sums them in a fixed order whatever the text's order.
+  // Ids are sorted, then repeats dropped: the model reads its weight rows in address order, and sums them in a
+  // fixed order whatever the text's order. (A table of ids seen, of 2^bits entries, costs cache misses instead.)
   let count = 0;
   const push = (id: number) => {
-    if (seenBy[id] === no) return;
-    seenBy[id] = no;
     if (count === scratch.length) {
       const grown = new Int32Array(scratch.length * 2);
       grown.set(scratch);
@@ -232,6 +218,8 @@ export function textFeatures(folded: string, segmenter: Tokenizer | string[], op
       for (let i = 0; i + n <= words.length; i++) add(n === 1 ? words[i]! : words.slice(i, i + n).join(' '), 100 + n);
     }
   }
-  const ids = radixSort(scratch, sortBuffer, count, options.bits).slice(0, count);
-  return { ids, values: new Float32Array(count).fill(1) };
+  const sorted = radixSort(scratch, sortBuffer, count, options.bits);
+  let unique = 0;
+  for (let i = 0; i < count; i++) if (unique === 0 || sorted[i] !== sorted[unique - 1]) sorted[unique++] = sorted[i]!;
+  return { ids: sorted.slice(0, unique), values: new Float32Array(unique).fill(1) };
 }
