@@ -75,21 +75,47 @@ export function jiebaWords(text: string): Token[] {
 }
 
 /**
- * Tokens with each occurrence of a user word that starts and ends on token boundaries merged into one token.
- * Occurrences are taken leftmost first, the longest that fits at a position, and never overlap.
+ * Per text offset, 1 + the index of the token that starts (ends) there, else 0; reused across calls and cleared
+ * after each, as only the tokens' own offsets are ever set.
+ */
+let tokenStartingAt = new Int32Array(4096);
+let tokenEndingAt = new Int32Array(4096);
+
+/**
+ * Tokens with each occurrence of a user word that starts and ends on token boundaries merged into one token (a word
+ * cutting through a token is no word there). Occurrences are taken leftmost first, the longest that fits at a
+ * position, and never overlap.
  */
 function keepWhole(tokens: Token[], text: string, spans: readonly number[]): Token[] {
-  const endsAt = new Map<number, number[]>();
-  for (let k = 0; k < spans.length; k += 2) {
-    const ends = endsAt.get(spans[k]!);
-    if (ends) ends.push(spans[k + 1]!);
-    else endsAt.set(spans[k]!, [spans[k + 1]!]);
+  if (tokenStartingAt.length <= text.length) {
+    tokenStartingAt = new Int32Array(2 * text.length + 1);
+    tokenEndingAt = new Int32Array(2 * text.length + 1);
   }
+  const starting = tokenStartingAt;
+  const ending = tokenEndingAt;
+  for (let i = 0; i < tokens.length; i++) {
+    starting[tokens[i]!.start] = i + 1;
+    ending[tokens[i]!.end] = i + 1;
+  }
+  // Per token, the last token of the longest word that starts with it, or -1.
+  let lastOfWord: Int32Array | null = null;
+  for (let k = 0; k < spans.length; k += 2) {
+    const first = starting[spans[k]!]! - 1;
+    const last = ending[spans[k + 1]!]! - 1;
+    if (first < 0 || last <= first) continue;
+    lastOfWord ??= new Int32Array(tokens.length).fill(-1);
+    if (last > lastOfWord[first]!) lastOfWord[first] = last;
+  }
+  for (const t of tokens) {
+    starting[t.start] = 0;
+    ending[t.end] = 0;
+  }
+  if (!lastOfWord) return tokens;
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    const last = lastTokenOfWord(tokens, i, endsAt.get(t.start));
-    if (last === i) {
+    const last = lastOfWord[i]!;
+    if (last < 0) {
       out.push(t);
       continue;
     }
@@ -104,22 +130,6 @@ function occurrences(text: string, words: AhoCorasick): number[] {
   const spans: number[] = [];
   words.search(text, (_id, start, end) => spans.push(start, end));
   return spans;
-}
-
-/**
- * Index of the last token of the longest word among `ends` that runs from token i's start to a token's end, or i
- * when there is none longer than token i (a word cutting through a token is no word there).
- */
-function lastTokenOfWord(tokens: Token[], i: number, ends: number[] | undefined): number {
-  if (!ends) return i;
-  let best = i;
-  for (const end of ends) {
-    if (end <= tokens[best]!.end) continue;
-    let j = i;
-    while (j + 1 < tokens.length && tokens[j]!.end < end) j++;
-    if (tokens[j]!.end === end) best = j;
-  }
-  return best;
 }
 
 function segmentJapanese(text: string): Token[] {
