@@ -47,6 +47,8 @@ export const ModelFileSchema = z.object({
     // Both absent in models trained before they existed, which took n-grams over CJK runs, without skip-bigrams.
     charScope: z.enum(['text', 'cjk-runs']).default('cjk-runs'),
     charSkipBigrams: z.boolean().default(false),
+    // Absent in models trained before it existed, which had no boundary features.
+    boundaries: z.boolean().default(false),
     wordNgrams: z.array(z.number().int().positive()),
     maxChars: z.number().int().positive(),
   }),

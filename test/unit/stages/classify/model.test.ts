@@ -54,18 +54,18 @@ describe('TextModel', () => {
     expect(again.version).toBe(model.version);
   });
 
-  it('loads a model saved before character scope and skip-bigrams existed with the features it was trained on', () => {
+  it('loads a model saved before character scope, skip-bigrams and boundaries existed with the features it was trained on', () => {
     const old = TextModel.train(examples, {
       ...TextModel.defaults(),
-      features: { ...TextModel.defaults().features, charScope: 'cjk-runs', charSkipBigrams: false },
+      features: { ...TextModel.defaults().features, charScope: 'cjk-runs', charSkipBigrams: false, boundaries: false },
     });
     const file = path.join(dir, 'old.json');
-    const { charScope, charSkipBigrams, ...features } = old.file.features;
-    expect([charScope, charSkipBigrams]).toEqual(['cjk-runs', false]);
+    const { charScope, charSkipBigrams, boundaries, ...features } = old.file.features;
+    expect([charScope, charSkipBigrams, boundaries]).toEqual(['cjk-runs', false, false]);
     writeFileSync(file, JSON.stringify({ ...old.file, features }));
     const loaded = loadModel(file);
     const text = '国家队在NBA总决赛中获胜 (组图)';
-    expect(loaded.file.features).toMatchObject({ charScope: 'cjk-runs', charSkipBigrams: false });
+    expect(loaded.file.features).toMatchObject({ charScope: 'cjk-runs', charSkipBigrams: false, boundaries: false });
     expect(loaded.predict('', text)).toEqual(old.predict('', text));
   });
 
