@@ -207,11 +207,18 @@ if (!DEV) {
   const variants: Array<[string, typeof defaults]> = [
     [
       'NB over char 1-2-grams (baseline)',
-      { ...defaults, type: 'nb', features: { ...defaults.features, charSkipBigrams: false, wordNgrams: [] }, train: { ...defaults.train, alpha: 1 } },
+      {
+        ...defaults,
+        type: 'nb',
+        features: { ...defaults.features, charSkipBigrams: false, wordNgrams: [], boundaries: false },
+        train: { ...defaults.train, alpha: 1 },
+      },
     ],
     ['NB, default features', { ...defaults, type: 'nb' }],
     ['logreg, n-grams over CJK runs only', { ...defaults, features: { ...defaults.features, charScope: 'cjk-runs' } }],
     ['logreg, no skip-bigrams', { ...defaults, features: { ...defaults.features, charSkipBigrams: false } }],
+    ['logreg, no start/end features', { ...defaults, features: { ...defaults.features, boundaries: false } }],
+    ['logreg, 10 passes', { ...defaults, train: { ...defaults.train, epochs: 10 } }],
     ['NB + logreg blend', { ...defaults, type: 'nb+logreg' }],
     ['logreg (default)', defaults],
   ];
