@@ -20,6 +20,10 @@ import { TextModel, type Example } from '../src/stages/classify/model/text-model
 import { crossValidate } from '../src/stages/classify/model/evaluate.js';
 import { rng, shuffleInPlace } from '../src/domain/random.js';
 import type { ClassifyInput } from '../src/stages/classify/types.js';
+import { tuneHeapForStreams } from '../src/infra/heap.js';
+
+// As the service runs the stages (bin/newsflow.js): see src/infra/heap.ts.
+tuneHeapForStreams();
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/classify');
@@ -163,7 +167,8 @@ const setups = {
 const N = quick ? 200 : 1_000;
 console.log(
   `\nthroughput: ${N} articles per row on one core (language, segmentation, rules, model, entities, topics, keywords);` +
-    '\n  articles/s by CPU time of the process, best of several alternating rounds (the machine is shared; wall-clock in brackets)',
+    '\n  articles/s by CPU time of the process, best of several alternating rounds (the machine is shared; wall-clock in brackets);' +
+    '\n  V8 allocation-site pretenuring off, as the service runs (src/infra/heap.ts)',
 );
 // Typical lengths: a Chinese news report ~1,500 characters, a long WeChat piece ~3,000; English ~700 and ~1,400 words.
 const ROUNDS = quick ? 2 : 3;

@@ -3,5 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
+const { tuneHeapForStreams } = await import('../src/infra/heap.ts');
+tuneHeapForStreams();
 const { main } = await import('../src/cli.ts');
 await main(process.argv);
