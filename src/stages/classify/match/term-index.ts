@@ -2,6 +2,7 @@
 // fields yields, per term, its hits after word-boundary and case checks.
 import { AhoCorasick } from './aho-corasick.js';
 import { foldTerm, toOriginalRange, type FoldedText } from '../text/fold.js';
+import { isKeptWhole } from '../text/tokenize.js';
 
 export interface TermSpec {
   /** The term as written (a word, a phrase, or the stem of a prefix term). */
@@ -49,7 +50,6 @@ interface TermEntry {
   boundaryEnd: boolean;
 }
 
-const HAN = /\p{Script=Han}/u;
 const ACRONYM = /^[A-Z][A-Z0-9&]{0,3}$|^(?:[A-Z]\.){2,3}$/;
 
 const wordCache = new Map<number, boolean>();
@@ -73,7 +73,7 @@ export class TermIndex {
   /** Automaton pattern id → term ids sharing that folded text. */
   private readonly patternTerms: number[][] = [];
   private readonly patternOf = new Map<string, number>();
-  /** Per pattern, 1 when the segmenter keeps it whole: Chinese, without spaces. */
+  /** Per pattern, 1 when the segmenter keeps it whole (isKeptWhole). */
   private wordPattern = new Uint8Array(0);
   private built = false;
 
@@ -105,7 +105,7 @@ export class TermIndex {
    */
   addWord(word: string): void {
     const folded = foldTerm(word);
-    if (HAN.test(folded) && !/\s/.test(folded)) this.pattern(folded);
+    if (isKeptWhole(folded)) this.pattern(folded);
   }
 
   private pattern(folded: string): number {
@@ -130,7 +130,7 @@ export class TermIndex {
   build(): this {
     this.automaton.build();
     this.wordPattern = new Uint8Array(this.patternTerms.length);
-    for (const [folded, pattern] of this.patternOf) if (HAN.test(folded) && !/\s/.test(folded)) this.wordPattern[pattern] = 1;
+    for (const [folded, pattern] of this.patternOf) if (isKeptWhole(folded)) this.wordPattern[pattern] = 1;
     this.built = true;
     return this;
   }

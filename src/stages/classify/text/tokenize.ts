@@ -30,7 +30,7 @@ export class Tokenizer {
 
   /** `userWords`: terms to keep whole (rule terms, aliases, a user dictionary); only Chinese ones matter. */
   constructor(userWords: Iterable<string> = []) {
-    const words = [...new Set([...userWords].filter((w) => HAN.test(w) && !/\s/.test(w)))];
+    const words = [...new Set([...userWords].filter(isKeptWhole))];
     if (words.length === 0) return;
     const automaton = new AhoCorasick();
     for (const w of words) automaton.add(w);
@@ -56,6 +56,11 @@ export class Tokenizer {
     for (const m of text.matchAll(WORD_RUN)) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
     return { words: out, jieba: null };
   }
+}
+
+/** Whether a user word is one the segmenter keeps whole: Chinese, without spaces (others are not jieba's to cut). */
+export function isKeptWhole(word: string): boolean {
+  return HAN.test(word) && !/\s/.test(word);
 }
 
 /** jieba's words of a text with their offsets, with the plain dictionary; punctuation and spaces are left out. */
