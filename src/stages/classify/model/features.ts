@@ -148,16 +148,16 @@ export interface FoldedInput {
 const RUN_END = new Set([...' ,:;!?()"\'。、“”‘’《》【】「」'].map((c) => c.charCodeAt(0)));
 
 /**
- * The words of modelInput(title.trim(), text.trim()) as the model's segmentation gives them, taken from the fields'
- * own jieba words instead of segmenting again: jieba segments each run of Han and word characters on its own, so
- * the input's words are its parts' words, except in the run that maxChars cuts through, which is segmented anew.
- * Null when the model would not give the input to jieba (no Han in it): it then segments as usual.
+ * The words of `joined`, modelInput(input.title.trim(), input.text.trim()), as the model's segmentation gives them,
+ * taken from the fields' own jieba words instead of segmenting again: jieba segments each run of Han and word
+ * characters on its own, so the input's words are its parts' words, except in the run that maxChars cuts through,
+ * which is segmented anew. Null when the model would not give the input to jieba (no Han in it): it then segments
+ * as usual.
  */
-export function modelInputWords(input: FoldedInput, options: FeatureOptions): string[] | null {
+export function modelInputWords(input: FoldedInput, joined: string): string[] | null {
+  if (!HAN.test(joined)) return null;
   const title = input.title.trim();
   const text = input.text.trim();
-  const joined = modelInput(title, text, options);
-  if (!HAN.test(joined)) return null;
   const words: string[] = [];
   let offset = 0;
   for (const [part, whole, found] of [

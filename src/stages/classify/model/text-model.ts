@@ -124,7 +124,7 @@ export class TextModel {
   vectorize(title: string, text: string, folded?: FoldedInput): SparseVector {
     if (!folded) return textFeatures(modelInputRaw(title, text, this.features), modelTokenizer(), this.features);
     const input = modelInput(folded.title.trim(), folded.text.trim(), this.features);
-    const words = folded.titleWords || folded.textWords ? modelInputWords(folded, this.features) : null;
+    const words = folded.titleWords || folded.textWords ? modelInputWords(folded, input) : null;
     return textFeatures(input, words ?? modelTokenizer(), this.features);
   }
 

@@ -37,7 +37,10 @@ describe('tokenizer', () => {
 describe('model input words from the fields’ segmentation', () => {
   const plain = new Tokenizer();
   const fromFields = (title: string, text: string, options: FeatureOptions) =>
-    modelInputWords({ title, text, titleWords: plain.segment(title).jieba, textWords: plain.segment(text).jieba }, options);
+    modelInputWords(
+      { title, text, titleWords: plain.segment(title).jieba, textWords: plain.segment(text).jieba },
+      modelInput(title.trim(), text.trim(), options),
+    );
   const own = (title: string, text: string, options: FeatureOptions) => {
     const input = modelInput(title.trim(), text.trim(), options);
     return /\p{Script=Han}/u.test(input) ? words(plain, input) : null;
@@ -68,7 +71,7 @@ describe('model input words from the fields’ segmentation', () => {
   });
 
   it('leaves text without Han to the model’s own word runs', () => {
-    expect(modelInputWords({ title: 'Summit', text: 'opens in Paris', titleWords: null, textWords: null }, DEFAULT_FEATURES)).toBeNull();
+    expect(modelInputWords({ title: 'Summit', text: 'opens in Paris', titleWords: null, textWords: null }, 'summit opens in paris')).toBeNull();
     expect(jiebaWords('峰会').map((t) => t.text)).toEqual(['峰会']);
   });
 });
