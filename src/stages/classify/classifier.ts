@@ -87,7 +87,8 @@ export class TextClassifier implements Classifier {
     const ctx = { hits, meta: { lang: language.lang, source: input.sourceId ?? null, site }, tokenAt };
     for (const rule of rules) {
       if (!matches(rule.node, ctx)) continue;
-      const evidence = evaluate(rule.node, ctx);
+      // Fields were scanned title first, as reportHits ranks them, so each term's first hits are all it can report.
+      const evidence = evaluate(rule.node, ctx, options.maxHitsPerRule);
       if (evidence) ruleMatches.push({ rule: rule.id, version: rule.version, hits: this.reportHits(evidence, fields) });
     }
 

@@ -26,14 +26,17 @@ export interface ScannedField {
   folded: FoldedText;
 }
 
+const NO_HITS: readonly TermHit[] = Object.freeze([]);
+
 /** Hits per term id, plus the fields they were found in. */
 export class HitTable {
   readonly byTerm = new Map<number, TermHit[]>();
   /** Per field, [start, end) pairs of every occurrence of a word to keep whole (see TermIndex.addWord), flat. */
   readonly words = new Map<string, number[]>();
   constructor(readonly fields: Map<string, FoldedText>) {}
+  /** A term's hits in scan order: by field in the order the fields were scanned, then by offset. */
   get(term: number): readonly TermHit[] {
-    return this.byTerm.get(term) ?? [];
+    return this.byTerm.get(term) ?? NO_HITS;
   }
   add(hit: TermHit): void {
     const list = this.byTerm.get(hit.term);

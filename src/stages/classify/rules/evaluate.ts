@@ -56,9 +56,11 @@ export function matches(node: CompiledNode, ctx: EvalContext): boolean {
     case 'meta':
       return matchMeta(node, ctx.meta[node.field]) !== null;
     case 'and':
-      return node.children.every((c) => matches(c, ctx));
+      for (const c of node.children) if (!matches(c, ctx)) return false;
+      return true;
     case 'or':
-      return node.children.some((c) => matches(c, ctx));
+      for (const c of node.children) if (matches(c, ctx)) return true;
+      return false;
     case 'not':
       return !matches(node.child, ctx);
     case 'near':
@@ -66,20 +68,26 @@ export function matches(node: CompiledNode, ctx: EvalContext): boolean {
   }
 }
 
-/** Evidence when the node matches (possibly empty, for a satisfied NOT), or null when it does not. */
-export function evaluate(node: CompiledNode, ctx: EvalContext): Evidence[] | null {
+/**
+ * Evidence when the node matches (possibly empty, for a satisfied NOT), or null when it does not. `perTerm` keeps
+ * each term's first hits in scan order (fields in the order scanned, then by offset) when only the first few of
+ * all evidence in that order are reported: a frequent term then costs no copy of all its hits. NEAR still pairs
+ * all hits.
+ */
+export function evaluate(node: CompiledNode, ctx: EvalContext, perTerm = Infinity): Evidence[] | null {
   switch (node.type) {
     case 'term': {
       const hits = ctx.hits.get(node.term);
       const scoped = node.fields ? hits.filter((h) => (node.fields as string[]).includes(h.field)) : hits;
-      return scoped.length ? [...scoped] : null;
+      if (!scoped.length) return null;
+      return scoped.length > perTerm ? scoped.slice(0, perTerm) : [...scoped];
     }
     case 'meta':
       return matchMeta(node, ctx.meta[node.field]);
     case 'and': {
       const out: Evidence[] = [];
       for (const c of node.children) {
-        const r = evaluate(c, ctx);
+        const r = evaluate(c, ctx, perTerm);
         if (!r) return null;
         out.push(...r);
       }
@@ -89,7 +97,7 @@ export function evaluate(node: CompiledNode, ctx: EvalContext): Evidence[] | nul
       let matched = false;
       const out: Evidence[] = [];
       for (const c of node.children) {
-        const r = evaluate(c, ctx);
+        const r = evaluate(c, ctx, perTerm);
         if (r) {
           matched = true;
           out.push(...r);
@@ -98,7 +106,7 @@ export function evaluate(node: CompiledNode, ctx: EvalContext): Evidence[] | nul
       return matched ? out : null;
     }
     case 'not':
-      return evaluate(node.child, ctx) ? null : [];
+      return matches(node.child, ctx) ? null : [];
     case 'near':
       return evaluateNear(node, ctx);
   }

@@ -119,6 +119,21 @@ describe('watch rules', () => {
     }
   });
 
+  it("reports a rule's first hits, title first then by offset, however often its terms repeat; NEAR pairs them all", () => {
+    const title = 'Satellite in orbit';
+    const text = Array.from({ length: 30 }, (_, i) => (i % 3 ? `orbit ${i}` : `satellites ${i}`)).join(', ');
+    const m = fired({ space: 'orbit OR satellite*' }, { title, text }).space!;
+    const all = [...text.matchAll(/orbit|satellites/g)].map((x) => ({ field: 'text', start: x.index, term: x[0] }));
+    expect(m.hits.map(({ field, start, term }) => ({ field, start, term }))).toEqual([
+      { field: 'title', start: 0, term: 'Satellite' },
+      { field: 'title', start: 13, term: 'orbit' },
+      ...all.slice(0, 18),
+    ]);
+    // The only pair within one word is after the 40th "alpha": beyond the hits a record reports.
+    const far = `${'alpha gamma delta '.repeat(40)}alpha beta`;
+    expect(fired({ near: 'alpha NEAR/1 beta' }, { text: far }).near!.hits.map((h) => h.start)).toEqual([far.lastIndexOf('alpha'), far.indexOf('beta')]);
+  });
+
   it('counts Chinese NEAR distance in segmented words', () => {
     const m = fired({ near: '人工智能 NEAR/2 监管' }, { text: '欧盟加强对人工智能的监管。' });
     expect(m.near).toBeDefined();
