@@ -53,8 +53,10 @@ export function matches(node: CompiledNode, ctx: EvalContext): boolean {
       for (const h of hits) if ((node.fields as string[]).includes(h.field)) return true;
       return false;
     }
-    case 'meta':
-      return matchMeta(node, ctx.meta[node.field]) !== null;
+    case 'meta': {
+      const actual = ctx.meta[node.field];
+      return actual !== null && actual !== '' && metaMatches(node, actual);
+    }
     case 'and':
       for (const c of node.children) if (!matches(c, ctx)) return false;
       return true;
@@ -113,14 +115,17 @@ export function evaluate(node: CompiledNode, ctx: EvalContext, perTerm = Infinit
 }
 
 function matchMeta(node: Extract<CompiledNode, { type: 'meta' }>, actual: string | null): Evidence[] | null {
-  if (!actual) return null;
+  if (!actual || !metaMatches(node, actual)) return null;
+  return [{ meta: node.field, value: actual, term: `${node.field}:${node.value}${node.prefix ? '*' : ''}` }];
+}
+
+function metaMatches(node: Extract<CompiledNode, { type: 'meta' }>, actual: string): boolean {
+  // Compared in place rather than against built strings ("zh-", ".example.com"): most rules ask this of every article.
   const value = actual.toLowerCase();
-  let ok: boolean;
-  if (node.prefix) ok = value.startsWith(node.value);
-  else if (node.field === 'lang') ok = value === node.value || value.startsWith(`${node.value}-`);
-  else if (node.field === 'site') ok = value === node.value || value.endsWith(`.${node.value}`);
-  else ok = value === node.value;
-  return ok ? [{ meta: node.field, value: actual, term: `${node.field}:${node.value}${node.prefix ? '*' : ''}` }] : null;
+  if (node.prefix) return value.startsWith(node.value);
+  if (node.field === 'lang') return value === node.value || (value.length > node.value.length && value.startsWith(node.value) && value[node.value.length] === '-');
+  if (node.field === 'site') return value === node.value || (value.length > node.value.length && value.endsWith(node.value) && value[value.length - node.value.length - 1] === '.');
+  return value === node.value;
 }
 
 interface Placed {
