@@ -104,25 +104,38 @@ function hashPair(a: number, b: number, seed: number): number {
 let scratch = new Int32Array(4096);
 let sortBuffer = new Int32Array(4096);
 
-/** Sorts ids[0, n) ascending (ids below 2^bits) by LSD radix, 8 bits a pass, using `tmp`; returns the sorted array. */
+/** Digit counts of the radix sort, reused: up to 2^11 buckets. */
+const radixCounts = new Int32Array(1 << 11);
+
+/**
+ * Sorts ids[0, n) ascending (ids below 2^bits) by LSD radix using `tmp`; returns the sorted array. Digits are as
+ * wide as makes the fewest passes with at most 2^11 buckets (2 passes of 9 bits for 2^18 ids): each pass reads and
+ * scatters every id, and a few thousand counts still sit in the first-level cache.
+ */
 function radixSort(ids: Int32Array, tmp: Int32Array, n: number, bits: number): Int32Array {
-  const counts = new Int32Array(256);
+  const passes = Math.ceil(bits / 11);
+  const width = Math.ceil(bits / passes);
+  const buckets = 1 << width;
+  const mask = buckets - 1;
+  const counts = radixCounts;
   let from = ids;
   let to = tmp;
-  for (let shift = 0; shift < bits; shift += 8) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(from[i]! >>> shift) & 255]!++;
+  for (let shift = 0; shift < bits; shift += width) {
+    counts.fill(0, 0, buckets);
+    for (let i = 0; i < n; i++) counts[(from[i]! >>> shift) & mask]!++;
     let sum = 0;
-    for (let d = 0; d < 256; d++) {
+    for (let d = 0; d < buckets; d++) {
       const c = counts[d]!;
       counts[d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
       const v = from[i]!;
-      to[counts[(v >>> shift) & 255]!++] = v;
+      to[counts[(v >>> shift) & mask]!++] = v;
     }
-    [from, to] = [to, from];
+    const swap = from;
+    from = to;
+    to = swap;
   }
   return from;
 }

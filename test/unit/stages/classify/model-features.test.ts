@@ -39,6 +39,18 @@ describe('model features', () => {
     expect(names('央行利率', { charSkipBigrams: false }).names.has('央…利')).toBe(false);
   });
 
+  it('gives each feature id once, in ascending order, at every hash size', () => {
+    const text = '欧盟委员会周三公布人工智能法案的实施细则，要求大型模型提供者公开训练数据摘要。'.repeat(8) + ' AI Act 2025';
+    const wide = textFeatures(text, tokenizer, { ...DEFAULT_FEATURES, bits: 24 }).ids;
+    for (const bits of [8, 11, 12, 18, 22, 24]) {
+      const { ids } = textFeatures(text, tokenizer, { ...DEFAULT_FEATURES, bits });
+      for (let i = 1; i < ids.length; i++) expect(ids[i]!).toBeGreaterThan(ids[i - 1]!);
+      // A smaller hash space keeps the low bits of the same hashes.
+      const expected = [...new Set(Array.from(wide, (id) => id & ((1 << bits) - 1)))].sort((a, b) => a - b);
+      expect([...ids]).toEqual(expected);
+    }
+  });
+
   it('gives the same ids whether or not names are collected', () => {
     const text = '体验2D巅峰 倚天屠龙记十大创新概览';
     const plain = textFeatures(text, tokenizer, DEFAULT_FEATURES);
