@@ -28,9 +28,50 @@ function hasHan(word: string): boolean {
   return other && HAN.test(word);
 }
 const NUMERIC = /^[\p{N}.,%]+$/u;
+/** A word starting in U+4E00–U+9FFF, all letters (Lo), cannot be NUMERIC: most Chinese words skip the regex. */
+const startsWithIdeograph = (w: string) => w.charCodeAt(0) >= 0x4e00 && w.charCodeAt(0) <= 0x9fff;
 
 /** Term counts of the article being judged, by first-seen order; reused (extraction never re-enters itself). */
 let counts = new Int32Array(4096);
+/** Open-addressing table of the article's words: 1 + the word's index in first-seen order, or 0 when empty. */
+let slots = new Int32Array(8192);
+
+/**
+ * Fills `words` with the distinct words of two or more characters, in first-seen order, and `counts` with their
+ * weighted counts. Hand-rolled rather than a Map: a Map hashes and compares each fresh string of the segmenter's
+ * through generic paths, twice for a repeated word; here it is one FNV pass and one compare.
+ */
+function countWords(a: Token[], weightA: number, b: Token[], weightB: number, words: string[]): void {
+  const total = a.length + b.length;
+  if (counts.length < total) counts = new Int32Array(2 * total);
+  if (slots.length < 2 * total) slots = new Int32Array(1 << Math.ceil(Math.log2(4 * total)));
+  const table = slots;
+  const mask = table.length - 1;
+  for (const [tokens, weight] of [[a, weightA], [b, weightB]] as const) {
+    for (const t of tokens) {
+      const w = t.text;
+      if (w.length < 2) continue;
+      let h = 0x811c9dc5;
+      for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
+      let s = h & mask;
+      for (;;) {
+        const at = table[s]!;
+        if (at === 0) {
+          table[s] = words.length + 1;
+          counts[words.length] = weight;
+          words.push(w);
+          break;
+        }
+        if (words[at - 1] === w) {
+          counts[at - 1]! += weight;
+          break;
+        }
+        s = (s + 1) & mask;
+      }
+    }
+  }
+  table.fill(0);
+}
 
 export interface KeywordOptions {
   maxKeywords: number;
@@ -62,25 +103,9 @@ export class KeywordExtractor {
 
   extract(titleTokens: Token[], textTokens: Token[]): string[] {
     // Count every token first and judge each distinct word once: a text repeats its words. Single characters are
-    // never keywords, and a repeated word costs one lookup: counting is most of extraction's time.
-    const slotOf = new Map<string, number>();
+    // never keywords; counting is most of extraction's time.
     const words: string[] = [];
-    if (counts.length < titleTokens.length + textTokens.length) counts = new Int32Array(2 * (titleTokens.length + textTokens.length));
-    const count = (tokens: Token[], weight: number) => {
-      for (const t of tokens) {
-        const w = t.text;
-        if (w.length < 2) continue;
-        const slot = slotOf.get(w);
-        if (slot !== undefined) counts[slot]! += weight;
-        else {
-          slotOf.set(w, words.length);
-          counts[words.length] = weight;
-          words.push(w);
-        }
-      }
-    };
-    count(titleTokens, 3);
-    count(textTokens, 1);
+    countWords(titleTokens, 3, textTokens, 1, words);
     // Only the best few are wanted: kept in order as they come, rather than sorting every word.
     const max = this.options.maxKeywords;
     const top: Array<[string, number]> = [];
@@ -89,7 +114,7 @@ export class KeywordExtractor {
       const w = words[i]!;
       const f = counts[i]!;
       const han = hasHan(w);
-      if (w.length < (han ? 2 : 3) || stopwords.has(w) || NUMERIC.test(w)) continue;
+      if (w.length < (han ? 2 : 3) || stopwords.has(w) || (!startsWithIdeograph(w) && NUMERIC.test(w))) continue;
       kept?.push(w);
       if (max <= 0) continue;
       const score = (1 + Math.log(f)) * this.idf(w, han);
