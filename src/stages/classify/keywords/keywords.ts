@@ -35,6 +35,8 @@ const startsWithIdeograph = (w: string) => w.charCodeAt(0) >= 0x4e00 && w.charCo
 let counts = new Int32Array(4096);
 /** Open-addressing table of the article's words: 1 + the word's index in first-seen order, or 0 when empty. */
 let slots = new Int32Array(8192);
+/** The slot of each word, to empty just those afterwards: one long article must not make every later clear long. */
+let slotOfWord = new Int32Array(4096);
 
 /**
  * Fills `words` with the distinct words of two or more characters, in first-seen order, and `counts` with their
@@ -43,7 +45,10 @@ let slots = new Int32Array(8192);
  */
 function countWords(a: Token[], weightA: number, b: Token[], weightB: number, words: string[]): void {
   const total = a.length + b.length;
-  if (counts.length < total) counts = new Int32Array(2 * total);
+  if (counts.length < total) {
+    counts = new Int32Array(2 * total);
+    slotOfWord = new Int32Array(2 * total);
+  }
   if (slots.length < 2 * total) slots = new Int32Array(1 << Math.ceil(Math.log2(4 * total)));
   const table = slots;
   const mask = table.length - 1;
@@ -58,6 +63,7 @@ function countWords(a: Token[], weightA: number, b: Token[], weightB: number, wo
         const at = table[s]!;
         if (at === 0) {
           table[s] = words.length + 1;
+          slotOfWord[words.length] = s;
           counts[words.length] = weight;
           words.push(w);
           break;
@@ -70,7 +76,7 @@ function countWords(a: Token[], weightA: number, b: Token[], weightB: number, wo
       }
     }
   }
-  table.fill(0);
+  for (let i = 0; i < words.length; i++) table[slotOfWord[i]!] = 0;
 }
 
 export interface KeywordOptions {

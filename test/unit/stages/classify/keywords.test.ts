@@ -24,6 +24,21 @@ describe('keywords', () => {
     expect(out).not.toContain('我们');
   });
 
+  it('counts each article on its own, after an article of many thousand distinct words too', () => {
+    const text = '我们今天看到卫星进入轨道，卫星运行正常，轨道很高。';
+    const alone = new KeywordExtractor({ maxKeywords: 5, learn: false }).extract(tokens('卫星'), tokens(text));
+    const k = new KeywordExtractor({ maxKeywords: 5, learn: false });
+    const many = Array.from({ length: 20_000 }, (_, i) => `word${i.toString(36)}`).join(' ');
+    expect(k.extract([], tokens(many))).toHaveLength(5);
+    expect(k.extract(tokens('卫星'), tokens(text))).toEqual(alone);
+    expect(alone[0]).toBe('卫星');
+    // 180,000 distinct words over 60 articles: more than the counting table holds unless it is cleared after each.
+    for (let i = 0; i < 60; i++) {
+      const words = Array.from({ length: 3_000 }, (_, j) => `w${i}x${j}`);
+      expect(k.extract([], tokens(`${words.join(' ')} hot${i} hot${i} hot${i}`))[0]).toBe(`hot${i}`);
+    }
+  });
+
   it('learns document frequencies: a word in every article stops being a keyword', () => {
     const k = new KeywordExtractor({ maxKeywords: 1, learn: true });
     for (let i = 0; i < 300; i++) k.extract([], tokens(`newsletter subscription offer number${i}`));
