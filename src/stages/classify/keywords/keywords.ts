@@ -59,7 +59,9 @@ function countWords(a: Token[], weightA: number, b: Token[], weightB: number, wo
       let h = 0x811c9dc5;
       for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
       let s = h & mask;
-      for (;;) {
+      for (let probes = 0; ; probes++) {
+        // Cannot happen while the table is cleared after each article; a failure beats an endless loop.
+        if (probes > mask) throw new Error('keyword counting table is full');
         const at = table[s]!;
         if (at === 0) {
           table[s] = words.length + 1;
