@@ -37,6 +37,15 @@ let counts = new Int32Array(4096);
 let slots = new Int32Array(8192);
 /** The slot of each word, to empty just those afterwards: one long article must not make every later clear long. */
 let slotOfWord = new Int32Array(4096);
+/** Largest tables kept between articles; those grown for a huge article are let go once it is done. */
+const RETAINED_SLOTS = 1 << 16;
+
+function releaseOversized(): void {
+  if (slots.length <= RETAINED_SLOTS) return;
+  counts = new Int32Array(4096);
+  slots = new Int32Array(8192);
+  slotOfWord = new Int32Array(4096);
+}
 
 /**
  * Fills `words` with the distinct words of two or more characters, in first-seen order, and `counts` with their
@@ -135,6 +144,7 @@ export class KeywordExtractor {
       top[at] = [w, score];
     }
     if (kept) this.learn(kept);
+    releaseOversized();
     return top.map(([w]) => w);
   }
 

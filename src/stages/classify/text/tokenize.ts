@@ -85,6 +85,8 @@ export function jiebaWords(text: string): Token[] {
  */
 let tokenStartingAt = new Int32Array(4096);
 let tokenEndingAt = new Int32Array(4096);
+/** Longest offset tables kept between calls: one huge article must not hold its tables for the process's life. */
+const RETAINED_OFFSETS = 1 << 16;
 
 /**
  * Tokens with each occurrence of a user word that starts and ends on token boundaries merged into one token (a word
@@ -114,6 +116,10 @@ function keepWhole(tokens: Token[], text: string, spans: readonly number[]): Tok
   for (const t of tokens) {
     starting[t.start] = 0;
     ending[t.end] = 0;
+  }
+  if (starting.length > RETAINED_OFFSETS) {
+    tokenStartingAt = new Int32Array(4096);
+    tokenEndingAt = new Int32Array(4096);
   }
   if (!lastOfWord) return tokens;
   const out: Token[] = [];

@@ -32,6 +32,15 @@ describe('tokenizer', () => {
     expect(jieba?.map((t) => t.text)).toEqual(['行动', '峰会', '在', '巴黎', '举行']);
     expect(new Tokenizer().segment('Summit opens in Paris', 'en').jieba).toBeNull();
   });
+
+  it('merges user words in a text longer than the offset tables it keeps, and in short texts after it', () => {
+    const tokenizer = new Tokenizer(['行动峰会']);
+    const long = '行动峰会在巴黎举行。'.repeat(10_000);
+    const merged = words(tokenizer, long);
+    expect(merged.filter((w) => w === '行动峰会')).toHaveLength(10_000);
+    expect(merged).not.toContain('峰会');
+    expect(words(tokenizer, '行动峰会在巴黎举行')).toEqual(['行动峰会', '在', '巴黎', '举行']);
+  });
 });
 
 describe('model input words from the fields’ segmentation', () => {
