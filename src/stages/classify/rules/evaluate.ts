@@ -55,7 +55,7 @@ export function matches(node: CompiledNode, ctx: EvalContext): boolean {
     }
     case 'meta': {
       const actual = ctx.meta[node.field];
-      return actual !== null && actual !== '' && metaMatches(node, actual);
+      return actual ? metaMatches(node, actual) : false;
     }
     case 'and':
       for (const c of node.children) if (!matches(c, ctx)) return false;
@@ -122,10 +122,14 @@ function matchMeta(node: Extract<CompiledNode, { type: 'meta' }>, actual: string
 function metaMatches(node: Extract<CompiledNode, { type: 'meta' }>, actual: string): boolean {
   // Compared in place rather than against built strings ("zh-", ".example.com"): most rules ask this of every article.
   const value = actual.toLowerCase();
-  if (node.prefix) return value.startsWith(node.value);
-  if (node.field === 'lang') return value === node.value || (value.length > node.value.length && value.startsWith(node.value) && value[node.value.length] === '-');
-  if (node.field === 'site') return value === node.value || (value.length > node.value.length && value.endsWith(node.value) && value[value.length - node.value.length - 1] === '.');
-  return value === node.value;
+  const want = node.value;
+  if (node.prefix) return value.startsWith(want);
+  if (value === want) return true;
+  if (value.length <= want.length) return false;
+  // lang:zh takes zh-Hant; site:example.com takes news.example.com.
+  if (node.field === 'lang') return value.startsWith(want) && value[want.length] === '-';
+  if (node.field === 'site') return value.endsWith(want) && value[value.length - want.length - 1] === '.';
+  return false;
 }
 
 interface Placed {

@@ -83,6 +83,16 @@ describe('watch rules', () => {
     expect(zh.inTitle!.hits).toEqual([{ term: 'AI', field: 'title', start: 0, end: 2 }]);
   });
 
+  it('scopes lang to a language and its variants, site to a host and its subdomains, and takes prefixes', () => {
+    const rules = { zh: 'lang:zh AND 峰会', gov: 'site:gov.cn AND 峰会', vcn: 'site:v.cn AND 峰会', xin: 'source:xin* AND 峰会' };
+    const at = (url: string, text = '人工智能峰会今天开幕。', sourceId = 'xinhua') => Object.keys(fired(rules, { text, url, sourceId })).sort();
+    expect(at('https://gov.cn/a')).toEqual(['gov', 'xin', 'zh']);
+    expect(at('https://www.miit.gov.cn/a')).toEqual(['gov', 'xin', 'zh']);
+    expect(at('https://mygov.cn/a')).toEqual(['xin', 'zh']);
+    expect(at('https://v.cn/a', '人工智慧峰會今天開幕，各國領袖出席。', 'reuters')).toEqual(['vcn', 'zh']);
+    expect(fired(rules, { text: 'AI 峰会 summit in Paris, with leaders from many countries attending.', sourceId: 'x' })).toEqual({});
+  });
+
   it('measures NEAR in words, and ONEAR in order', () => {
     const rules = { near: 'sanctions NEAR/3 Iran', onear: 'sanctions ONEAR/3 Iran', tight: 'sanctions NEAR/1 Iran' };
     const text = 'Iran faces new sanctions from the EU; later, sanctions on oil from Iran were eased.';
