@@ -1,5 +1,5 @@
 // The baseline near-duplicate detector of the quality bench: Charikar's 64-bit SimHash over the same shingles.
-import { fmix32 } from '../src/stages/dedupe/hash32.js';
+import { fmix32 } from '../src/domain/hash32.js';
 
 export function simhash(shingles: Set<number>): bigint {
   const weights = new Int32Array(64);

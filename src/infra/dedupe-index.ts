@@ -24,7 +24,7 @@ import { isIP } from 'node:net';
 import { DedupeResultSchema, type DedupeResult } from '../domain/record.js';
 import type { DedupeConfig } from '../stages/dedupe/config.js';
 import { decodeSketch, SLOTS } from '../stages/dedupe/fingerprint.js';
-import { fmix32 } from '../stages/dedupe/hash32.js';
+import { fmix32 } from '../domain/hash32.js';
 import type { DedupeIndex, DedupeKeys } from '../stages/dedupe/types.js';
 import { DEDUPE_CHECK_LUA } from './lua/dedupe-check.js';
 

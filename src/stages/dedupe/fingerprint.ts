@@ -1,6 +1,6 @@
 // Near-duplicate fingerprint: a 64-slot MinHash of the text's shingles plus the shingle count, so that both
 // resemblance (Jaccard) and containment (a truncated copy inside its original) can be estimated from it.
-import { fmix32 } from './hash32.js';
+import { fmix32 } from '../../domain/hash32.js';
 import { shingleHashes } from './shingles.js';
 
 export const SLOTS = 64;

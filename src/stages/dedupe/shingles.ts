@@ -1,7 +1,7 @@
 // Shingles of cleaned text: word n-grams for space-delimited scripts, character n-grams for scripts written
 // without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese). Shingles never cross a sentence or paragraph,
 // so reordered paragraphs keep their shingles and one changed sentence changes only its own.
-import { hashString32 } from './hash32.js';
+import { hashString32 } from '../../domain/hash32.js';
 
 const WORD_RUN = /[\p{L}\p{N}\p{M}]+/gu;
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;

@@ -4,6 +4,7 @@
 import { idf as jiebaIdf } from '@node-rs/jieba/dict.js';
 import { createRequire } from 'node:module';
 import type { Token } from '../text/tokenize.js';
+import { hashString32 } from '../../../domain/hash32.js';
 import { IdfTable } from './idf-table.js';
 
 let priorIdf: IdfTable | undefined;
@@ -48,11 +49,12 @@ function releaseOversized(): void {
 }
 
 /**
- * Fills `words` with the distinct words of two or more characters, in first-seen order, and `counts` with their
- * weighted counts. Hand-rolled rather than a Map: a Map hashes and compares each fresh string of the segmenter's
- * through generic paths, twice for a repeated word; here it is one FNV pass and one compare.
+ * Fills `words` with the distinct words of two or more characters, in first-seen order, and returns their weighted
+ * counts (valid for the first words.length entries, until the next call). Hand-rolled rather than a Map: a Map
+ * hashes and compares each fresh string of the segmenter's through generic paths, twice for a repeated word; here
+ * it is one hash and one compare.
  */
-function countWords(a: Token[], weightA: number, b: Token[], weightB: number, words: string[]): void {
+function countWords(a: Token[], weightA: number, b: Token[], weightB: number, words: string[]): Int32Array {
   const total = a.length + b.length;
   if (counts.length < total) {
     counts = new Int32Array(2 * total);
@@ -65,9 +67,7 @@ function countWords(a: Token[], weightA: number, b: Token[], weightB: number, wo
     for (const t of tokens) {
       const w = t.text;
       if (w.length < 2) continue;
-      let h = 0x811c9dc5;
-      for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
-      let s = h & mask;
+      let s = hashString32(w) & mask;
       for (let probes = 0; ; probes++) {
         // Cannot happen while the table is cleared after each article; a failure beats an endless loop.
         if (probes > mask) throw new Error('keyword counting table is full');
@@ -88,6 +88,7 @@ function countWords(a: Token[], weightA: number, b: Token[], weightB: number, wo
     }
   }
   for (let i = 0; i < words.length; i++) table[slotOfWord[i]!] = 0;
+  return counts;
 }
 
 export interface KeywordOptions {
@@ -122,14 +123,14 @@ export class KeywordExtractor {
     // Count every token first and judge each distinct word once: a text repeats its words. Single characters are
     // never keywords; counting is most of extraction's time.
     const words: string[] = [];
-    countWords(titleTokens, 3, textTokens, 1, words);
+    const tf = countWords(titleTokens, 3, textTokens, 1, words);
     // Only the best few are wanted: kept in order as they come, rather than sorting every word.
     const max = this.options.maxKeywords;
     const top: Array<[string, number]> = [];
     const kept: string[] | null = this.options.learn ? [] : null;
     for (let i = 0; i < words.length; i++) {
       const w = words[i]!;
-      const f = counts[i]!;
+      const f = tf[i]!;
       const han = hasHan(w);
       if (w.length < (han ? 2 : 3) || stopwords.has(w) || (!startsWithIdeograph(w) && NUMERIC.test(w))) continue;
       kept?.push(w);

@@ -1,5 +1,5 @@
-// 32-bit string and integer hashing for shingles. Hand-written: fingerprints hash every shingle 64 times,
-// and a crypto hash per shingle would cost more than the whole rest of the fingerprint.
+// 32-bit string and integer hashing for hot loops: dedupe shingles (hashed 64 times per fingerprint) and the
+// classifier's word tables. Hand-written: a crypto hash per shingle or word would cost more than the work around it.
 
 /** MurmurHash3's finalizer: a bijective, well-mixing 32-bit permutation. */
 export function fmix32(h: number): number {
