@@ -2,26 +2,13 @@
 // entries and key strings over ~20 MB, so each lookup misses the cache two or three times; here a word is found by
 // a 64-bit hash of it in one or two adjacent 16-byte slots of an 8 MB table. Written by hand: no package offers a
 // typed string-keyed table, and keyword extraction looks up every distinct word of every Chinese article.
+import { hashString32 } from '../../../domain/hash32.js';
 
 /** Bytes per slot: the word's two 32-bit hashes, then its IDF as a float64. */
 const SLOT_BYTES = 16;
 
-/** Second hash of the last call to firstHash (returning both would allocate on every lookup). */
-let second = 0;
-
-/** Two independent 32-bit hashes of a word's UTF-16 units, FNV-1a and a Murmur-style mix; the second never 0. */
-function firstHash(word: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  second = b | 1;
-  return a | 0;
-}
+/** Seed of the second hash: with the default seed's, two 32-bit hashes make a word's 64-bit key. */
+const SECOND_SEED = 0x9747b28c;
 
 export class IdfTable {
   private readonly hashes: Int32Array;
@@ -34,10 +21,9 @@ export class IdfTable {
 
   /** From `word idf` lines (jieba's idf.txt format); a word listed twice keeps its last value. */
   static parse(text: string): IdfTable {
-    let lines = 1;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
-    const table = new IdfTable(lines);
-    for (const line of text.split('\n')) {
+    const lines = text.split('\n');
+    const table = new IdfTable(lines.length);
+    for (const line of lines) {
       const sp = line.lastIndexOf(' ');
       if (sp > 0) table.set(line.slice(0, sp), Number(line.slice(sp + 1)));
     }
@@ -63,15 +49,17 @@ export class IdfTable {
 
   /** The word's IDF, or undefined when it is not in the table (up to a 64-bit hash collision: ~1 in 10^13). */
   get(word: string): number | undefined {
-    const s = this.slotOf(word);
+    const s = this.slotOf(hashString32(word) | 0, hashString32(word, SECOND_SEED) | 1);
     return this.hashes[s * 4 + 1] === 0 ? undefined : this.idfs[s * 2 + 1];
   }
 
   private set(word: string, idf: number): void {
-    const s = this.slotOf(word);
+    const a = hashString32(word) | 0;
+    const b = hashString32(word, SECOND_SEED) | 1;
+    const s = this.slotOf(a, b);
     if (this.hashes[s * 4 + 1] === 0) this.size++;
-    this.hashes[s * 4] = firstHash(word);
-    this.hashes[s * 4 + 1] = second;
+    this.hashes[s * 4] = a;
+    this.hashes[s * 4 + 1] = b;
     this.idfs[s * 2 + 1] = idf;
   }
 
@@ -84,10 +72,8 @@ export class IdfTable {
     return this;
   }
 
-  /** The word's slot, or the empty slot where it would go. */
-  private slotOf(word: string): number {
-    const a = firstHash(word);
-    const b = second;
+  /** The slot of the word hashed to (a, b), or the empty slot where it would go; b is never 0 (empty). */
+  private slotOf(a: number, b: number): number {
     const { hashes, mask } = this;
     for (let s = a & mask; ; s = (s + 1) & mask) {
       const h = hashes[s * 4 + 1]!;
