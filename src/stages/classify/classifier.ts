@@ -122,7 +122,11 @@ export class TextClassifier implements Classifier {
         entities: gazetteer.resolve(hits, details?.entityAliases),
         keywords:
           options.maxKeywords > 0
-            ? this.keywords.extract(outsideUrls(tokensOf('title'), fields.get('title')!.text), outsideUrls(tokensOf('text'), fields.get('text')!.text))
+            ? this.keywords.extract(
+                outsideUrls(tokensOf('title'), fields.get('title')!.text),
+                outsideUrls(tokensOf('text'), fields.get('text')!.text),
+                { title: fields.get('title')!, text: fields.get('text')! },
+              )
             : [],
         needsReview,
       },

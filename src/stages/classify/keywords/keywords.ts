@@ -4,6 +4,7 @@
 import { idf as jiebaIdf } from '@node-rs/jieba/dict.js';
 import { createRequire } from 'node:module';
 import type { Token } from '../text/tokenize.js';
+import type { FoldedText } from '../text/fold.js';
 import { hashString32 } from '../../../domain/hash32.js';
 import { IdfTable } from './idf-table.js';
 
@@ -38,6 +39,13 @@ let counts = new Int32Array(4096);
 let slots = new Int32Array(8192);
 /** The slot of each word, to empty just those afterwards: one long article must not make every later clear long. */
 let slotOfWord = new Int32Array(4096);
+/**
+ * Each word's occurrences as a chain: the first and last token of the word (by index into title then text tokens),
+ * and per token the next token of the same word, or -1. Only the few reported words walk their chain.
+ */
+let firstToken = new Int32Array(4096);
+let lastToken = new Int32Array(4096);
+let nextToken = new Int32Array(4096);
 /** Largest tables kept between articles; those grown for a huge article are let go once it is done. */
 const RETAINED_SLOTS = 1 << 16;
 
@@ -46,6 +54,9 @@ function releaseOversized(): void {
   counts = new Int32Array(4096);
   slots = new Int32Array(8192);
   slotOfWord = new Int32Array(4096);
+  firstToken = new Int32Array(4096);
+  lastToken = new Int32Array(4096);
+  nextToken = new Int32Array(4096);
 }
 
 /**
@@ -59,14 +70,19 @@ function countWords(a: Token[], weightA: number, b: Token[], weightB: number, wo
   if (counts.length < total) {
     counts = new Int32Array(2 * total);
     slotOfWord = new Int32Array(2 * total);
+    firstToken = new Int32Array(2 * total);
+    lastToken = new Int32Array(2 * total);
+    nextToken = new Int32Array(2 * total);
   }
   if (slots.length < 2 * total) slots = new Int32Array(1 << Math.ceil(Math.log2(4 * total)));
   const table = slots;
   const mask = table.length - 1;
+  let index = 0;
   for (const [tokens, weight] of [[a, weightA], [b, weightB]] as const) {
-    for (const t of tokens) {
-      const w = t.text;
+    for (let i = 0; i < tokens.length; i++, index++) {
+      const w = tokens[i]!.text;
       if (w.length < 2) continue;
+      nextToken[index] = -1;
       let s = hashString32(w) & mask;
       for (let probes = 0; ; probes++) {
         // Cannot happen while the table is cleared after each article; a failure beats an endless loop.
@@ -76,11 +92,14 @@ function countWords(a: Token[], weightA: number, b: Token[], weightB: number, wo
           table[s] = words.length + 1;
           slotOfWord[words.length] = s;
           counts[words.length] = weight;
+          firstToken[words.length] = lastToken[words.length] = index;
           words.push(w);
           break;
         }
         if (words[at - 1] === w) {
           counts[at - 1]! += weight;
+          nextToken[lastToken[at - 1]!] = index;
+          lastToken[at - 1] = index;
           break;
         }
         s = (s + 1) & mask;
@@ -100,8 +119,47 @@ export interface KeywordOptions {
 }
 
 /** Whether (w, score) ranks before an entry: higher score first, then the word in code-unit order. */
-function before(w: string, score: number, [other, otherScore]: [string, number]): boolean {
+function before(w: string, score: number, [other, otherScore]: Ranked): boolean {
   return score > otherScore || (score === otherScore && w < other);
+}
+/** A candidate keyword: the folded word, its score and its index in first-seen order. */
+type Ranked = [word: string, score: number, index: number];
+
+/** Where keywords are shown from: each field's folded text with its map back to the original. */
+export interface KeywordSources {
+  title: FoldedText;
+  text: FoldedText;
+}
+
+/** Sentence-opening text before a word: its capital letter says nothing about how the word is spelt. */
+const SENTENCE_OPENING = /(?:^|[.!?。！？:：]["'”’»)\]]*)\s*["'“‘«(\[]*$/u;
+
+/**
+ * The spelling a word most often has in the original text (the first seen of equally frequent ones): matching folds
+ * case, width and Traditional characters, but a reader expects "Washington" and, in a Traditional article, 臺灣.
+ * A capitalised spelling at the start of a sentence, or in a title (often Title Case), counts for less than one
+ * inside a sentence, so "Analysts said…" does not outvote a later "analysts"; a word seen only there keeps its capital.
+ */
+function surfaceOf(word: number, titleTokens: Token[], textTokens: Token[], sources: KeywordSources): string {
+  let best = '';
+  let bestCount = 0;
+  const seen = new Map<string, number>();
+  for (let i = firstToken[word]!; i >= 0; i = nextToken[i]!) {
+    const [tokens, folded, at] = i < titleTokens.length ? [titleTokens, sources.title, i] : [textTokens, sources.text, i - titleTokens.length];
+    const t = tokens[at]!;
+    const start = folded.origStart[t.start]!;
+    const spelling = folded.original.slice(start, t.end > t.start ? folded.origEnd[t.end - 1]! : start);
+    const cased = spelling !== spelling.toLowerCase();
+    const opening = folded === sources.title || SENTENCE_OPENING.test(folded.original.slice(Math.max(0, start - 8), start));
+    const weight = cased && opening ? 0.5 : 1;
+    const n = (seen.get(spelling) ?? 0) + weight;
+    seen.set(spelling, n);
+    if (n > bestCount) {
+      best = spelling;
+      bestCount = n;
+    }
+  }
+  return best;
 }
 
 export class KeywordExtractor {
@@ -119,14 +177,18 @@ export class KeywordExtractor {
     return table.get(term) ?? table.median;
   }
 
-  extract(titleTokens: Token[], textTokens: Token[]): string[] {
+  /**
+   * The article's top keywords, best first. Words are counted folded (case, width, Traditional → Simplified); with
+   * `sources`, each is reported in its most frequent spelling in the original text, else in its folded form.
+   */
+  extract(titleTokens: Token[], textTokens: Token[], sources?: KeywordSources): string[] {
     // Count every token first and judge each distinct word once: a text repeats its words. Single characters are
     // never keywords; counting is most of extraction's time.
     const words: string[] = [];
     const tf = countWords(titleTokens, 3, textTokens, 1, words);
     // Only the best few are wanted: kept in order as they come, rather than sorting every word.
     const max = this.options.maxKeywords;
-    const top: Array<[string, number]> = [];
+    const top: Ranked[] = [];
     const kept: string[] | null = this.options.learn ? [] : null;
     for (let i = 0; i < words.length; i++) {
       const w = words[i]!;
@@ -142,11 +204,12 @@ export class KeywordExtractor {
         top[at] = top[at - 1]!;
         at--;
       }
-      top[at] = [w, score];
+      top[at] = [w, score, i];
     }
     if (kept) this.learn(kept);
+    const out = top.map(([w, , i]) => (sources ? surfaceOf(i, titleTokens, textTokens, sources) || w : w));
     releaseOversized();
-    return top.map(([w]) => w);
+    return out;
   }
 
   private learn(terms: Iterable<string>): void {

@@ -39,6 +39,25 @@ describe('keywords', () => {
     }
   });
 
+  it('shows each keyword as the original text most often spells it, not folded', () => {
+    const c = classify({
+      title: 'Washington Tightens Export Controls',
+      text:
+        'Officials in Washington announced export controls on Tuesday. Export licences will be needed. ' +
+        'The export controls cover chips; "Controls like these," said one trader in Washington, "hurt the export trade."',
+    });
+    // Title Case and sentence openings count for less than a spelling inside a sentence.
+    expect(c.keywords).toEqual(expect.arrayContaining(['Washington', 'export', 'controls']));
+    for (const w of ['washington', 'Export', 'Controls']) expect(c.keywords).not.toContain(w);
+  });
+
+  it('shows a Traditional Chinese article its keywords in Traditional characters, counted as one word with Simplified', () => {
+    const c = classify({ title: '半導體出口管制', text: '美國宣布新的半導體出口管制措施。半導體企業表示，出口管制將影響營收。' });
+    expect(c.lang).toBe('zh-Hant');
+    expect(c.keywords).toEqual(expect.arrayContaining(['半導體', '出口管制', '企業']));
+    for (const w of ['半导体', '企业']) expect(c.keywords).not.toContain(w);
+  });
+
   it('learns document frequencies: a word in every article stops being a keyword', () => {
     const k = new KeywordExtractor({ maxKeywords: 1, learn: true });
     for (let i = 0; i < 300; i++) k.extract([], tokens(`newsletter subscription offer number${i}`));
@@ -57,6 +76,7 @@ describe('keywords', () => {
       text: 'Volcano erupts, see www.volcanodiscovery.com/tracker and then https://quakes.example.org/feed?page=volcano for the magma survey',
     });
     for (const w of ['volcanodiscovery', 'tracker', 'quakes', 'example', 'feed', 'page']) expect(c.keywords).not.toContain(w);
-    expect(c.keywords).toEqual(expect.arrayContaining(['volcano', 'magma', 'survey']));
+    // "Volcano" is seen only opening a sentence (the link's "volcano" is no word of the text), so keeps its capital.
+    expect(c.keywords).toEqual(expect.arrayContaining(['Volcano', 'magma', 'survey']));
   });
 });
