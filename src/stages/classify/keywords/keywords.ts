@@ -131,8 +131,22 @@ export interface KeywordSources {
   text: FoldedText;
 }
 
-/** Sentence-opening text before a word: its capital letter says nothing about how the word is spelt. */
-const SENTENCE_OPENING = /(?:^|[.!?。！？:：]["'”’»)\]]*)\s*["'“‘«(\[]*$/u;
+const OPENING_MARKS = new Set([...` \t\u00a0"'“‘«([`]);
+const CLOSING_MARKS = new Set([...`"'”’»)]`]);
+const SENTENCE_ENDS = new Set([...'.!?:。！？：']);
+
+/**
+ * Whether the word at `start` opens a sentence, a line or the text, where a capital letter says nothing about how
+ * the word is spelt. Looks back over at most a few marks, so that no run of spaces makes it slow.
+ */
+function opensSentence(text: string, start: number): boolean {
+  let i = start - 1;
+  const stop = Math.max(-1, start - 16);
+  while (i > stop && OPENING_MARKS.has(text[i]!)) i--;
+  if (i < 0 || text[i] === '\n' || text[i] === '\r') return true;
+  while (i > stop && CLOSING_MARKS.has(text[i]!)) i--;
+  return i < 0 || SENTENCE_ENDS.has(text[i]!);
+}
 
 /**
  * The spelling a word most often has in the original text (the first seen of equally frequent ones): matching folds
@@ -150,8 +164,7 @@ function surfaceOf(word: number, titleTokens: Token[], textTokens: Token[], sour
     const start = folded.origStart[t.start]!;
     const spelling = folded.original.slice(start, t.end > t.start ? folded.origEnd[t.end - 1]! : start);
     const cased = spelling !== spelling.toLowerCase();
-    const opening = folded === sources.title || SENTENCE_OPENING.test(folded.original.slice(Math.max(0, start - 8), start));
-    const weight = cased && opening ? 0.5 : 1;
+    const weight = cased && (folded === sources.title || opensSentence(folded.original, start)) ? 0.5 : 1;
     const n = (seen.get(spelling) ?? 0) + weight;
     seen.set(spelling, n);
     if (n > bestCount) {

@@ -44,7 +44,7 @@ describe('keywords', () => {
       title: 'Washington Tightens Export Controls',
       text:
         'Officials in Washington announced export controls on Tuesday. Export licences will be needed. ' +
-        'The export controls cover chips; "Controls like these," said one trader in Washington, "hurt the export trade."',
+        'The export controls cover chips. "Controls like these," said one trader in Washington, "hurt the export trade."',
     });
     // Title Case and sentence openings count for less than a spelling inside a sentence.
     expect(c.keywords).toEqual(expect.arrayContaining(['Washington', 'export', 'controls']));
