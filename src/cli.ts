@@ -1,6 +1,7 @@
 // Entry point: parse arguments → load config → run one command. Errors a user can fix are printed without a stack.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig, loadFeeds, type LoadOptions } from './config/load.js';
+import { loadConfig, loadFeeds, type LoadOptions } from './config/load.js';
+import { InputError, NewsflowError } from './domain/errors.js';
 import { RedisUnavailableError } from './infra/redis.js';
 import { openRuntime, type Runtime } from './workers/runtime.js';
 import { crawlOnce } from './commands/crawl.js';
@@ -111,7 +112,7 @@ export function buildProgram(): Command {
     });
 
   const day = (value: string) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new Error(`not a date (YYYY-MM-DD): ${value}`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('a date as YYYY-MM-DD');
     return value;
   };
   program
@@ -299,15 +300,33 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** File-system failures on a path the user named (or their config named): the path and the reason say it all. */
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+};
+
+/**
+ * Runs the CLI. What the user can fix (their input, their files, an unreachable Redis, a source that failed) is
+ * printed as one line, `newsflow: <what and where>`, with exit code 2 for input and 1 for a failed operation; only
+ * a bug gets its stack.
+ */
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
-      process.stderr.write(`newsflow: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
+    const fail = (message: string, code: number) => {
+      process.stderr.write(`newsflow: ${message}\n`);
+      process.exitCode = code;
+    };
+    const fsCode = (err as NodeJS.ErrnoException | null)?.code;
+    const fsPath = (err as NodeJS.ErrnoException | null)?.path;
+    if (err instanceof InputError || err instanceof RedisUnavailableError) fail(err.message, 2);
+    else if (err instanceof NewsflowError) fail(`${err.message} (${err.code})`, 1);
+    else if (fsCode && fsPath && FILE_ERRORS[fsCode]) fail(`${fsPath}: ${FILE_ERRORS[fsCode]}`, 2);
+    else throw err;
   }
 }

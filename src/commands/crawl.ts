@@ -7,6 +7,7 @@ import type { FetchFeedPayload } from '../jobs/payloads.js';
 import { newRunId, runBatch, type WorkerHooks } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';
 import type { RunSummary } from './summary.js';
+import { InputError } from '../domain/errors.js';
 
 export function feedJob(feed: Feed, runId: string, force = false): Emit {
   const payload: FetchFeedPayload = {
@@ -33,7 +34,7 @@ export interface CrawlOptions {
 export async function crawlOnce(rt: Runtime, options: CrawlOptions = {}): Promise<RunSummary> {
   const all = loadFeeds(rt.loaded.paths.feedsFile);
   const feeds = options.feedId ? all.filter((f) => f.id === options.feedId) : all;
-  if (options.feedId && feeds.length === 0) throw new Error(`no feed with id "${options.feedId}" in ${rt.loaded.paths.feedsFile}`);
+  if (options.feedId && feeds.length === 0) throw new InputError(`no feed with id "${options.feedId}" in ${rt.loaded.paths.feedsFile}`);
   const runId = newRunId('crawl');
   return runBatch(rt, runId, feeds.map((f) => feedJob(f, runId, options.force)), { hooks: options.hooks, signal: options.signal });
 }

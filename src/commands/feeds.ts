@@ -12,6 +12,7 @@ import { FeedSchema, FeedsFileSchema, type Feed } from '../config/schema.js';
 import { createHttpClient } from '../infra/http/client.js';
 import type { FetchConfig } from '../stages/fetch/config.js';
 import { parseFeed } from '../stages/fetch/parse-feed.js';
+import { ConfigError } from '../config/load.js';
 
 export interface OpmlImportResult {
   added: Feed[];
@@ -68,7 +69,7 @@ function feedIdFor(feed: OpmlFeed, taken: Set<string>): string {
 export async function importOpml(file: string, feedsFile: string): Promise<OpmlImportResult> {
   const entries = readOpml(await readFile(file, 'utf8'));
   const doc = existsSync(feedsFile) ? YAML.parseDocument(await readFile(feedsFile, 'utf8')) : new YAML.Document({ feeds: [] });
-  if (doc.errors.length) throw new Error(`${feedsFile}: not valid YAML: ${doc.errors[0]!.message}`);
+  if (doc.errors.length) throw new ConfigError(`${feedsFile}: not valid YAML: ${doc.errors[0]!.message}`);
   const current = FeedsFileSchema.parse(doc.toJS() ?? { feeds: [] });
   const byUrl = new Map(current.feeds.map((f, i) => [canonicalizeUrl(f.url), i]));
   const taken = new Set(current.feeds.map((f) => f.id));

@@ -9,6 +9,7 @@ import type { Emit } from '../stages/types.js';
 import { newRunId, runBatch } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';
 import type { RunSummary } from './summary.js';
+import { InputError } from '../domain/errors.js';
 
 const HTML = new Set(['.html', '.htm', '.xhtml']);
 const MARKDOWN = new Set(['.md', '.markdown', '.txt']);
@@ -49,7 +50,7 @@ export async function listInputs(paths: string[]): Promise<string[]> {
   for (const p of paths) {
     const abs = path.resolve(p);
     const s = await stat(abs).catch(() => null);
-    if (!s) throw new Error(`${p}: no such file or folder`);
+    if (!s) throw new InputError(`${p}: no such file or folder`);
     if (s.isDirectory()) {
       const entries = await readdir(abs, { recursive: true });
       for (const e of entries.sort()) {
@@ -92,7 +93,7 @@ export async function fileJob(rt: Runtime, file: string, runId: string, fetchedA
 
 export async function ingestFiles(rt: Runtime, paths: string[], options: { signal?: AbortSignal } = {}): Promise<RunSummary> {
   const files = await listInputs(paths);
-  if (files.length === 0) throw new Error('no HTML or Markdown files to ingest');
+  if (files.length === 0) throw new InputError('no HTML or Markdown files to ingest');
   const runId = newRunId('ingest');
   const now = new Date().toISOString();
   const emits = await Promise.all(files.map((f) => fileJob(rt, f, runId, now)));

@@ -2,6 +2,7 @@
 import type { StageName } from '../jobs/names.js';
 import { listDeadLetters, retryDeadLetters, type ListedLetter } from '../jobs/dead-letters.js';
 import type { Runtime } from '../workers/runtime.js';
+import { InputError } from '../domain/errors.js';
 
 export function formatLetters(letters: ListedLetter[]): string {
   if (letters.length === 0) return 'no failed jobs';
@@ -18,7 +19,7 @@ export async function jobsFailed(rt: Runtime, options: { stage?: StageName; json
 }
 
 export async function jobsRetry(rt: Runtime, options: { ids: string[]; all?: boolean; stage?: StageName }): Promise<string> {
-  if (!options.all && options.ids.length === 0) throw new Error('name the dead letters to retry, or pass --all');
+  if (!options.all && options.ids.length === 0) throw new InputError('name the dead letters to retry, or pass --all');
   const sent = await retryDeadLetters(rt.deadLetters, rt.queues, { ...(options.all ? {} : { ids: options.ids }), ...(options.stage ? { stage: options.stage } : {}) });
   return sent.length === 0 ? 'nothing to retry' : `sent ${sent.length} job${sent.length === 1 ? '' : 's'} back: ${sent.map((l) => `${l.stage}/${l.jobId}`).join(', ')}`;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_MODEL_OPTIONS, TextModel, loadModel, type Example, type ModelTrainOptions, type ModelType } from '../stages/classify/model/text-model.js';
 import { crossValidate, evaluateModel, formatReport, type EvalReport } from '../stages/classify/model/evaluate.js';
+import { InputError } from '../domain/errors.js';
 
 const ExampleSchema = z.object({
   text: z.string(),
@@ -21,18 +22,18 @@ export function readExamples(file: string): Example[] {
       try {
         data = JSON.parse(line);
       } catch (err) {
-        throw new Error(`${file}:${i + 1}: not JSON: ${(err as Error).message}`);
+        throw new InputError(`${file}:${i + 1}: not JSON: ${(err as Error).message}`);
       }
       const parsed = ExampleSchema.safeParse(data);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        throw new Error(`${file}:${i + 1}: ${issue.path.join('.') || 'line'}: ${issue.message} (expected {"text", "label", "title"?})`);
+        throw new InputError(`${file}:${i + 1}: ${issue.path.join('.') || 'line'}: ${issue.message} (expected {"text", "label", "title"?})`);
       }
       const { text, label, title } = parsed.data;
-      if (!text.trim() && !title?.trim()) throw new Error(`${file}:${i + 1}: empty text and title`);
+      if (!text.trim() && !title?.trim()) throw new InputError(`${file}:${i + 1}: empty text and title`);
       out.push({ text, label, title: title ?? undefined });
     });
-  if (out.length === 0) throw new Error(`${file}: no examples`);
+  if (out.length === 0) throw new InputError(`${file}: no examples`);
   return out;
 }
 
@@ -93,7 +94,7 @@ export interface ModelEvalArgs {
 export async function modelEval(args: ModelEvalArgs): Promise<{ text: string; report: EvalReport }> {
   const examples = readExamples(args.input);
   if (args.folds !== undefined) return crossValidation(examples, args.folds, modelOptions(args.type), args.input);
-  if (!args.model) throw new Error('model eval needs --model <file>, or --folds <k> to cross-validate on the input');
+  if (!args.model) throw new InputError('model eval needs --model <file>, or --folds <k> to cross-validate on the input');
   const model = loadModel(args.model);
   const report = evaluateModel(model, examples);
   return { text: `model ${model.version} (${model.type}) on ${args.input}:\n${formatReport(report)}`, report };

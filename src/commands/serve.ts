@@ -8,13 +8,14 @@ import { startWorkers } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';
 import { startAdminServer, type AdminServer } from '../admin/server.js';
 import { PipelineMetrics } from '../infra/metrics.js';
+import { InputError } from '../domain/errors.js';
 
 export function parseStages(list: string | undefined): StageName[] {
   if (!list) return [...STAGES];
   const out = new Set<StageName>();
   for (const part of list.split(',').map((s) => s.trim()).filter(Boolean)) {
     const group = STAGE_GROUPS[part];
-    if (!group) throw new Error(`unknown stage "${part}"; expected any of ${Object.keys(STAGE_GROUPS).join(', ')}`);
+    if (!group) throw new InputError(`unknown stage "${part}"; expected any of ${Object.keys(STAGE_GROUPS).join(', ')}`);
     for (const s of group) out.add(s);
   }
   return STAGES.filter((s) => out.has(s));

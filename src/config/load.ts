@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, FeedsFileSchema, type Config, type Feed } from './schema.js';
+import { InputError } from '../domain/errors.js';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_CONFIG_FILE = path.join(PACKAGE_ROOT, 'config', 'default.yaml');
 
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override name = 'ConfigError';
 }
 
@@ -33,7 +34,8 @@ export interface LoadOptions {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function readYaml(file: string): unknown {
+/** A YAML file's data (`{}` when empty); a file that cannot be read or parsed is a ConfigError naming it. */
+export function readYaml(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

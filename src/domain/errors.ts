@@ -2,6 +2,14 @@
 
 export type ErrorKind = 'retryable' | 'permanent' | 'poison';
 
+/**
+ * A mistake in what the user gave: a config, rules or model file, a command's arguments, a file named on the
+ * command line. Its message says what and where (file:line:column); the CLI prints it alone, without a stack.
+ */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
 export class NewsflowError extends Error {
   readonly code: string;
   readonly kind: ErrorKind;

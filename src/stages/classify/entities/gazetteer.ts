@@ -1,12 +1,12 @@
 // Countries, territories and organisations named in a text: every alias is a term of the shared automaton, so
 // entity matching costs nothing beyond the one scan. Overlaps resolve to the longest alias.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import YAML from 'yaml';
 import { z } from 'zod';
 import countries from 'i18n-iso-countries';
 import type { Entity } from '../../../domain/record.js';
 import type { HitTable, TermHit, TermIndex } from '../match/term-index.js';
+import { InputError } from '../../../domain/errors.js';
+import { readYaml } from '../../../config/load.js';
 
 const require = createRequire(import.meta.url);
 countries.registerLocale(require('i18n-iso-countries/langs/en.json'));
@@ -66,15 +66,15 @@ export class Gazetteer {
         for (const alias of e.aliases) this.addAlias(alias, [e.id], false);
       }
       for (const [alias, ids] of Object.entries(file.compounds)) {
-        for (const id of ids) if (!this.info.has(id)) throw new Error(`gazetteer compound "${alias}" names unknown id "${id}"`);
+        for (const id of ids) if (!this.info.has(id)) throw new InputError(`gazetteer compound "${alias}" names unknown id "${id}"`);
         this.addAlias(alias, ids, true);
       }
       for (const [id, aliases] of Object.entries(file.demonyms)) {
-        if (!this.info.has(id)) throw new Error(`gazetteer demonyms name unknown id "${id}"`);
+        if (!this.info.has(id)) throw new InputError(`gazetteer demonyms name unknown id "${id}"`);
         for (const alias of aliases) this.addAlias(alias, [id], false);
       }
       for (const [alias, id] of Object.entries(file.shortForms)) {
-        if (!this.info.has(id)) throw new Error(`gazetteer short form "${alias}" names unknown id "${id}"`);
+        if (!this.info.has(id)) throw new InputError(`gazetteer short form "${alias}" names unknown id "${id}"`);
         const term = this.index.add({ text: alias });
         this.aliasOf.set(term, { kind: 'entity', ids: [id], compound: true, shortForm: true });
       }
@@ -150,10 +150,10 @@ export class Gazetteer {
 }
 
 export function loadGazetteerFile(file: string): GazetteerFile {
-  const parsed = GazetteerFileSchema.safeParse(YAML.parse(readFileSync(file, 'utf8')) ?? {});
+  const parsed = GazetteerFileSchema.safeParse(readYaml(file));
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new Error(`${file}: ${i.path.join('.')}: ${i.message}`);
+    throw new InputError(`${file}: ${i.path.join('.')}: ${i.message}`);
   }
   return parsed.data;
 }

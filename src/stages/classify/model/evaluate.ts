@@ -4,6 +4,7 @@ import { modelInputRaw, textFeatures, type SparseVector } from './features.js';
 import { rng, shuffleInPlace } from '../../../domain/random.js';
 import { DEFAULT_MODEL_OPTIONS, TextModel, type Example, type ModelTrainOptions } from './text-model.js';
 import { Tokenizer } from '../text/tokenize.js';
+import { InputError } from '../../../domain/errors.js';
 
 export interface LabelScores {
   label: string;
@@ -66,8 +67,8 @@ export function evaluateModel(model: TextModel, examples: Example[]): EvalReport
 
 /** Stratified k-fold cross-validation; features are extracted once and shared by every fold. */
 export function crossValidate(examples: Example[], folds: number, options: ModelTrainOptions = DEFAULT_MODEL_OPTIONS): EvalReport {
-  if (!Number.isInteger(folds) || folds < 2) throw new Error(`folds must be an integer of at least 2, got ${folds}`);
-  if (examples.length < folds) throw new Error(`${examples.length} examples cannot make ${folds} folds`);
+  if (!Number.isInteger(folds) || folds < 2) throw new InputError(`folds must be an integer of at least 2, got ${folds}`);
+  if (examples.length < folds) throw new InputError(`${examples.length} examples cannot make ${folds} folds`);
   const labels = [...new Set(examples.map((e) => e.label))].sort();
   const index = new Map(labels.map((l, i) => [l, i]));
   const ys = examples.map((e) => index.get(e.label)!);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Tokenizer } from '../text/tokenize.js';
 import { DEFAULT_FEATURES, modelInput, modelInputRaw, modelInputWords, textFeatures, type FeatureOptions, type FoldedInput, type SparseVector } from './features.js';
 import { DEFAULT_TRAIN, softmaxInPlace, train, type LinearWeights, type ModelKind, type TrainOptions } from './linear-model.js';
+import { InputError } from '../../../domain/errors.js';
 
 export const MODEL_FORMAT = 'newsflow-text-model';
 
@@ -233,7 +234,7 @@ export class TextModel {
 
   static train(examples: Example[], options: ModelTrainOptions = DEFAULT_MODEL_OPTIONS): TextModel {
     const labels = [...new Set(examples.map((e) => e.label))].sort();
-    if (labels.length < 2) throw new Error(`training needs at least two labels, got ${labels.length}`);
+    if (labels.length < 2) throw new InputError(`training needs at least two labels, got ${labels.length}`);
     const index = new Map(labels.map((l, i) => [l, i]));
     const xs = examples.map((e) => textFeatures(modelInputRaw(e.title ?? '', e.text, options.features), modelTokenizer(), options.features));
     return TextModel.trainVectors(xs, examples.map((e) => index.get(e.label)!), labels, options);
@@ -268,7 +269,7 @@ export class TextModel {
     const parsed = ModelFileSchema.safeParse(data);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
-      throw new Error(`${name}: not a ${MODEL_FORMAT} file: ${i.path.join('.')}: ${i.message}`);
+      throw new InputError(`${name}: not a ${MODEL_FORMAT} file: ${i.path.join('.')}: ${i.message}`);
     }
     const f = parsed.data;
     const parts = f.parts.map((p) => ({ weights: decodePart(p, f.labels.length, f.features.bits), blend: p.blend }));
@@ -285,7 +286,7 @@ export function loadModel(file: string): TextModel {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: cannot read model: ${(err as Error).message}`);
+    throw new InputError(`${file}: cannot read model: ${(err as Error).message}`);
   }
   return TextModel.fromFile(data, file);
 }
@@ -309,10 +310,10 @@ function decodePart(p: ModelFile['parts'][number], classes: number, bits: number
   const weightsBuf = Buffer.from(p.weights, 'base64');
   const rows = new Int32Array(rowsBuf.buffer.slice(rowsBuf.byteOffset, rowsBuf.byteOffset + rowsBuf.byteLength));
   const weights = new Float32Array(weightsBuf.buffer.slice(weightsBuf.byteOffset, weightsBuf.byteOffset + weightsBuf.byteLength));
-  if (weights.length !== rows.length * classes || p.bias.length !== classes) throw new Error('model weights do not match its labels');
+  if (weights.length !== rows.length * classes || p.bias.length !== classes) throw new InputError('model weights do not match its labels');
   const rowOf = new Int32Array(1 << bits).fill(-1);
   rows.forEach((id, row) => {
-    if (id < 0 || id >= rowOf.length) throw new Error('model row id out of range');
+    if (id < 0 || id >= rowOf.length) throw new InputError('model row id out of range');
     rowOf[id] = row;
   });
   return { kind: p.kind, classes, bits, rowOf, weights, bias: Float32Array.from(p.bias) };

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseQuery, QuerySyntaxError } from './query-parser.js';
 import { compileQuery, type CompiledNode } from './evaluate.js';
 import type { TermIndex } from '../match/term-index.js';
+import { InputError } from '../../../domain/errors.js';
 
 export const WatchRuleSchema = z
   .object({
@@ -29,7 +30,7 @@ export interface WatchRule {
   node: CompiledNode;
 }
 
-export class RulesFileError extends Error {
+export class RulesFileError extends InputError {
   override name = 'RulesFileError';
 }
 

@@ -1,7 +1,7 @@
 // The topic taxonomy (by default the 17 top-level IPTC Media Topics) with English and Chinese labels.
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
 import { z } from 'zod';
+import { InputError } from '../../../domain/errors.js';
+import { readYaml } from '../../../config/load.js';
 
 export const TaxonomyFileSchema = z
   .object({
@@ -46,10 +46,10 @@ export class Taxonomy {
   }
 
   static load(file: string): Taxonomy {
-    const parsed = TaxonomyFileSchema.safeParse(YAML.parse(readFileSync(file, 'utf8')));
+    const parsed = TaxonomyFileSchema.safeParse(readYaml(file));
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
-      throw new Error(`${file}: ${i.path.join('.')}: ${i.message}`);
+      throw new InputError(`${file}: ${i.path.join('.')}: ${i.message}`);
     }
     return new Taxonomy(parsed.data.topics.map((t) => ({ id: t.id, code: t.code, en: t.en, zh: t.zh })));
   }

@@ -1,11 +1,11 @@
 // Topic keyword rules: each gives one taxonomy topic a score that grows with the keywords found (diminishing
 // returns per keyword, title hits weigh double), so a single passing mention does not make a topic.
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
 import { z } from 'zod';
 import type { Topic } from '../../../domain/record.js';
 import type { HitTable, TermIndex } from '../match/term-index.js';
 import type { Taxonomy, TaxonomyTopic } from './taxonomy.js';
+import { InputError } from '../../../domain/errors.js';
+import { readYaml } from '../../../config/load.js';
 
 export const TopicsFileSchema = z
   .object({
@@ -46,7 +46,7 @@ export class TopicRules {
   ) {
     for (const r of file.topics) {
       const topic = taxonomy.find(r.topic);
-      if (!topic) throw new Error(`${fileName}: topic rule "${r.id}" names "${r.topic}", which is not in the taxonomy`);
+      if (!topic) throw new InputError(`${fileName}: topic rule "${r.id}" names "${r.topic}", which is not in the taxonomy`);
       const words = Array.isArray(r.keywords) ? r.keywords : Object.values(r.keywords).flat();
       const terms = words.map((w) => {
         const bare = /^"(.*)"$/.exec(w)?.[1] ?? w;
@@ -100,10 +100,10 @@ export function topicLabel(topic: TaxonomyTopic, labelLang: 'en' | 'zh'): string
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 export function loadTopicsFile(file: string, index: TermIndex, taxonomy: Taxonomy): TopicRules {
-  const parsed = TopicsFileSchema.safeParse(YAML.parse(readFileSync(file, 'utf8')));
+  const parsed = TopicsFileSchema.safeParse(readYaml(file));
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new Error(`${file}: ${i.path.join('.')}: ${i.message}`);
+    throw new InputError(`${file}: ${i.path.join('.')}: ${i.message}`);
   }
   return new TopicRules(index, taxonomy, parsed.data, file);
 }
