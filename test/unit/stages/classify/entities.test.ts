@@ -42,6 +42,8 @@ describe('gazetteer entities', () => {
 
   it('takes English adjectives and capitals for their countries', () => {
     expect(ids('French and Indian officials met Chinese diplomats; the Kremlin declined to comment.')).toEqual(['CN', 'FR', 'IN', 'RU']);
+    // The seat of a government names its country: "Washington tightens chip export controls".
+    expect(ids('Seoul and Washington disagree; the White House and the Pentagon said nothing.', 'Washington tightens export controls')).toEqual(['KR', 'US']);
   });
 
   it('folds Traditional script to the same entities', () => {
