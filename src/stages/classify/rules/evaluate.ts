@@ -91,7 +91,7 @@ export function evaluate(node: CompiledNode, ctx: EvalContext, perTerm = Infinit
       for (const c of node.children) {
         const r = evaluate(c, ctx, perTerm);
         if (!r) return null;
-        out.push(...r);
+        appendAll(out, r);
       }
       return out;
     }
@@ -102,7 +102,7 @@ export function evaluate(node: CompiledNode, ctx: EvalContext, perTerm = Infinit
         const r = evaluate(c, ctx, perTerm);
         if (r) {
           matched = true;
-          out.push(...r);
+          appendAll(out, r);
         }
       }
       return matched ? out : null;
@@ -140,6 +140,14 @@ interface Placed {
 }
 
 /**
+ * Appends `items` to `out`. Not `out.push(...items)`: a long article can give a term a hundred thousand hits, more
+ * arguments than a call can take.
+ */
+function appendAll<T>(out: T[], items: readonly T[]): void {
+  for (let i = 0; i < items.length; i++) out.push(items[i]!);
+}
+
+/**
  * Hits of both sides within `distance` words: both sides sorted by token position, and for each left hit only
  * the right hits in its window are looked at, so frequent terms do not make it quadratic.
  */
@@ -156,7 +164,8 @@ function nearPairs(node: Extract<CompiledNode, { type: 'near' }>, ctx: EvalConte
       .map(place)
       .sort((a, b) => a.first - b.first);
     if (!rs.length) continue;
-    const maxSpan = Math.max(...rs.map((r) => r.last - r.first));
+    let maxSpan = 0;
+    for (const r of rs) maxSpan = Math.max(maxSpan, r.last - r.first);
     for (const a of ls) {
       const from = a.first - node.distance - 1 - maxSpan;
       const to = a.last + node.distance + 1;

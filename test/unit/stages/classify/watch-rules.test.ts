@@ -144,6 +144,17 @@ describe('watch rules', () => {
     expect(fired({ near: 'alpha NEAR/1 beta' }, { text: far }).near!.hits.map((h) => h.start)).toEqual([far.lastIndexOf('alpha'), far.indexOf('beta')]);
   });
 
+  it('evaluates an article of a million characters whose rule terms each hit 150,000 times', () => {
+    // More hits than a function call takes as arguments: spreading them into a call overflowed the stack.
+    const text = 'AI summit. '.repeat(150_000);
+    const rules = fired({ both: '(AI NEAR/2 summit) AND (AI OR summit)', zh: '人工智能 NEAR/3 峰会' }, { text });
+    expect(rules.both!.hits).toHaveLength(20);
+    expect(rules.both!.hits.slice(0, 4).map((h) => [h.term, h.start])).toEqual([['AI', 0], ['summit', 3], ['AI', 11], ['summit', 14]]);
+    expect(rules.zh).toBeUndefined();
+    const zh = '人工智能峰会。'.repeat(150_000);
+    expect(fired({ zh: '人工智能 NEAR/3 峰会' }, { text: zh }).zh!.hits.slice(0, 2).map((h) => h.term)).toEqual(['人工智能', '峰会']);
+  });
+
   it('counts Chinese NEAR distance in segmented words', () => {
     const m = fired({ near: '人工智能 NEAR/2 监管' }, { text: '欧盟加强对人工智能的监管。' });
     expect(m.near).toBeDefined();
