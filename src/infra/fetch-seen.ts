@@ -1,4 +1,5 @@
-// New-item detection memory: per feed, item id → content hash, bounded by forgetting the ids seen longest ago.
+// New-item detection memory: per feed, item id → content hash, bounded by forgetting the ids seen longest ago (but
+// never one the feed still lists).
 import type { Redis } from 'ioredis';
 import type { SeenItemsStore } from '../stages/fetch/deps.js';
 import { luaScript } from './fetch-lua.js';
@@ -23,15 +24,22 @@ export function createRedisSeenStore(redis: Redis, keyPrefix: string, maxPerFeed
   const keys = (feedId: string) => [`${keyPrefix}:fetch:seen:${feedId}`, `${keyPrefix}:fetch:seen-order:${feedId}`] as [string, string];
   return {
     async unseen(feedId, items) {
-      if (items.length === 0) return new Set();
-      const stored = await redis.hmget(keys(feedId)[0], ...items.map((i) => i.id));
-      return new Set(items.filter((item, i) => stored[i] !== item.hash).map((i) => i.id));
+      const fresh = new Set<string>();
+      // In batches: a feed of a hundred thousand items would be more arguments than one call can take.
+      for (let i = 0; i < items.length; i += 1000) {
+        const batch = items.slice(i, i + 1000);
+        const stored = await redis.hmget(keys(feedId)[0], ...batch.map((item) => item.id));
+        for (let k = 0; k < batch.length; k++) if (stored[k] !== batch[k]!.hash) fresh.add(batch[k]!.id);
+      }
+      return fresh;
     },
     async markSeen(feedId, items, at) {
+      // Never fewer than the feed now lists: an item forgotten while still listed would count as new at every poll.
+      const cap = Math.max(maxPerFeed, items.length);
       // Batches keep each script call short on feeds with thousands of items.
       for (let i = 0; i < items.length; i += 500) {
         const batch = items.slice(i, i + 500).flatMap((item) => [item.id, item.hash]);
-        await MARK.run(redis, keys(feedId), [maxPerFeed, at.getTime(), ...batch]);
+        await MARK.run(redis, keys(feedId), [cap, at.getTime(), ...batch]);
       }
     },
   };

@@ -230,6 +230,25 @@ describe('fetchFeed', () => {
     expect((err as NewsflowError).kind).toBe('permanent');
   });
 
+  it('takes a feed of 150,000 items, and on the next poll emits only the new one', async () => {
+    // More items than a function call takes as arguments: the seen-items lookup and the publishing rate once spread them.
+    const at = Date.now();
+    const item = (i: number) =>
+      `<item><title>t${i}</title><link>/big/${i}</link><guid>big-${i}</guid><pubDate>${new Date(at - i * 1000).toUTCString()}</pubDate></item>`;
+    let count = 150_000;
+    srv.route('/big-feed', (_req, res) => {
+      res.setHeader('content-type', 'application/rss+xml');
+      const items = Array.from({ length: count }, (_, i) => item(count - 1 - i)).join('');
+      res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title><link>/</link>${items}</channel></rss>`);
+    });
+    const big = payload({ feedId: 'big-feed', url: `${srv.url}/big-feed`, fullText: 'never', adaptive: true });
+    const bigDeps = createFetchDeps(r.redis, r.prefix, testConfig({ maxBytes: 64 * 1024 * 1024, politeness: { minDelayMs: 0, maxCrawlDelayMs: 100 } }), raw);
+    expect(emits(await fetchFeed(big, testContext(), bigDeps))).toHaveLength(150_000);
+    count += 1;
+    const next = emits(await fetchFeed(big, testContext(), bigDeps));
+    expect(next.map((e) => (e.payload as FetchArticlePayload).url)).toEqual([`${srv.url}/big/150000`]);
+  }, 120_000);
+
   it('fetches every dialect and repair fixture over HTTP and emits one job per distinct item', async () => {
     for (const name of readdirSync(fixtures).filter((f) => /\.(xml|json)$/.test(f) && !f.endsWith('.expected.json'))) {
       const expected = JSON.parse(readFileSync(path.join(fixtures, `${name}.expected.json`), 'utf8')) as { items: Array<{ id: string }> };

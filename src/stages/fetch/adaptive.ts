@@ -20,7 +20,9 @@ export function adaptiveIntervalMs(items: Pick<FeedItem, 'publishedAt' | 'update
     .filter((t) => Number.isFinite(t) && t >= since && t <= now.getTime() + 3_600_000);
   let interval = bounds.maxIntervalMs;
   if (times.length >= 2) {
-    const span = Math.max(now.getTime() - Math.min(...times), 60_000);
+    let oldest = Infinity;
+    for (const t of times) oldest = Math.min(oldest, t);
+    const span = Math.max(now.getTime() - oldest, 60_000);
     interval = span / times.length / 2;
   }
   if (ttlSeconds) interval = Math.max(interval, ttlSeconds * 1000);

@@ -55,7 +55,10 @@ export const FetchConfigSchema = z
     fullTextMinChars: z.number().int().min(0).default(500),
     /** Encoding assumed when neither the BOM, the HTTP header nor the document declares one. */
     defaultEncoding: z.string().default('utf-8'),
-    /** Item ids remembered per feed for new-item detection; the oldest are forgotten first. */
+    /**
+     * Item ids remembered per feed for new-item detection, the oldest forgotten first; never fewer than the feed
+     * lists at its last fetch.
+     */
     seenItemsPerFeed: z.number().int().positive().default(2_000),
     politeness: PolitenessConfigSchema.prefault({}),
     health: FeedHealthConfigSchema.prefault({}),
