@@ -11,6 +11,7 @@ import type { CleanConfig } from './config.js';
 import { descendants, isElement, isText, limitDepth, textOf } from './dom.js';
 import { readJsonLd } from './json-ld.js';
 import { readMeta } from './metadata.js';
+import { limitNesting } from './nesting.js';
 import { collectPageInfo } from './page-info.js';
 import { prune } from './prune.js';
 import { render, type Block } from './render.js';
@@ -27,8 +28,9 @@ export interface ExtractOptions {
 }
 
 // Scoring works on one parser's tree; htmlparser2 builds it several times faster than parse5 (bench/extraction.ts).
+// Markup nested thousands deep is cut first: the parser's time grows with the square of the depth (nesting.ts).
 export function parseHtml(html: string): Document {
-  return parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  return parseDocument(limitNesting(html), { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
 }
 
 function findBody(doc: Document): Element {
