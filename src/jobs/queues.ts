@@ -31,14 +31,28 @@ export function createQueues(connection: Redis, prefix: string, defaults: JobDef
   return Object.fromEntries(STAGES.map((name) => [name, new Queue(name, options)])) as Queues;
 }
 
-/** Adds jobs in one round trip per queue; an existing job id is left alone by BullMQ, so repeats create nothing. */
+/** Jobs per addBulk: one MULTI runs in Redis without a break, and a feed can list a hundred thousand items. */
+const ENQUEUE_BATCH = 1_000;
+
+/**
+ * Adds jobs, in one round trip per queue and thousand jobs. Batches need no transaction around them: ids are
+ * deterministic and BullMQ leaves an existing id alone, so a stage that dies half-way re-emits all and creates only
+ * the missing ones.
+ */
 export async function enqueue(queues: Queues, emits: readonly Emit[]): Promise<void> {
   const byQueue = new Map<StageName, Emit[]>();
-  for (const e of emits) byQueue.set(e.queue, [...(byQueue.get(e.queue) ?? []), e]);
+  for (const e of emits) {
+    const list = byQueue.get(e.queue);
+    if (list) list.push(e);
+    else byQueue.set(e.queue, [e]);
+  }
   await Promise.all(
-    [...byQueue].map(([name, list]) =>
-      queues[name].addBulk(list.map((e) => ({ name, data: e.payload, opts: { jobId: e.id } }))),
-    ),
+    [...byQueue].map(async ([name, list]) => {
+      for (let i = 0; i < list.length; i += ENQUEUE_BATCH) {
+        const batch = list.slice(i, i + ENQUEUE_BATCH);
+        await queues[name].addBulk(batch.map((e) => ({ name, data: e.payload, opts: { jobId: e.id } })));
+      }
+    }),
   );
 }
 
