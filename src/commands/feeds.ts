@@ -138,14 +138,18 @@ export function exportOpml(feeds: Feed[]): string {
   const loose: Feed[] = [];
   for (const feed of feeds) {
     const first = feed.tags[0];
-    if (first) folders.set(first, [...(folders.get(first) ?? []), feed]);
-    else loose.push(feed);
+    if (!first) loose.push(feed);
+    else if (folders.has(first)) folders.get(first)!.push(feed);
+    else folders.set(first, [feed]);
   }
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', '  <head>', '    <title>newsflow feeds</title>', '  </head>', '  <body>'];
   for (const [folder, members] of folders) {
-    lines.push(`    <outline text="${esc(folder)}" title="${esc(folder)}">`, ...members.map((f) => outline(f, '      ')), '    </outline>');
+    lines.push(`    <outline text="${esc(folder)}" title="${esc(folder)}">`);
+    for (const f of members) lines.push(outline(f, '      '));
+    lines.push('    </outline>');
   }
-  lines.push(...loose.map((f) => outline(f, '    ')), '  </body>', '</opml>', '');
+  for (const f of loose) lines.push(outline(f, '    '));
+  lines.push('  </body>', '</opml>', '');
   return lines.join('\n');
 }
 
