@@ -8,6 +8,7 @@ import { ClassifyConfigSchema, type ClassifyConfig } from '../stages/classify/co
 import { loadClassifier, type ClassifyDetails } from '../stages/classify/classifier.js';
 import { DEFAULT_CLASSIFY_CONFIG_DIR } from '../stages/classify/index.js';
 import type { ClassifyInput } from '../stages/classify/types.js';
+import { limitNesting } from '../domain/html.js';
 
 export interface RunClassifyOptions {
   /** The classify section of the config (defaults when absent). */
@@ -114,7 +115,7 @@ async function readDocument(file: string, raw: string, url: string | undefined):
 }
 
 function readHtml(html: string): Document {
-  const $ = cheerio.load(html);
+  const $ = cheerio.load(limitNesting(html));
   $('script, style, noscript, nav, header, footer, aside, form').remove();
   const title = $('meta[property="og:title"]').attr('content') ?? ($('h1').first().text().trim() || $('title').text().trim() || null);
   const blocks = $('body')

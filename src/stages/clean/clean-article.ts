@@ -13,6 +13,7 @@ import { extract } from './extract.js';
 import { parseMarkdownDump } from './markdown-dump.js';
 import { cjkRatio, normalizeInline } from './text.js';
 import type { Extracted } from './types.js';
+import { limitNesting } from '../../domain/html.js';
 
 export interface CleanDeps {
   raw: RawStore;
@@ -24,7 +25,7 @@ const SUMMARY_CHARS = 300;
 /** Feed summaries are often HTML; the record's summary is plain text. */
 function plainSummary(summary: string | null): string | null {
   if (!summary) return null;
-  const text = summary.includes('<') ? load(summary).root().text() : summary;
+  const text = summary.includes('<') ? load(limitNesting(summary)).root().text() : summary;
   const n = normalizeInline(text);
   return n || null;
 }

@@ -1,6 +1,9 @@
 // Small helpers over the domhandler tree that cheerio and htmlparser2 share; extraction walks it directly for speed.
 import type { AnyNode, ChildNode, Element, ParentNode } from 'domhandler';
 import { ElementType } from 'htmlparser2';
+import { BLOCK_TAGS } from '../../domain/html.js';
+
+export { BLOCK_TAGS };
 
 export type { AnyNode, ChildNode, Element, ParentNode };
 
@@ -11,14 +14,6 @@ export function isElement(node: AnyNode): node is Element {
 export function isText(node: AnyNode): node is import('domhandler').Text {
   return node.type === ElementType.Text;
 }
-
-/** Elements that start a new line of text; everything else flows inline. */
-export const BLOCK_TAGS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'body', 'center', 'dd', 'details', 'dialog', 'dir', 'div', 'dl', 'dt',
-  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr',
-  'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot',
-  'th', 'thead', 'tr', 'ul', 'br', 'caption', 'noscript', 'video', 'audio', 'iframe',
-]);
 
 export function isBlock(el: Element): boolean {
   return BLOCK_TAGS.has(el.name);

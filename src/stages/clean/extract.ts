@@ -11,7 +11,7 @@ import type { CleanConfig } from './config.js';
 import { descendants, isElement, isText, limitDepth, textOf } from './dom.js';
 import { readJsonLd } from './json-ld.js';
 import { readMeta } from './metadata.js';
-import { limitNesting } from './nesting.js';
+import { limitNesting } from '../../domain/html.js';
 import { collectPageInfo } from './page-info.js';
 import { prune } from './prune.js';
 import { render, type Block } from './render.js';

@@ -2,6 +2,7 @@
 // with relative links made absolute; and plain text for fields that must never carry tags.
 import { decodeHTML } from 'entities';
 import sanitizeHtml from 'sanitize-html';
+import { limitNesting } from '../../domain/html.js';
 
 function absolute(value: string | undefined, base: string | undefined): string | undefined {
   if (!value || !base) return value;
@@ -22,7 +23,8 @@ const ALLOWED_TAGS = [
 /** Sanitized HTML with links and image sources resolved against `baseUrl`; null for empty input. */
 export function sanitizeItemHtml(html: string | null | undefined, baseUrl?: string): string | null {
   if (!html || !html.trim()) return null;
-  const out = sanitizeHtml(html, {
+  // Its parser's time grows with the square of the nesting: a hostile item must not hold the fetch stage.
+  const out = sanitizeHtml(limitNesting(html), {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
       a: ['href', 'title', 'hreflang'],
@@ -52,7 +54,7 @@ export function sanitizeItemHtml(html: string | null | undefined, baseUrl?: stri
 }
 
 function stripTags(html: string): string {
-  return decodeHTML(sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'noscript'] }));
+  return decodeHTML(sanitizeHtml(limitNesting(html), { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'textarea', 'noscript'] }));
 }
 
 /** Text without tags, entities decoded, whitespace collapsed; null when nothing is left. */

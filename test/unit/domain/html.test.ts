@@ -1,7 +1,7 @@
 import type { ChildNode } from 'domhandler';
 import { describe, expect, it } from 'vitest';
-import { extract, parseHtml } from '../../../../src/stages/clean/extract.js';
-import { MAX_NESTING, limitNesting } from '../../../../src/stages/clean/nesting.js';
+import { extract, parseHtml } from '../../../src/stages/clean/extract.js';
+import { MAX_NESTING, limitNesting } from '../../../src/domain/html.js';
 
 /** Deepest element nesting of a parsed tree, walked without recursion. */
 function treeDepth(nodes: ChildNode[]): number {

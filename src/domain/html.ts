@@ -1,9 +1,18 @@
-// Caps how deep a page's markup nests before it is parsed. htmlparser2 keeps its open elements in an array it
-// shifts and unshifts at the front, so each tag costs as much as the nesting is deep: a page of 200,000 nested
-// <div>s (1 MB) took 20 s to parse, and 10 MB of them would hold a worker for most of an hour. Browsers cap the
-// tree too (Chromium at 512 levels). Written here because no parser option bounds it; the extraction walks flatten
-// the tree below MAX_DEPTH (extract.ts) anyway, so nothing a reader sees is lost by dropping tags far deeper.
-import { BLOCK_TAGS } from './dom.js';
+// HTML knowledge shared by the stages that read markup (fetch sanitizes feed items, clean extracts pages).
+
+/** Elements that start a new line of text; everything else flows inline. */
+export const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'center', 'dd', 'details', 'dialog', 'dir', 'div', 'dl', 'dt',
+  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr',
+  'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot',
+  'th', 'thead', 'tr', 'ul', 'br', 'caption', 'noscript', 'video', 'audio', 'iframe',
+]);
+
+// Markup nesting is capped before it is parsed: htmlparser2 keeps its open elements in an array it shifts and
+// unshifts at the front, so each tag costs as much as the nesting is deep. 200,000 nested <div>s (2 MB) took 20 s
+// to parse, and 10 MB of them would hold a worker for most of an hour; parse5 fares worse. Browsers cap the tree
+// too (Chromium at 512 levels). Written here because no parser option bounds it; extraction flattens the tree below
+// 400 levels anyway (stages/clean/extract.ts), so nothing a reader sees is lost by dropping tags far deeper.
 
 /** Nesting kept; far more than any real page and than extraction keeps, small enough to parse in linear time. */
 export const MAX_NESTING = 2_000;
@@ -16,7 +25,6 @@ const NOT_NESTING = new Set([
 /** Elements whose content is text up to their end tag, tags in it included. */
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'noscript']);
 
-const LT = 0x3c;
 const SLASH = 0x2f;
 
 const isLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
