@@ -27,10 +27,13 @@ export interface DumpOptions {
 }
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
-const IMAGE = /!\[([^\]]*)\]\(\s*([^)\s]*)(?:\s+"[^"]*")?\s*\)/g;
+// No part of a link or image may run past a bracket or parenthesis that could start or end another: on input such
+// as "![![![…" every attempt would otherwise scan to the end, and the time grow with the square of the length.
+// URLs keep one level of balanced parentheses (…/Foo_(bar)).
+const IMAGE = /!\[([^[\]]*)\]\(\s*((?:[^()[\]\s]|\([^()[\]\s]*\))*)(?:\s+"[^"]*")?\s*\)/g;
 // A link whose text may span lines (dumps wrap an image and a title in one link): made one line before splitting.
-const MULTILINE_LINK = /\[((?:[^[\]]|!\[[^\]]*\])*?)\]\((https?:[^)\s]+)\)/g;
-const LINK_ONLY = /^\[([^[\]]*)\]\((https?:[^)\s]+)\)$/;
+const MULTILINE_LINK = /\[((?:[^[\]]|!\[[^[\]]*\])*?)\]\((https?:(?:[^()[\]\s]|\([^()[\]\s]*\))+)\)/g;
+const LINK_ONLY = /^\[([^[\]]*)\]\((https?:(?:[^()[\]\s]|\([^()[\]\s]*\))+)\)$/;
 /** Lines of app and page chrome that a dump of a WeChat page contains wherever they stand. */
 const CHROME_LINE =
   /^(微信扫一扫.*|关注该公众号|继续滑动看下一个|向上滑动看下一个|轻触阅读原文|阅读原文|知道了|取消|允许|使用小程序|视频|小程序|赞|在看|分享|留言|收藏|听过|×|[：:，,、。.\s]+|.*可打开此内容.*|使用完整服务|分析|写留言|喜欢此内容的人还喜欢|人划线)$/;
@@ -75,8 +78,8 @@ function readFrontMatter(text: string): { meta: DumpMeta; body: string } {
 export function markdownToPlain(md: string): string {
   return md
     .replace(IMAGE, '')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/<[^>]+>/g, '')
+    .replace(/\[([^[\]]*)\]\((?:[^()[\]\s]|\([^()[\]\s]*\))*\)/g, '$1')
+    .replace(/<[^<>]+>/g, '')
     .replace(/(\*\*|__|~~)/g, '')
     .replace(/(^|[^\\\w])[*_]([^*_\n]+)[*_](?=$|[^\w])/g, '$1$2')
     .replace(/`([^`]*)`/g, '$1')
@@ -181,7 +184,7 @@ export function parseMarkdownDump(text: string, options: DumpOptions = {}): Pars
   const markdown = kept.filter((b) => b.md).map((b) => b.md).join('\n\n');
   const chinese = isWechatUrl(meta.url) || cjkRatio(textOut) > 0.3;
   const images = [...new Set([...markdown.matchAll(IMAGE)].map((m) => m[2]!).filter((u) => /^https?:/i.test(u)))];
-  const links = [...new Set([...markdown.matchAll(/(?<!!)\[[^\]]*\]\((https?:[^)\s]+)\)/g)].map((m) => m[1]!))];
+  const links = [...new Set([...markdown.matchAll(/(?<!!)\[(?:[^[\]]|!\[[^[\]]*\])*\]\((https?:(?:[^()[\]\s]|\([^()[\]\s]*\))+)\)/g)].map((m) => m[1]!))];
   return {
     meta,
     extracted: {

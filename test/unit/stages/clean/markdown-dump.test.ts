@@ -58,6 +58,24 @@ describe('parseMarkdownDump', () => {
     const dated = parseMarkdownDump('---\ntitle: T\ndate: 2024-05-06\n---\nSome English text about the weather in the valley today.\n');
     expect(dated.extracted.publishedAt).toBe('2024-05-06T00:00:00Z');
   });
+
+  it('reads image and link URLs with parentheses, and reports the target of a linked image', () => {
+    const r = parseMarkdownDump(
+      '---\ntitle: T\n---\n\nThe harbour reopened on Monday after repairs to the old sea wall.\n\n' +
+        '![](https://cdn.example.org/thumbor/filters:focal(857x517:1183x843)/wall.jpg)\n\n' +
+        'See [the sea wall](https://en.wikipedia.org/wiki/Seawall_(engineering)) for the history.\n\n' +
+        '[![Quay](https://cdn.example.org/quay-small.jpg)](https://cdn.example.org/quay-large.jpg)\n',
+    );
+    expect(r.extracted.text).toBe('The harbour reopened on Monday after repairs to the old sea wall.\n\nSee the sea wall for the history.');
+    expect(r.extracted.links).toEqual(['https://en.wikipedia.org/wiki/Seawall_(engineering)', 'https://cdn.example.org/quay-large.jpg']);
+  });
+
+  it('reads a line of 50,000 unclosed image openings and 100,000 unclosed tags as text', () => {
+    // Each would otherwise scan to the end of the line: the time grew with the square of its length (17 s here).
+    const r = parseMarkdownDump(`---\ntitle: T\n---\n\nFirst words. ${'!['.repeat(50_000)}\n\nLast words. ${'<'.repeat(100_000)}\n`);
+    expect(r.extracted.text.startsWith('First words. ![![')).toBe(true);
+    expect(r.extracted.text).toContain('Last words. <<<');
+  });
 });
 
 const seedDir = [path.resolve(import.meta.dirname, '../../../../../shared/seeds'), '/work/shared/seeds'].find((d) => existsSync(d));
