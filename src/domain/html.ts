@@ -44,7 +44,9 @@ function roughDepth(html: string): number {
   return max;
 }
 
-const TAG = /<(\/?)([a-zA-Z][^\s/>]*)[^>]*>|<!--[\s\S]*?(?:-->|$)/g;
+// The name ends where the attributes begin, and neither runs past a '<': every '<' is tried once, and an unclosed
+// "<a<a<a…" costs no more than its length (with the name free to end anywhere, it cost the cube).
+const TAG = /<(\/?)([a-zA-Z][^\s/<>]*)(?:[\s/][^<>]*)?>|<!--[\s\S]*?(?:-->|$)/g;
 const END_TAGS = new Map<string, RegExp>();
 const endTag = (name: string): RegExp => {
   let re = END_TAGS.get(name);
