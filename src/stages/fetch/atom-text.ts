@@ -41,7 +41,7 @@ function xhtmlBody(markup: string): string {
   const prefix = open[1];
   const body = prefix ? markup.replaceAll(`</${prefix}:`, '</').replaceAll(`<${prefix}:`, '<') : markup;
   let depth = 0;
-  for (const m of body.matchAll(/<(\/?)div\b[^>]*?(\/?)>/gi)) {
+  for (const m of body.matchAll(/<(\/?)div\b[^<>]*?(\/?)>/gi)) {
     if (m[2]) continue;
     depth += m[1] ? -1 : 1;
     if (depth > 0) continue;

@@ -18,7 +18,7 @@ export function keptHeaders(res: HttpResponse): Record<string, string> {
   return Object.fromEntries(KEPT_HEADERS.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!]));
 }
 
-const visibleText = (html: string | null) => (html ?? '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+const visibleText = (html: string | null) => (html ?? '').replace(/<[^<>]*>/g, ' ').replace(/\s+/g, ' ').trim();
 
 /**
  * What makes an item "changed": its readable content. Not its position, the feed's build date, image URLs or

@@ -3,7 +3,7 @@ import type { FeedItem } from './types.js';
 
 export function textLength(html: string | null): number {
   if (!html) return 0;
-  return html.replace(/<[^>]*>/g, ' ').replace(/&[#a-z0-9]+;/gi, ' ').replace(/\s+/g, '').length;
+  return html.replace(/<[^<>]*>/g, ' ').replace(/&[#a-z0-9]+;/gi, ' ').replace(/\s+/g, '').length;
 }
 
 /** The item's best HTML: full content, else the summary. */

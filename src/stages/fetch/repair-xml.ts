@@ -11,7 +11,7 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 // Characters XML 1.0 forbids: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
 const INVALID_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // Elements whose text is HTML in every dialect.
-const HTML_BEARING_OPEN = /<(description|content:encoded|summary|content|title|subtitle|itunes:summary)(?:\s[^>]*)?>/g;
+const HTML_BEARING_OPEN = /<(description|content:encoded|summary|content|title|subtitle|itunes:summary)(?:\s[^<>]*)?>/g;
 
 /**
  * Set on an element whose markup was wrapped in CDATA. Once wrapped, raw tags and escaped text ("&lt;b&gt;") read
@@ -116,7 +116,7 @@ export function repairXml(input: string): Repaired {
 
   // Split into markup that must stay verbatim and text/attribute runs that get entity repairs.
   const out: string[] = [];
-  const verbatim = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi;
+  const verbatim = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|<!DOCTYPE(?:[^[<>]|\[(?:[^\]<]|<(?!!DOCTYPE))*\])*>/gi;
   let last = 0;
   for (const m of xml.matchAll(verbatim)) {
     out.push(fixEntities(xml.slice(last, m.index), found), m[0]);
@@ -126,7 +126,7 @@ export function repairXml(input: string): Repaired {
   xml = out.join('');
   // A DOCTYPE (RSS 0.91's Netscape DTD) would make the parser look for entity declarations it cannot fetch.
   if (/<!DOCTYPE/i.test(xml)) {
-    xml = xml.replace(/<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi, '');
+    xml = xml.replace(/<!DOCTYPE(?:[^[<>]|\[(?:[^\]<]|<(?!!DOCTYPE))*\])*>/gi, '');
     found.add('doctype');
   }
   return { xml, repairs: [...found] };

@@ -83,10 +83,14 @@ export async function readXmlTree(xml: string): Promise<{ tree: XmlNode; strictE
 /** Appends closing tags for elements still open at the end (markup inside CDATA and comments ignored). */
 export function closeOpenTags(xml: string): string {
   const stack: string[] = [];
-  let body = xml.replace(/<!\[CDATA\[(?![\s\S]*\]\]>)[\s\S]*$/, '');
-  body = body.replace(/<[^>]*$/, '');
-  const scan = body.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>/gi, '');
-  for (const m of scan.matchAll(/<(\/?)([A-Za-z_][\w:.-]*)[^>]*?(\/?)>/g)) {
+  // A CDATA section left open runs to the end: cut from the first one after the last "]]>" (a regex lookahead
+  // per section would rescan the rest of the document for each).
+  const lastEnd = xml.lastIndexOf(']]>');
+  const open = xml.indexOf('<![CDATA[', Math.max(0, lastEnd));
+  let body = open >= 0 ? xml.slice(0, open) : xml;
+  body = body.replace(/<[^<>]*$/, '');
+  const scan = body.replace(/<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|<!DOCTYPE[^<>]*>/gi, '');
+  for (const m of scan.matchAll(/<(\/?)([A-Za-z_][\w:.-]*)[^<>]*?(\/?)>/g)) {
     const [, close, name, selfClose] = m;
     if (selfClose) continue;
     if (!close) stack.push(name!);

@@ -50,6 +50,18 @@ describe('parseFeed robustness', () => {
     expect(feed.items[0]!.contentHtml ?? feed.items[0]!.summary).toContain('Lead.');
   });
 
+  it('reads a truncated feed of 20,000 items with CDATA, and items whose text is 100,000 unclosed "<"', async () => {
+    // Each case once took time with the square of its length: a lookahead per CDATA section rescanned the rest of
+    // the document, and tag patterns scanned from every "<" to the end.
+    const items = Array.from({ length: 20_000 }, (_, i) => `<item><title>t${i}</title><link>https://example.org/${i}</link><description><![CDATA[<p>Text ${i}.</p>]]></description></item>`);
+    const truncated = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>${items.join('')}<item><title>cut</title><description><![CDATA[<p>half`;
+    const feed = await parseFeed(truncated);
+    expect(feed.items.length).toBeGreaterThanOrEqual(20_000);
+    expect(feed.items[19_999]!.summary).toBe('<p>Text 19999.</p>');
+    const lt = await parseFeed(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>lt</title><link>https://example.org/lt</link><description>${'&lt;'.repeat(50_000)}${'<a'.repeat(50_000)} end</description></item></channel></rss>`);
+    expect(lt.items.map((i) => i.link)).toEqual(['https://example.org/lt']);
+  });
+
   it('returns a reason for input that is nothing like a feed', async () => {
     for (const junk of ['', '   ', 'plain words', '{"not":"a feed"}', '[1,2,3]', '<', '<?xml', Buffer.from([0xff, 0xfe, 0x00, 0xd8])]) {
       const feed = await parseFeed(junk);
