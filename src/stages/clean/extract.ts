@@ -69,7 +69,9 @@ function sampleText(root: Element, limit: number): string {
   return out;
 }
 
-const IMAGE_MD = /!\[[^\]]*\]\((\S+?)\)/g;
+// Alt and link text are escaped by the renderer (render.ts), so an unescaped bracket ends them; URLs keep one level
+// of parentheses. Nothing may run past a bracket that could start another: the time would grow with its square.
+const IMAGE_MD = /!\[(?:[^[\]\\]|\\.)*\]\(((?:[^()[\]\s]|\([^()[\]\s]*\))+)\)/g;
 
 const REPLACEMENT = /\uFFFD/g;
 
@@ -158,7 +160,7 @@ export function extract(html: string | Buffer, url?: string, options: ExtractOpt
   };
 }
 
-const LINK_MD = /(?<!!)\[(?:[^\]\\]|\\.)*\]\((https?:\/\/\S+?)\)/g;
+const LINK_MD = /(?<![!\\])\[(?:[^[\]\\]|\\.)*\]\((https?:\/\/(?:[^()[\]\s]|\([^()[\]\s]*\))+)\)/g;
 
 function linksOf(markdown: string): string[] {
   return [...new Set([...markdown.matchAll(LINK_MD)].map((m) => m[1]!))];

@@ -81,4 +81,15 @@ describe('extract', () => {
     const r = extract(Buffer.from(html, 'latin1'));
     expect(r.text).toBe('The new café on the square opened its doors this morning, serving coffee and cake.');
   });
+  it('reads text of 20,000 brackets, and image and link URLs with parentheses', () => {
+    // Link patterns once scanned from every bracket to the end of the Markdown: time grew with the square.
+    const html = `<html><body><article><h1>Brackets</h1><p>The harbour board met on Monday and approved the repairs. ${'[!['.repeat(20_000)}</p>
+      <p>See <a href="https://en.wikipedia.org/wiki/Seawall_(engineering)">sea walls</a> for background on the works.</p>
+      <p><img src="https://cdn.example.org/thumbor/filters:focal(857x517:1183x843)/wall.jpg" alt="The wall"> The wall, repaired, seen from the quay.</p>
+      </article></body></html>`;
+    const r = extract(html, 'https://harbour.example/news');
+    expect(r.text).toContain('approved the repairs. [![[![');
+    expect(r.links).toContain('https://en.wikipedia.org/wiki/Seawall_(engineering)');
+    expect(r.images).toContain('https://cdn.example.org/thumbor/filters:focal(857x517:1183x843)/wall.jpg');
+  });
 });
