@@ -10,6 +10,7 @@ const BENCHES: Record<string, string> = {
   classify: 'classify.ts',
   dedupe: 'dedupe.ts',
   admin: 'admin.ts',
+  hostile: 'hostile.ts',
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,0 +1,52 @@
+// Hostile-input benchmark: each reader of untrusted text (feed parsing, extraction, Markdown dumps, classify) on
+// runs of 5,000 and 20,000 copies of a token that opens markup, a link, an entity or a comment and never closes it.
+// Linear work takes about 4 times as long for 4 times the input; a pattern that rescans from every token to the end
+// takes about 16 times. Prints each reader's three steepest tokens, the ratio to its 5,000-copy run in the same
+// process, and flags anything above 8.
+// Run: npx tsx bench/hostile.ts [reader]
+import { parseFeed } from '../src/stages/fetch/parse-feed.js';
+import { extract } from '../src/stages/clean/extract.js';
+import { parseMarkdownDump } from '../src/stages/clean/markdown-dump.js';
+import { classify } from '../src/stages/classify/index.js';
+
+const TOKENS = [
+  '<', '<a', '<div', '<p ', '<description ', '<![CDATA[', '<!DOCTYPE [', '<!DOCTYPE ', '<!--', '<?', '&', '&#', '&amp', '[', '![', '](',
+  '(', '"', "'", '*', '_', '`', '\\', '<link ', 'http://a', '<a href="', '</', '</div', '<br>', '#', '- ', '> ', '\n', '\n\n', '.',
+  '。', '<x>', '<script>', '<title>', '<content type="xhtml">', '<div xmlns="http://www.w3.org/1999/xhtml">', 'AI ', '人工智能',
+  'U.S.', '2024-01-01 ', '<entry>', '<item>',
+];
+const rss = (inner: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>${inner}</channel></rss>`;
+const READERS: Record<string, (s: string) => unknown> = {
+  'feed document': (s) => parseFeed(rss(s)),
+  'feed item text': (s) => parseFeed(rss(`<item><title>t</title><link>http://a/1</link><description>${s}</description></item>`)),
+  'feed item CDATA': (s) => parseFeed(rss(`<item><title>t</title><link>http://a/1</link><description><![CDATA[${s}]]></description></item>`)),
+  'Atom xhtml content': (s) =>
+    parseFeed(
+      `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><title>t</title><id>x</id><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${s}</div></content></entry></feed>`,
+    ),
+  'page extraction': (s) => extract(`<html><body><article><p>Lead text of the story.</p>${s}</article></body></html>`),
+  'Markdown dump': (s) => parseMarkdownDump(`---\ntitle: T\n---\n\nLead text.\n\n${s}\n`),
+  classify: (s) => classify({ title: 't', text: s }),
+};
+
+async function ms(fn: () => unknown): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+const only = process.argv[2];
+console.log('hostile input: ms for 5,000 and 20,000 copies of a token; ratio 4 is linear, 16 quadratic');
+for (const [name, read] of Object.entries(READERS)) {
+  if (only && name !== only) continue;
+  const rows: Array<{ token: string; small: number; large: number; ratio: number }> = [];
+  for (const token of TOKENS) {
+    const small = await ms(() => read(token.repeat(5_000)));
+    const large = await ms(() => read(token.repeat(20_000)));
+    rows.push({ token, small, large, ratio: large / Math.max(small, 1) });
+  }
+  rows.sort((a, b) => b.large - a.large);
+  const worst = rows.slice(0, 3).map((r) => `${JSON.stringify(r.token)} ${r.small.toFixed(0)} → ${r.large.toFixed(0)} ms (${r.ratio.toFixed(1)}x)`);
+  const steep = rows.filter((r) => r.large > 300 && r.ratio > 8);
+  console.log(`  ${name.padEnd(20)} slowest: ${worst.join(', ')}${steep.length ? `   STEEP: ${steep.map((r) => JSON.stringify(r.token)).join(' ')}` : ''}`);
+}
