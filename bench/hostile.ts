@@ -1,13 +1,15 @@
-// Hostile-input benchmark: each reader of untrusted text (feed parsing, extraction, Markdown dumps, classify) on
-// runs of 5,000 and 20,000 copies of a token that opens markup, a link, an entity or a comment and never closes it.
-// Linear work takes about 4 times as long for 4 times the input; a pattern that rescans from every token to the end
-// takes about 16 times. Prints each reader's three steepest tokens, the ratio to its 5,000-copy run in the same
-// process, and flags anything above 8.
+// Hostile-input benchmark: each reader of untrusted text (feed parsing, extraction, Markdown dumps, classify,
+// dedupe) on runs of 5,000 and 20,000 copies of a token that opens markup, a link, an entity or a comment and never
+// closes it. Linear work takes about 4 times as long for 4 times the input; a pattern that rescans from every token
+// to the end takes about 16 times. Prints each reader's three steepest tokens, the ratio to its 5,000-copy run in
+// the same process, and flags anything above 8.
 // Run: npx tsx bench/hostile.ts [reader]
 import { parseFeed } from '../src/stages/fetch/parse-feed.js';
 import { extract } from '../src/stages/clean/extract.js';
 import { parseMarkdownDump } from '../src/stages/clean/markdown-dump.js';
 import { classify } from '../src/stages/classify/index.js';
+import { compare } from '../src/stages/dedupe/compare.js';
+import { sketch } from '../src/stages/dedupe/fingerprint.js';
 
 const TOKENS = [
   '<', '<a', '<div', '<p ', '<description ', '<![CDATA[', '<!DOCTYPE [', '<!DOCTYPE ', '<!--', '<?', '&', '&#', '&amp', '[', '![', '](',
@@ -27,6 +29,8 @@ const READERS: Record<string, (s: string) => unknown> = {
   'page extraction': (s) => extract(`<html><body><article><p>Lead text of the story.</p>${s}</article></body></html>`),
   'Markdown dump': (s) => parseMarkdownDump(`---\ntitle: T\n---\n\nLead text.\n\n${s}\n`),
   classify: (s) => classify({ title: 't', text: s }),
+  'dedupe sketch': (s) => sketch(s),
+  'dedupe compare': (s) => compare(s, `${s} and one more sentence at the end.`),
 };
 
 async function ms(fn: () => unknown): Promise<number> {
