@@ -14,7 +14,7 @@ import { readMeta } from './metadata.js';
 import { limitNesting } from '../../domain/html.js';
 import { collectPageInfo } from './page-info.js';
 import { prune } from './prune.js';
-import { render, type Block } from './render.js';
+import { MARKDOWN_URL_PART, render, type Block } from './render.js';
 import { computeStats, findMainContent } from './score.js';
 import { findSiteRule } from './site-rules.js';
 import { joinParagraphs, normalizeInline } from './text.js';
@@ -28,7 +28,7 @@ export interface ExtractOptions {
 }
 
 // Scoring works on one parser's tree; htmlparser2 builds it several times faster than parse5 (bench/extraction.ts).
-// Markup nested thousands deep is cut first: the parser's time grows with the square of the depth (nesting.ts).
+// Markup nested thousands deep is cut first: the parser's time grows with the square of the depth (domain/html.ts).
 export function parseHtml(html: string): Document {
   return parseDocument(limitNesting(html), { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
 }
@@ -69,9 +69,8 @@ function sampleText(root: Element, limit: number): string {
   return out;
 }
 
-// Alt and link text are escaped by the renderer (render.ts), so an unescaped bracket ends them; URLs keep one level
-// of parentheses. Nothing may run past a bracket that could start another: the time would grow with its square.
-const IMAGE_MD = /!\[(?:[^[\]\\]|\\.)*\]\(((?:[^()[\]\s]|\([^()[\]\s]*\))+)\)/g;
+// Alt and link text are escaped by the renderer (render.ts), so an unescaped bracket ends them.
+const IMAGE_MD = new RegExp(String.raw`!\[(?:[^[\]\\]|\\.)*\]\((${MARKDOWN_URL_PART}+)\)`, 'g');
 
 const REPLACEMENT = /\uFFFD/g;
 
@@ -160,7 +159,7 @@ export function extract(html: string | Buffer, url?: string, options: ExtractOpt
   };
 }
 
-const LINK_MD = /(?<![!\\])\[(?:[^[\]\\]|\\.)*\]\((https?:\/\/(?:[^()[\]\s]|\([^()[\]\s]*\))+)\)/g;
+const LINK_MD = new RegExp(String.raw`(?<![!\\])\[(?:[^[\]\\]|\\.)*\]\((https?:\/\/${MARKDOWN_URL_PART}+)\)`, 'g');
 
 function linksOf(markdown: string): string[] {
   return [...new Set([...markdown.matchAll(LINK_MD)].map((m) => m[1]!))];

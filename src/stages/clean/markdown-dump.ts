@@ -5,7 +5,7 @@ import { canonicalizeUrl } from '../../domain/canonical-url.js';
 import { boilerplateFilter, trimBoilerplate } from './boilerplate.js';
 import type { CleanConfig } from './config.js';
 import { parseDate } from './dates.js';
-import type { Block } from './render.js';
+import { MARKDOWN_URL_PART, type Block } from './render.js';
 import { cjkRatio, normalizeInline } from './text.js';
 import type { Extracted } from './types.js';
 
@@ -27,13 +27,18 @@ export interface DumpOptions {
 }
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
-// No part of a link or image may run past a bracket or parenthesis that could start or end another: on input such
-// as "![![![…" every attempt would otherwise scan to the end, and the time grow with the square of the length.
-// URLs keep one level of balanced parentheses (…/Foo_(bar)).
-const IMAGE = /!\[([^[\]]*)\]\(\s*((?:[^()[\]\s]|\([^()[\]\s]*\))*)(?:\s+"[^"]*")?\s*\)/g;
-// A link whose text may span lines (dumps wrap an image and a title in one link): made one line before splitting.
-const MULTILINE_LINK = /\[((?:[^[\]]|!\[[^[\]]*\])*?)\]\((https?:(?:[^()[\]\s]|\([^()[\]\s]*\))+)\)/g;
-const LINK_ONLY = /^\[([^[\]]*)\]\((https?:(?:[^()[\]\s]|\([^()[\]\s]*\))+)\)$/;
+// No part of a link or image may run past a bracket that could start or end another (see MARKDOWN_URL_PART).
+const URL_PART = MARKDOWN_URL_PART;
+/** One character of link text, or a whole image inside it (dumps wrap an image and a title in one link). */
+const LINK_TEXT_PART = String.raw`(?:[^[\]]|!\[[^[\]]*\])`;
+const IMAGE = new RegExp(String.raw`!\[([^[\]]*)\]\(\s*(${URL_PART}*)(?:\s+"[^"]*")?\s*\)`, 'g');
+// A link whose text may span lines: made one line before splitting.
+const MULTILINE_LINK = new RegExp(String.raw`\[(${LINK_TEXT_PART}*?)\]\((https?:${URL_PART}+)\)`, 'g');
+const LINK_ONLY = new RegExp(String.raw`^\[([^[\]]*)\]\((https?:${URL_PART}+)\)$`);
+/** A link, not an image: its target is the first group. */
+const LINK = new RegExp(String.raw`(?<!!)\[${LINK_TEXT_PART}*\]\((https?:${URL_PART}+)\)`, 'g');
+/** Link markup in inline text, its words kept. */
+const INLINE_LINK = new RegExp(String.raw`\[([^[\]]*)\]\(${URL_PART}*\)`, 'g');
 /** Lines of app and page chrome that a dump of a WeChat page contains wherever they stand. */
 const CHROME_LINE =
   /^(微信扫一扫.*|关注该公众号|继续滑动看下一个|向上滑动看下一个|轻触阅读原文|阅读原文|知道了|取消|允许|使用小程序|视频|小程序|赞|在看|分享|留言|收藏|听过|×|[：:，,、。.\s]+|.*可打开此内容.*|使用完整服务|分析|写留言|喜欢此内容的人还喜欢|人划线)$/;
@@ -78,7 +83,7 @@ function readFrontMatter(text: string): { meta: DumpMeta; body: string } {
 export function markdownToPlain(md: string): string {
   return md
     .replace(IMAGE, '')
-    .replace(/\[([^[\]]*)\]\((?:[^()[\]\s]|\([^()[\]\s]*\))*\)/g, '$1')
+    .replace(INLINE_LINK, '$1')
     .replace(/<[^<>]+>/g, '')
     .replace(/(\*\*|__|~~)/g, '')
     .replace(/(^|[^\\\w])[*_]([^*_\n]+)[*_](?=$|[^\w])/g, '$1$2')
@@ -184,7 +189,7 @@ export function parseMarkdownDump(text: string, options: DumpOptions = {}): Pars
   const markdown = kept.filter((b) => b.md).map((b) => b.md).join('\n\n');
   const chinese = isWechatUrl(meta.url) || cjkRatio(textOut) > 0.3;
   const images = [...new Set([...markdown.matchAll(IMAGE)].map((m) => m[2]!).filter((u) => /^https?:/i.test(u)))];
-  const links = [...new Set([...markdown.matchAll(/(?<!!)\[(?:[^[\]]|!\[[^[\]]*\])*\]\((https?:(?:[^()[\]\s]|\([^()[\]\s]*\))+)\)/g)].map((m) => m[1]!))];
+  const links = [...new Set([...markdown.matchAll(LINK)].map((m) => m[1]!))];
   return {
     meta,
     extracted: {

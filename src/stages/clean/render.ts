@@ -6,6 +6,14 @@ import { absoluteUrl, imageSource } from './urls.js';
 
 export type BlockKind = 'p' | 'h' | 'li' | 'pre' | 'quote' | 'row' | 'img';
 
+/**
+ * One character of a Markdown link or image URL, or one level of balanced parentheses (thumbor's
+ * filters:focal(…), Wikipedia's Seawall_(engineering)), as the patterns that read Markdown back take it. It never
+ * runs past a bracket or parenthesis that could open another link: on "![![![…" each attempt would otherwise scan to
+ * the end, and the time grow with the square of the length.
+ */
+export const MARKDOWN_URL_PART = String.raw`(?:[^()[\]\s]|\([^()[\]\s]*\))`;
+
 export interface Block {
   kind: BlockKind;
   /** Plain text, normalized. */
