@@ -12,6 +12,11 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const INVALID_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // Elements whose text is HTML in every dialect.
 const HTML_BEARING_OPEN = /<(description|content:encoded|summary|content|title|subtitle|itunes:summary)(?:\s[^<>]*)?>/g;
+/** A DOCTYPE with its internal subset; neither runs past the next DOCTYPE, so a run of unclosed ones stays linear. */
+const DOCTYPE = String.raw`<!DOCTYPE(?:[^[<>]|\[(?:[^\]<]|<(?!!DOCTYPE))*\])*>`;
+const DOCTYPE_DECL = new RegExp(DOCTYPE, 'gi');
+/** Markup kept verbatim: CDATA, comments, processing instructions (each to its end or the document's), DOCTYPE. */
+export const VERBATIM_MARKUP = new RegExp(String.raw`<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|${DOCTYPE}`, 'gi');
 
 /**
  * Set on an element whose markup was wrapped in CDATA. Once wrapped, raw tags and escaped text ("&lt;b&gt;") read
@@ -116,9 +121,8 @@ export function repairXml(input: string): Repaired {
 
   // Split into markup that must stay verbatim and text/attribute runs that get entity repairs.
   const out: string[] = [];
-  const verbatim = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|<!DOCTYPE(?:[^[<>]|\[(?:[^\]<]|<(?!!DOCTYPE))*\])*>/gi;
   let last = 0;
-  for (const m of xml.matchAll(verbatim)) {
+  for (const m of xml.matchAll(VERBATIM_MARKUP)) {
     out.push(fixEntities(xml.slice(last, m.index), found), m[0]);
     last = m.index + m[0].length;
   }
@@ -126,7 +130,7 @@ export function repairXml(input: string): Repaired {
   xml = out.join('');
   // A DOCTYPE (RSS 0.91's Netscape DTD) would make the parser look for entity declarations it cannot fetch.
   if (/<!DOCTYPE/i.test(xml)) {
-    xml = xml.replace(/<!DOCTYPE(?:[^[<>]|\[(?:[^\]<]|<(?!!DOCTYPE))*\])*>/gi, '');
+    xml = xml.replace(DOCTYPE_DECL, '');
     found.add('doctype');
   }
   return { xml, repairs: [...found] };

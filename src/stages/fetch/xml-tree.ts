@@ -1,6 +1,7 @@
 // Reading the xml2js tree that rss-parser builds on: strict first, then sax's forgiving mode for broken markup,
 // whose upper-cased names are folded back to the spellings the feed dialects use.
 import Parser from 'rss-parser';
+import { VERBATIM_MARKUP } from './repair-xml.js';
 
 export type XmlNode = Record<string, unknown>;
 
@@ -89,7 +90,7 @@ export function closeOpenTags(xml: string): string {
   const open = xml.indexOf('<![CDATA[', Math.max(0, lastEnd));
   let body = open >= 0 ? xml.slice(0, open) : xml;
   body = body.replace(/<[^<>]*$/, '');
-  const scan = body.replace(/<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|<!DOCTYPE[^<>]*>/gi, '');
+  const scan = body.replace(VERBATIM_MARKUP, '');
   for (const m of scan.matchAll(/<(\/?)([A-Za-z_][\w:.-]*)[^<>]*?(\/?)>/g)) {
     const [, close, name, selfClose] = m;
     if (selfClose) continue;
