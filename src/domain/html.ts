@@ -47,12 +47,8 @@ function roughDepth(html: string): number {
 // The name ends where the attributes begin, and neither runs past a '<': every '<' is tried once, and an unclosed
 // "<a<a<a…" costs no more than its length (with the name free to end anywhere, it cost the cube).
 const TAG = /<(\/?)([a-zA-Z][^\s/<>]*)(?:[\s/][^<>]*)?>|<!--[\s\S]*?(?:-->|$)/g;
-const END_TAGS = new Map<string, RegExp>();
-const endTag = (name: string): RegExp => {
-  let re = END_TAGS.get(name);
-  if (!re) END_TAGS.set(name, (re = new RegExp(`</${name}\\s*>`, 'gi')));
-  return re;
-};
+/** The end tag of each raw-text element. */
+const END_TAGS = new Map([...RAW_TEXT].map((name) => [name, new RegExp(`</${name}\\s*>`, 'gi')]));
 
 /**
  * The page with start tags deeper than `maxDepth` left out, and their end tags with them: a block element becomes
@@ -81,7 +77,7 @@ export function limitNesting(html: string, maxDepth: number = MAX_NESTING): stri
     }
     if (RAW_TEXT.has(name)) {
       // Past its end tag: a script's "<div>" strings are no markup, and the element holds no others.
-      const end = endTag(name);
+      const end = END_TAGS.get(name)!;
       end.lastIndex = TAG.lastIndex;
       TAG.lastIndex = end.exec(html) ? end.lastIndex : html.length;
       continue;

@@ -3,8 +3,6 @@ import type { AnyNode, ChildNode, Element, ParentNode } from 'domhandler';
 import { ElementType } from 'htmlparser2';
 import { BLOCK_TAGS } from '../../domain/html.js';
 
-export { BLOCK_TAGS };
-
 export type { AnyNode, ChildNode, Element, ParentNode };
 
 export function isElement(node: AnyNode): node is Element {
