@@ -6,7 +6,6 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { load } from 'cheerio';
-import { parseDocument } from 'htmlparser2';
 import { decodeBody } from '../src/domain/encoding.js';
 import { extract, parseHtml } from '../src/stages/clean/extract.js';
 import { readabilityText } from './extraction/readability.js';
@@ -26,29 +25,6 @@ function arg(name: string): string | undefined {
 }
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-// Hostile markup, no corpus needed: extract() on pages of one story inside n nested <div>s, against the parser
-// alone without the nesting cap (its time grows with the square of the depth) and a page of ordinary paragraphs.
-{
-  const story = '<p>The committee published its findings on Tuesday after a year of hearings.</p>';
-  const deep = (n: number) => `<html><body>${'<div>'.repeat(n)}${story}${'</div>'.repeat(n)}</body></html>`;
-  const ms = (fn: () => unknown) => {
-    const t0 = performance.now();
-    fn();
-    return performance.now() - t0;
-  };
-  const flat = `<html><body>${story.repeat(14_000)}</body></html>`;
-  console.log(`hostile markup: ordinary 1 MB page (14,000 paragraphs) extract() ${ms(() => extract(flat)).toFixed(0)} ms`);
-  for (const n of [25_000, 50_000, 200_000]) {
-    const html = deep(n);
-    const capped = ms(() => extract(html));
-    const uncapped = n <= 50_000 ? ms(() => parseDocument(html)) : null;
-    console.log(
-      `  ${n.toLocaleString('en')} nested <div>s (${(html.length / 1e6).toFixed(2)} MB): extract() ${capped.toFixed(0)} ms` +
-        (uncapped === null ? '' : `; parsing alone without the cap ${uncapped.toFixed(0)} ms (${(uncapped / capped).toFixed(1)}x extract())`),
-    );
-  }
-}
-
 const corpus = [path.resolve(here, '../../shared/corpus/extraction-dev'), '/work/shared/corpus/extraction-dev'].find((d) => existsSync(path.join(d, 'cases.jsonl')));
 if (!corpus) {
   console.log('extraction-dev corpus not found (../shared/corpus/extraction-dev): benchmark skipped');

@@ -2,8 +2,10 @@
 // dedupe) on runs of 5,000 and 20,000 copies of a token that opens markup, a link, an entity or a comment and never
 // closes it. Linear work takes about 4 times as long for 4 times the input; a pattern that rescans from every token
 // to the end takes about 16 times. Prints each reader's three steepest tokens, the ratio to its 5,000-copy run in
-// the same process, and flags anything above 8.
+// the same process, and flags anything above 8. Then extraction of markup nested 25,000 to 200,000 deep, against the
+// parser without the nesting cap.
 // Run: npx tsx bench/hostile.ts [reader]
+import { parseDocument } from 'htmlparser2';
 import { parseFeed } from '../src/stages/fetch/parse-feed.js';
 import { extract } from '../src/stages/clean/extract.js';
 import { parseMarkdownDump } from '../src/stages/clean/markdown-dump.js';
@@ -53,4 +55,22 @@ for (const [name, read] of Object.entries(READERS)) {
   const worst = rows.slice(0, 3).map((r) => `${JSON.stringify(r.token)} ${r.small.toFixed(0)} → ${r.large.toFixed(0)} ms (${r.ratio.toFixed(1)}x)`);
   const steep = rows.filter((r) => r.large > 300 && r.ratio > 8);
   console.log(`  ${name.padEnd(20)} slowest: ${worst.join(', ')}${steep.length ? `   STEEP: ${steep.map((r) => JSON.stringify(r.token)).join(' ')}` : ''}`);
+}
+
+// Nested markup: extract() on one story inside n nested <div>s, against the parser alone without the nesting cap
+// (its time grows with the square of the depth) and against a 1 MB page of ordinary paragraphs.
+if (!only) {
+  const story = '<p>The committee published its findings on Tuesday after a year of hearings.</p>';
+  const deep = (n: number) => `<html><body>${'<div>'.repeat(n)}${story}${'</div>'.repeat(n)}</body></html>`;
+  const flat = `<html><body>${story.repeat(14_000)}</body></html>`;
+  console.log(`nested markup: ordinary 1 MB page (14,000 paragraphs) extract() ${(await ms(() => extract(flat))).toFixed(0)} ms`);
+  for (const n of [25_000, 50_000, 200_000]) {
+    const html = deep(n);
+    const capped = await ms(() => extract(html));
+    const uncapped = n <= 50_000 ? await ms(() => parseDocument(html)) : null;
+    console.log(
+      `  ${n.toLocaleString('en')} nested <div>s (${(html.length / 1e6).toFixed(2)} MB): extract() ${capped.toFixed(0)} ms` +
+        (uncapped === null ? '' : `; parsing alone without the cap ${uncapped.toFixed(0)} ms (${(uncapped / capped).toFixed(1)}x extract())`),
+    );
+  }
 }
