@@ -21,7 +21,7 @@ export function formatSummary(s: RunSummary): string {
   const lines = [
     `run ${s.runId} finished in ${s.seconds.toFixed(1)} s`,
     `  feeds fetched      ${n(c, 'feeds-fetched')}   (not modified ${n(c, 'feeds-not-modified')})`,
-    `  items new          ${n(c, 'items-new')}`,
+    `  items new          ${n(c, 'items-new')}${c['items-deferred'] ? `   (left for the next polls ${c['items-deferred']})` : ''}`,
     `  articles written   ${n(c, 'articles-written')}`,
     `  duplicates         ${n(c, 'dedupe-duplicate')}   (near-duplicates ${n(c, 'dedupe-near-duplicate')})`,
     `  dropped            ${droppedTotal(c)}${dropped.length ? `   (${dropped.map(([k, v]) => `${k.slice(8)} ${v}`).join(', ')})` : ''}`,

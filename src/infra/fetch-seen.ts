@@ -33,9 +33,9 @@ export function createRedisSeenStore(redis: Redis, keyPrefix: string, maxPerFeed
       }
       return fresh;
     },
-    async markSeen(feedId, items, at) {
+    async markSeen(feedId, items, at, listed = items.length) {
       // Never fewer than the feed now lists: an item forgotten while still listed would count as new at every poll.
-      const cap = Math.max(maxPerFeed, items.length);
+      const cap = Math.max(maxPerFeed, listed, items.length);
       // Batches keep each script call short on feeds with thousands of items.
       for (let i = 0; i < items.length; i += 500) {
         const batch = items.slice(i, i + 500).flatMap((item) => [item.id, item.hash]);

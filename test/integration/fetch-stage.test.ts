@@ -242,12 +242,52 @@ describe('fetchFeed', () => {
       res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title><link>/</link>${items}</channel></rss>`);
     });
     const big = payload({ feedId: 'big-feed', url: `${srv.url}/big-feed`, fullText: 'never', adaptive: true });
-    const bigDeps = createFetchDeps(r.redis, r.prefix, testConfig({ maxBytes: 64 * 1024 * 1024, politeness: { minDelayMs: 0, maxCrawlDelayMs: 100 } }), raw);
+    const bigDeps = createFetchDeps(
+      r.redis,
+      r.prefix,
+      testConfig({ maxBytes: 64 * 1024 * 1024, maxNewItemsPerPoll: 200_000, politeness: { minDelayMs: 0, maxCrawlDelayMs: 100 } }),
+      raw,
+    );
     expect(emits(await fetchFeed(big, testContext(), bigDeps))).toHaveLength(150_000);
     count += 1;
     const next = emits(await fetchFeed(big, testContext(), bigDeps));
     expect(next.map((e) => (e.payload as FetchArticlePayload).url)).toEqual([`${srv.url}/big/150000`]);
   }, 120_000);
+
+  it('passes on at most maxNewItemsPerPoll items a poll, newest first, and the rest at the next polls despite an ETag', async () => {
+    // 25 dated items in shuffled order, served with an ETag: the first polls must not be answered by a 304.
+    const at = Date.parse('2026-11-01T00:00:00Z');
+    const order = Array.from({ length: 25 }, (_, i) => (i * 7) % 25);
+    const body = `<?xml version="1.0"?><rss version="2.0"><channel><title>Archive</title><link>/</link>${order
+      .map((i) => `<item><title>a${i}</title><link>/archive/${i}</link><guid>archive-${i}</guid><pubDate>${new Date(at + i * 60_000).toUTCString()}</pubDate></item>`)
+      .join('')}</channel></rss>`;
+    srv.route('/archive-feed', (req, res) => {
+      if (req.headers['if-none-match'] === '"archive"') {
+        res.statusCode = 304;
+        return res.end();
+      }
+      res.setHeader('etag', '"archive"');
+      res.setHeader('content-type', 'application/rss+xml');
+      res.end(body);
+    });
+    const capDeps = createFetchDeps(r.redis, r.prefix, testConfig({ maxNewItemsPerPoll: 10, politeness: { minDelayMs: 0, maxCrawlDelayMs: 100 } }), raw);
+    const p = payload({ feedId: 'archive-feed', url: `${srv.url}/archive-feed`, fullText: 'never', adaptive: true });
+    const polls: number[][] = [];
+    const deferred: Array<number | undefined> = [];
+    for (let n = 0; n < 4; n++) {
+      const ctx = testContext();
+      const out = emits(await fetchFeed({ ...p, runId: `run-arch-${n}` }, ctx, capDeps));
+      polls.push(out.map((e) => Number((e.payload as FetchArticlePayload).url.split('/').pop())).sort((a, b) => b - a));
+      deferred.push(ctx.counts['items-deferred']);
+      if (n === 0) expect((await capDeps.feedState.getNextPoll('archive-feed')).intervalMs).toBe(capDeps.config.adaptive.minIntervalMs);
+    }
+    const range = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, k) => from - k);
+    expect(polls).toEqual([range(24, 15), range(14, 5), range(4, 0), []]);
+    expect(deferred).toEqual([15, 5, undefined, undefined]);
+    // Caught up: the validators are kept again, and the last poll was a 304.
+    expect(srv.log.filter((l) => l === 'GET /archive-feed')).toHaveLength(4);
+    expect(await capDeps.feedState.getValidators('archive-feed')).toMatchObject({ etag: '"archive"' });
+  });
 
   it('fetches every dialect and repair fixture over HTTP and emits one job per distinct item', async () => {
     for (const name of readdirSync(fixtures).filter((f) => /\.(xml|json)$/.test(f) && !f.endsWith('.expected.json'))) {

@@ -60,6 +60,12 @@ export const FetchConfigSchema = z
      * lists at its last fetch.
      */
     seenItemsPerFeed: z.number().int().positive().default(2_000),
+    /**
+     * New items one poll of a feed passes on, newest first. The rest wait for the next polls, which fetch the whole
+     * feed again (no conditional request) until it is caught up: a feed that suddenly lists its whole archive is
+     * taken in steps rather than flooding the queues, and none of its items is dropped.
+     */
+    maxNewItemsPerPoll: z.number().int().positive().default(1_000),
     politeness: PolitenessConfigSchema.prefault({}),
     health: FeedHealthConfigSchema.prefault({}),
     /** Bounds of feeds whose interval is `auto` (polled at the rate they publish); their schedule ticks at the minimum. */

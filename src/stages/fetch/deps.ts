@@ -93,7 +93,11 @@ export interface FeedStateStore {
 export interface SeenItemsStore {
   /** The items of `items` that are new or whose content hash changed. */
   unseen(feedId: string, items: ReadonlyArray<{ id: string; hash: string }>): Promise<Set<string>>;
-  markSeen(feedId: string, items: ReadonlyArray<{ id: string; hash: string }>, at: Date): Promise<void>;
+  /**
+   * Records `items` as passed on. `listed` is how many items the feed lists now (at least `items.length`): the
+   * memory never shrinks below it, or an item still listed would be forgotten and come back as new.
+   */
+  markSeen(feedId: string, items: ReadonlyArray<{ id: string; hash: string }>, at: Date, listed?: number): Promise<void>;
 }
 
 export interface FetchDeps {

@@ -96,9 +96,19 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
   const hashed = [...byId.values()].map((item) => ({ item, id: item.id, hash: itemHash(item) }));
   const fresh = payload.force ? new Set(hashed.map((h) => h.id)) : await deps.seen.unseen(feedId, hashed);
 
+  // A poll passes on at most maxNewItemsPerPoll new items, the newest; the rest stay unseen for the next polls.
+  const { taken, deferred } = newestFirst(
+    hashed.filter((h) => fresh.has(h.id)),
+    deps.config.maxNewItemsPerPoll,
+  );
+  if (deferred.size) {
+    ctx.count('items-deferred', deferred.size);
+    ctx.log.info({ feedId, passedOn: taken.length, deferred: deferred.size }, 'more new items than one poll passes on; the rest wait for the next polls');
+  }
+
   const source = { id: feedId, title: payload.title ?? feed.title, url: payload.url };
   const emit: Emit[] = [];
-  for (const { item } of hashed.filter((h) => fresh.has(h.id))) {
+  for (const { item } of taken) {
     const articleId = shortId(feedId, item.id);
     const hints = hintsOf(item);
     const html = bestHtml(item);
@@ -130,18 +140,40 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
   // Only once the jobs are enqueued may the feed remember these items and its validators: a crash before that
   // must lead to the same items being emitted again, not to a 304 that hides them.
   const commit = async () => {
-    await deps.seen.markSeen(feedId, hashed, ctx.now());
-    if (res.headers.etag || res.headers['last-modified']) {
+    await deps.seen.markSeen(feedId, deferred.size ? hashed.filter((h) => !deferred.has(h.id)) : hashed, ctx.now(), hashed.length);
+    // Items left for later are in this body: no validators, or the next poll's 304 would hide them.
+    if (deferred.size) await deps.feedState.setValidators(feedId, { etag: null, lastModified: null });
+    else if (res.headers.etag || res.headers['last-modified']) {
       await deps.feedState.setValidators(feedId, { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null });
     }
     await deps.feedState.recordSuccess(feedId, ctx.now());
     await deps.feedState.recordItems?.(feedId, emit.length, ctx.now());
     if (payload.adaptive) {
-      const interval = adaptiveIntervalMs(feed.items, ctx.now(), deps.config.adaptive, feed.ttlSeconds);
+      // A feed with items left over is polled again as soon as its bounds allow.
+      const interval = deferred.size ? deps.config.adaptive.minIntervalMs : adaptiveIntervalMs(feed.items, ctx.now(), deps.config.adaptive, feed.ttlSeconds);
       await deps.feedState.setNextPoll(feedId, new Date(ctx.now().getTime() + interval), interval);
     }
   };
   return { emit, commit };
+}
+
+/**
+ * Splits new items into the `limit` newest, in feed order, and the rest. Newest by published (or updated) date;
+ * undated items count as oldest and keep their place in the feed, which lists the newest first in practice.
+ */
+export function newestFirst<T extends { id: string; item: FeedItem }>(items: T[], limit: number): { taken: T[]; deferred: Set<string> } {
+  if (items.length <= limit) return { taken: items, deferred: new Set() };
+  const time = (x: T) => {
+    const t = Date.parse(x.item.publishedAt ?? x.item.updatedAt ?? '');
+    return Number.isFinite(t) ? t : -Infinity;
+  };
+  const rank = items.map((x, i) => ({ i, t: time(x) })).sort((a, b) => b.t - a.t || a.i - b.i);
+  const keep = new Uint8Array(items.length);
+  for (let r = 0; r < limit; r++) keep[rank[r]!.i] = 1;
+  const taken: T[] = [];
+  const deferred = new Set<string>();
+  items.forEach((x, i) => (keep[i] ? taken.push(x) : deferred.add(x.id)));
+  return { taken, deferred };
 }
 
 async function recordFailure(deps: FetchDeps, feedId: string, err: unknown, ctx: StageContext): Promise<void> {

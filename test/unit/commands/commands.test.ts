@@ -56,5 +56,11 @@ describe('formatSummary', () => {
     expect(text).toContain('duplicates         1');
     expect(text).toContain('dropped            1   (empty-text 1)');
     expect(text).toContain('output: /data/out');
+    expect(text).toContain('items new          9\n');
+  });
+
+  it('says how many new items wait for the next polls', () => {
+    const text = formatSummary({ runId: 'crawl-2', seconds: 1, outDir: '/o', counts: { 'items-new': 1000, 'items-deferred': 49_000 } });
+    expect(text).toContain('items new          1000   (left for the next polls 49000)');
   });
 });
