@@ -27,6 +27,7 @@ function toHealth(h: Record<string, string>): FeedHealth {
     consecutiveFailures: Number(h.consecutiveFailures ?? 0),
     nextAttemptAt: nullable(h.nextAttemptAt),
     paused: h.paused === '1',
+    itemsWaiting: Number(h.itemsWaiting ?? 0),
   };
 }
 
@@ -68,10 +69,10 @@ export function createRedisFeedState(redis: Redis, keyPrefix: string, config: Fe
     async getHealth(feedId) {
       return toHealth(await redis.hgetall(key(feedId)));
     },
-    async recordSuccess(feedId, at) {
+    async recordSuccess(feedId, at, itemsWaiting = 0) {
       await redis
         .multi()
-        .hset(key(feedId), 'lastSuccessAt', at.toISOString(), 'consecutiveFailures', '0', 'nextAttemptAt', '', 'paused', '0')
+        .hset(key(feedId), 'lastSuccessAt', at.toISOString(), 'consecutiveFailures', '0', 'nextAttemptAt', '', 'paused', '0', 'itemsWaiting', String(itemsWaiting))
         .srem(keys.paused, feedId)
         .exec();
     },

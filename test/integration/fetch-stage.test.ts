@@ -280,7 +280,9 @@ describe('fetchFeed', () => {
       polls.push(out.map((e) => Number((e.payload as FetchArticlePayload).url.split('/').pop())).sort((a, b) => b - a));
       deferred.push(ctx.counts['items-deferred']);
       if (n === 0) expect((await capDeps.feedState.getNextPoll('archive-feed')).intervalMs).toBe(capDeps.config.adaptive.minIntervalMs);
+      if (n < 2) expect((await capDeps.feedState.getHealth('archive-feed')).itemsWaiting).toBe(deferred[n]);
     }
+    expect((await capDeps.feedState.getHealth('archive-feed')).itemsWaiting).toBe(0);
     const range = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, k) => from - k);
     expect(polls).toEqual([range(24, 15), range(14, 5), range(4, 0), []]);
     expect(deferred).toEqual([15, 5, undefined, undefined]);

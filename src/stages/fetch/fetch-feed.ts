@@ -146,7 +146,7 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
     else if (res.headers.etag || res.headers['last-modified']) {
       await deps.feedState.setValidators(feedId, { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null });
     }
-    await deps.feedState.recordSuccess(feedId, ctx.now());
+    await deps.feedState.recordSuccess(feedId, ctx.now(), deferred.size);
     await deps.feedState.recordItems?.(feedId, emit.length, ctx.now());
     if (payload.adaptive) {
       // A feed with items left over is polled again as soon as its bounds allow.

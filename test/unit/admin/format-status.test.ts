@@ -20,6 +20,7 @@ function feed(id: string, over: Partial<FeedStatus> = {}): FeedStatus {
     nextPollAt: '2026-03-01T12:20:00.000Z',
     backoffUntil: null,
     itemsLastDay: 4,
+    itemsWaiting: 0,
   };
   const f = { ...base, ...over };
   // Every test feed is polled every 15 minutes.
@@ -87,6 +88,7 @@ describe('status text', () => {
       feeds: [
         feed('dead', { consecutiveFailures: 10, paused: true, lastErrorAt: '2026-03-01T11:00:00.000Z', lastErrorCode: 'http-gone', lastErrorMessage: 'HTTP 410\nfrom the server' }),
         feed('fresh', { nextPollAt: '2026-03-01T11:59:00.000Z' }),
+        feed('archive', { lastSuccessAt: '2026-03-01T11:55:00.000Z', itemsLastDay: 1000, itemsWaiting: 49_000 }),
       ],
     };
     expect(formatStatus(report)).toBe(
@@ -96,9 +98,10 @@ describe('status text', () => {
         'fetch-feed        2       1        0            0       3        120        14           1',
         '',
         'feeds, worst first',
-        'feed   health  failures  last success  next poll  items/24h  last error',
-        'dead   paused        10  10m ago       paused             4  1h ago http-gone: HTTP 410 from the server',
-        'fresh  ok             0  10m ago       due                4  -',
+        'feed     health  failures  last success  next poll              items/24h  last error',
+        'dead     paused        10  10m ago       paused                         4  1h ago http-gone: HTTP 410 from the server',
+        'fresh    ok             0  10m ago       due                            4  -',
+        'archive  ok             0  5m ago        in 20m     1000 (+49000 waiting)  -',
         '',
       ].join('\n'),
     );
