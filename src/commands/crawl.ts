@@ -19,6 +19,7 @@ export function feedJob(feed: Feed, runId: string, force = false): Emit {
     force,
     scheduled: false,
     adaptive: feed.interval === 'auto',
+    ...(feed.maxNewItemsPerPoll ? { maxNewItemsPerPoll: feed.maxNewItemsPerPoll } : {}),
   };
   return { queue: 'fetch-feed', id: jobId('fetch-feed', feed.id, runId), payload };
 }

@@ -110,6 +110,8 @@ export const FeedSchema = z
       .string()
       .regex(/^(\d+(s|m|h|d)|auto)$/, 'a duration such as 90s, 15m, 2h or 1d, or auto')
       .default('30m'),
+    /** This feed's fetch.maxNewItemsPerPoll, e.g. for a firehose that publishes more than that between polls. */
+    maxNewItemsPerPoll: z.number().int().positive().optional(),
     /** A cron pattern instead of an interval, e.g. "0 7-22 * * *". */
     cron: z.string().optional(),
     /** Time zone of the cron pattern, e.g. Asia/Shanghai; UTC by default. */

@@ -18,6 +18,8 @@ export const FetchFeedPayloadSchema = z.object({
   scheduled: z.boolean().default(false),
   /** The feed's interval is `auto`: the stage sets its next poll from the publishing rate. */
   adaptive: z.boolean().default(false),
+  /** The feed's own limit of new items per poll; fetch.maxNewItemsPerPoll when absent. */
+  maxNewItemsPerPoll: z.number().int().positive().optional(),
 });
 export type FetchFeedPayload = z.infer<typeof FetchFeedPayloadSchema>;
 

@@ -289,6 +289,9 @@ describe('fetchFeed', () => {
     // Caught up: the validators are kept again, and the last poll was a 304.
     expect(srv.log.filter((l) => l === 'GET /archive-feed')).toHaveLength(4);
     expect(await capDeps.feedState.getValidators('archive-feed')).toMatchObject({ etag: '"archive"' });
+    // A feed's own limit, from the feeds file, overrides the configured one.
+    const own = emits(await fetchFeed({ ...p, feedId: 'archive-feed-own-limit', runId: 'run-arch-own', maxNewItemsPerPoll: 30 }, testContext(), capDeps));
+    expect(own).toHaveLength(25);
   });
 
   it('fetches every dialect and repair fixture over HTTP and emits one job per distinct item', async () => {

@@ -48,12 +48,15 @@ describe('crawl schedules', () => {
       expect(await schedulers()).toEqual({ 'feed-a': 900_000, 'feed-b': 3_600_000, 'feed-c': '0 7 * * *' });
       expect(await queue.getJobCountByTypes('waiting', 'delayed', 'prioritized', 'active')).toBe(3);
 
-      writeFeeds([feed('b', { interval: '2h' }), feed('c', { cron: '0 7 * * *', tz: 'Asia/Shanghai' }), feed('d', { interval: '30m' })]);
+      writeFeeds([feed('b', { interval: '2h' }), feed('c', { cron: '0 7 * * *', tz: 'Asia/Shanghai' }), feed('d', { interval: '30m', maxNewItemsPerPoll: 5000 })]);
       const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'feeds', 'reload', '--config', configFile]);
       expect(stdout).toMatch(/3 feeds scheduled, 1 removed/);
       expect(await schedulers()).toEqual({ 'feed-b': 7_200_000, 'feed-c': '0 7 * * *', 'feed-d': 1_800_000 });
       const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
       expect(new Set(jobs.map((j) => (j.data as { feedId: string }).feedId))).toEqual(new Set(['b', 'c', 'd']));
+      // A feed's own limit of new items per poll travels in its scheduled jobs.
+      const templates = Object.fromEntries((await queue.getJobSchedulers(0, -1)).map((sch) => [sch.key, sch.template?.data as { maxNewItemsPerPoll?: number }]));
+      expect([templates['feed-b']?.maxNewItemsPerPoll, templates['feed-d']?.maxNewItemsPerPoll]).toEqual([undefined, 5000]);
 
       // SIGHUP makes a running service re-read the file too.
       writeFeeds([feed('b', { interval: '2h' })]);

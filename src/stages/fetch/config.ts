@@ -63,7 +63,8 @@ export const FetchConfigSchema = z
     /**
      * New items one poll of a feed passes on, newest first. The rest wait for the next polls, which fetch the whole
      * feed again (no conditional request) until it is caught up: a feed that suddenly lists its whole archive is
-     * taken in steps rather than flooding the queues, and none of its items is dropped.
+     * taken in steps rather than flooding the queues, and none of its items is dropped. A feed in the feeds file
+     * may set its own.
      */
     maxNewItemsPerPoll: z.number().int().positive().default(1_000),
     politeness: PolitenessConfigSchema.prefault({}),

@@ -99,7 +99,7 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
   // A poll passes on at most maxNewItemsPerPoll new items, the newest; the rest stay unseen for the next polls.
   const { taken, deferred } = newestFirst(
     hashed.filter((h) => fresh.has(h.id)),
-    deps.config.maxNewItemsPerPoll,
+    payload.maxNewItemsPerPoll ?? deps.config.maxNewItemsPerPoll,
   );
   if (deferred.size) {
     ctx.count('items-deferred', deferred.size);
