@@ -4,7 +4,7 @@
 import { idf as jiebaIdf } from '@node-rs/jieba/dict.js';
 import { createRequire } from 'node:module';
 import type { Token } from '../text/tokenize.js';
-import type { FoldedText } from '../text/fold.js';
+import { toOriginalRange, type FoldedText } from '../text/fold.js';
 import { hashString32 } from '../../../domain/hash32.js';
 import { IdfTable } from './idf-table.js';
 
@@ -161,8 +161,8 @@ function surfaceOf(word: number, titleTokens: Token[], textTokens: Token[], sour
   for (let i = firstToken[word]!; i >= 0; i = nextToken[i]!) {
     const [tokens, folded, at] = i < titleTokens.length ? [titleTokens, sources.title, i] : [textTokens, sources.text, i - titleTokens.length];
     const t = tokens[at]!;
-    const start = folded.origStart[t.start]!;
-    const spelling = folded.original.slice(start, t.end > t.start ? folded.origEnd[t.end - 1]! : start);
+    const { start, end } = toOriginalRange(folded, t.start, t.end);
+    const spelling = folded.original.slice(start, end);
     const cased = spelling !== spelling.toLowerCase();
     const weight = cased && (folded === sources.title || opensSentence(folded.original, start)) ? 0.5 : 1;
     const n = (seen.get(spelling) ?? 0) + weight;
