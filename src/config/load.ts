@@ -111,8 +111,13 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   return { config, files, paths: { dataDir: path.resolve(cwd, config.dataDir), feedsFile, classifyBaseDir } };
 }
 
-export function loadFeeds(file: string): Feed[] {
-  const parsed = FeedsFileSchema.safeParse(readYaml(file));
+/** A YAML file read and checked against `schema`; a ConfigError naming the file and each key at fault otherwise. */
+export function readYamlAs<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  const parsed = schema.safeParse(readYaml(file));
   if (!parsed.success) throw new ConfigError(formatIssues(file, parsed.error));
-  return parsed.data.feeds;
+  return parsed.data;
+}
+
+export function loadFeeds(file: string): Feed[] {
+  return readYamlAs(file, FeedsFileSchema).feeds;
 }

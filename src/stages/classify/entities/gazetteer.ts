@@ -6,7 +6,7 @@ import countries from 'i18n-iso-countries';
 import type { Entity } from '../../../domain/record.js';
 import type { HitTable, TermHit, TermIndex } from '../match/term-index.js';
 import { InputError } from '../../../domain/errors.js';
-import { readYaml } from '../../../config/load.js';
+import { readYamlAs } from '../../../config/load.js';
 
 const require = createRequire(import.meta.url);
 countries.registerLocale(require('i18n-iso-countries/langs/en.json'));
@@ -150,10 +150,5 @@ export class Gazetteer {
 }
 
 export function loadGazetteerFile(file: string): GazetteerFile {
-  const parsed = GazetteerFileSchema.safeParse(readYaml(file));
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw new InputError(`${file}: ${i.path.join('.')}: ${i.message}`);
-  }
-  return parsed.data;
+  return readYamlAs(file, GazetteerFileSchema);
 }

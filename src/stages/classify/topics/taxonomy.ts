@@ -1,7 +1,6 @@
 // The topic taxonomy (by default the 17 top-level IPTC Media Topics) with English and Chinese labels.
 import { z } from 'zod';
-import { InputError } from '../../../domain/errors.js';
-import { readYaml } from '../../../config/load.js';
+import { readYamlAs } from '../../../config/load.js';
 
 export const TaxonomyFileSchema = z
   .object({
@@ -46,11 +45,7 @@ export class Taxonomy {
   }
 
   static load(file: string): Taxonomy {
-    const parsed = TaxonomyFileSchema.safeParse(readYaml(file));
-    if (!parsed.success) {
-      const i = parsed.error.issues[0]!;
-      throw new InputError(`${file}: ${i.path.join('.')}: ${i.message}`);
-    }
-    return new Taxonomy(parsed.data.topics.map((t) => ({ id: t.id, code: t.code, en: t.en, zh: t.zh })));
+    const { topics } = readYamlAs(file, TaxonomyFileSchema);
+    return new Taxonomy(topics.map((t) => ({ id: t.id, code: t.code, en: t.en, zh: t.zh })));
   }
 }

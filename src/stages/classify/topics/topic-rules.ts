@@ -5,7 +5,7 @@ import type { Topic } from '../../../domain/record.js';
 import type { HitTable, TermIndex } from '../match/term-index.js';
 import type { Taxonomy, TaxonomyTopic } from './taxonomy.js';
 import { InputError } from '../../../domain/errors.js';
-import { readYaml } from '../../../config/load.js';
+import { readYamlAs } from '../../../config/load.js';
 
 export const TopicsFileSchema = z
   .object({
@@ -100,10 +100,5 @@ export function topicLabel(topic: TaxonomyTopic, labelLang: 'en' | 'zh'): string
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 export function loadTopicsFile(file: string, index: TermIndex, taxonomy: Taxonomy): TopicRules {
-  const parsed = TopicsFileSchema.safeParse(readYaml(file));
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw new InputError(`${file}: ${i.path.join('.')}: ${i.message}`);
-  }
-  return new TopicRules(index, taxonomy, parsed.data, file);
+  return new TopicRules(index, taxonomy, readYamlAs(file, TopicsFileSchema), file);
 }
