@@ -3,7 +3,7 @@ import { loadFeeds } from '../config/load.js';
 import type { Feed } from '../config/schema.js';
 import { jobId } from '../domain/ids.js';
 import type { Emit } from '../stages/types.js';
-import type { FetchFeedPayload } from '../jobs/payloads.js';
+import { feedPayloadFields, type FetchFeedPayload } from '../jobs/payloads.js';
 import { newRunId, runBatch, type WorkerHooks } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';
 import type { RunSummary } from './summary.js';
@@ -12,14 +12,10 @@ import { InputError } from '../domain/errors.js';
 export function feedJob(feed: Feed, runId: string, force = false): Emit {
   const payload: FetchFeedPayload = {
     runId,
-    feedId: feed.id,
-    url: feed.url,
-    title: feed.title ?? null,
-    fullText: feed.fullText,
+    ...feedPayloadFields(feed),
     force,
     scheduled: false,
     adaptive: feed.interval === 'auto',
-    ...(feed.maxNewItemsPerPoll ? { maxNewItemsPerPoll: feed.maxNewItemsPerPoll } : {}),
   };
   return { queue: 'fetch-feed', id: jobId('fetch-feed', feed.id, runId), payload };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ClassifiedArticleSchema, CleanArticleSchema, ArticleRecordSchema, SourceRefSchema } from '../domain/record.js';
 import type { StageName } from './names.js';
+import type { Feed } from '../config/schema.js';
 
 /** Every job carries the run it belongs to, so a crawl can count its own work. */
 const base = { runId: z.string().min(1) };
@@ -22,6 +23,17 @@ export const FetchFeedPayloadSchema = z.object({
   maxNewItemsPerPoll: z.number().int().positive().optional(),
 });
 export type FetchFeedPayload = z.infer<typeof FetchFeedPayloadSchema>;
+
+/** The part of a fetch-feed payload that comes from the feed's entry in the feeds file, for crawls and schedules alike. */
+export function feedPayloadFields(feed: Feed): Pick<FetchFeedPayload, 'feedId' | 'url' | 'title' | 'fullText' | 'maxNewItemsPerPoll'> {
+  return {
+    feedId: feed.id,
+    url: feed.url,
+    title: feed.title ?? null,
+    fullText: feed.fullText,
+    ...(feed.maxNewItemsPerPoll ? { maxNewItemsPerPoll: feed.maxNewItemsPerPoll } : {}),
+  };
+}
 
 /** What the feed said about an item; the clean stage falls back to it when the page lacks a field. */
 export const ItemHintsSchema = z.object({

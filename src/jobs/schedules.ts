@@ -2,7 +2,7 @@
 // removed) under a Redis lease, so many processes starting together create each scheduler once.
 import type { Feed } from '../config/schema.js';
 import { durationMs } from '../config/schema.js';
-import type { FetchFeedPayload } from './payloads.js';
+import { feedPayloadFields, type FetchFeedPayload } from './payloads.js';
 import type { Runtime } from '../workers/runtime.js';
 import { withLease } from '../infra/lease.js';
 
@@ -35,14 +35,10 @@ export async function syncSchedules(rt: Runtime, feeds: Feed[]): Promise<SyncRes
     for (const [id, feed] of wanted) {
       const data: FetchFeedPayload = {
         runId: SCHEDULED_RUN_ID,
-        feedId: feed.id,
-        url: feed.url,
-        title: feed.title ?? null,
-        fullText: feed.fullText,
+        ...feedPayloadFields(feed),
         force: false,
         scheduled: true,
         adaptive: !feed.cron && feed.interval === 'auto',
-        ...(feed.maxNewItemsPerPoll ? { maxNewItemsPerPoll: feed.maxNewItemsPerPoll } : {}),
       };
       // An adaptive feed's schedule ticks at the fastest allowed rate; the fetch stage skips the ticks before its next poll.
       const every = feed.interval === 'auto' ? rt.loaded.config.fetch.adaptive.minIntervalMs : durationMs(feed.interval);
