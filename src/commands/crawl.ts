@@ -15,7 +15,6 @@ export function feedJob(feed: Feed, runId: string, force = false): Emit {
     ...feedPayloadFields(feed),
     force,
     scheduled: false,
-    adaptive: feed.interval === 'auto',
   };
   return { queue: 'fetch-feed', id: jobId('fetch-feed', feed.id, runId), payload };
 }

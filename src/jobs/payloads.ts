@@ -25,12 +25,14 @@ export const FetchFeedPayloadSchema = z.object({
 export type FetchFeedPayload = z.infer<typeof FetchFeedPayloadSchema>;
 
 /** The part of a fetch-feed payload that comes from the feed's entry in the feeds file, for crawls and schedules alike. */
-export function feedPayloadFields(feed: Feed): Pick<FetchFeedPayload, 'feedId' | 'url' | 'title' | 'fullText' | 'maxNewItemsPerPoll'> {
+export function feedPayloadFields(feed: Feed): Pick<FetchFeedPayload, 'feedId' | 'url' | 'title' | 'fullText' | 'adaptive' | 'maxNewItemsPerPoll'> {
   return {
     feedId: feed.id,
     url: feed.url,
     title: feed.title ?? null,
     fullText: feed.fullText,
+    // `interval` is ignored under `cron` (see the feeds schema): a cron feed polls at its pattern, never adaptively.
+    adaptive: !feed.cron && feed.interval === 'auto',
     ...(feed.maxNewItemsPerPoll ? { maxNewItemsPerPoll: feed.maxNewItemsPerPoll } : {}),
   };
 }

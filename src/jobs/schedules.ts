@@ -38,7 +38,6 @@ export async function syncSchedules(rt: Runtime, feeds: Feed[]): Promise<SyncRes
         ...feedPayloadFields(feed),
         force: false,
         scheduled: true,
-        adaptive: !feed.cron && feed.interval === 'auto',
       };
       // An adaptive feed's schedule ticks at the fastest allowed rate; the fetch stage skips the ticks before its next poll.
       const every = feed.interval === 'auto' ? rt.loaded.config.fetch.adaptive.minIntervalMs : durationMs(feed.interval);
