@@ -279,6 +279,7 @@ describe('fetchFeed', () => {
       const out = emits(await fetchFeed({ ...p, runId: `run-arch-${n}` }, ctx, capDeps));
       polls.push(out.map((e) => Number((e.payload as FetchArticlePayload).url.split('/').pop())).sort((a, b) => b - a));
       deferred.push(ctx.counts['items-deferred']);
+      expect(ctx.counts['feeds-behind']).toBeUndefined();
       if (n === 0) expect((await capDeps.feedState.getNextPoll('archive-feed')).intervalMs).toBe(capDeps.config.adaptive.minIntervalMs);
       if (n < 2) expect((await capDeps.feedState.getHealth('archive-feed')).itemsWaiting).toBe(deferred[n]);
     }
@@ -292,6 +293,35 @@ describe('fetchFeed', () => {
     // A feed's own limit, from the feeds file, overrides the configured one.
     const own = emits(await fetchFeed({ ...p, feedId: 'archive-feed-own-limit', runId: 'run-arch-own', maxNewItemsPerPoll: 30 }, testContext(), capDeps));
     expect(own).toHaveLength(25);
+  });
+
+  it('counts a feed as falling behind when it publishes faster than its polls pass items on, not while it catches up', async () => {
+    // A firehose: 25 items at first, 15 more before each poll, 10 passed on per poll.
+    let published = 25;
+    const at = Date.parse('2026-11-01T00:00:00Z');
+    srv.route('/firehose', (_req, res) => {
+      const items = Array.from({ length: published }, (_, k) => published - 1 - k)
+        .map((i) => `<item><title>f${i}</title><link>/firehose/${i}</link><guid>firehose-${i}</guid><pubDate>${new Date(at + i * 60_000).toUTCString()}</pubDate></item>`)
+        .join('');
+      res.setHeader('content-type', 'application/rss+xml');
+      res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Firehose</title><link>/</link>${items}</channel></rss>`);
+    });
+    const capDeps = createFetchDeps(r.redis, r.prefix, testConfig({ maxNewItemsPerPoll: 10, politeness: { minDelayMs: 0, maxCrawlDelayMs: 100 } }), raw);
+    const p = payload({ feedId: 'firehose', url: `${srv.url}/firehose`, fullText: 'never' });
+    const polls: Array<{ deferred?: number; behind?: number }> = [];
+    for (let n = 0; n < 3; n++) {
+      const ctx = testContext();
+      expect(emits(await fetchFeed({ ...p, runId: `run-fh-${n}` }, ctx, capDeps))).toHaveLength(10);
+      polls.push({ deferred: ctx.counts['items-deferred'], behind: ctx.counts['feeds-behind'] });
+      published += 15;
+    }
+    // Waiting: 15, then 20, then 25: behind from the second poll on.
+    expect(polls).toEqual([
+      { deferred: 15, behind: undefined },
+      { deferred: 20, behind: 1 },
+      { deferred: 25, behind: 1 },
+    ]);
+    // The archive above caught up with waiting counts 15 and 5: never behind.
   });
 
   it('fetches every dialect and repair fixture over HTTP and emits one job per distinct item', async () => {

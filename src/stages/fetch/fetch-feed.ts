@@ -97,13 +97,22 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
   const fresh = payload.force ? new Set(hashed.map((h) => h.id)) : await deps.seen.unseen(feedId, hashed);
 
   // A poll passes on at most maxNewItemsPerPoll new items, the newest; the rest stay unseen for the next polls.
-  const { taken, deferred } = newestFirst(
-    hashed.filter((h) => fresh.has(h.id)),
-    payload.maxNewItemsPerPoll ?? deps.config.maxNewItemsPerPoll,
-  );
+  const limit = payload.maxNewItemsPerPoll ?? deps.config.maxNewItemsPerPoll;
+  const { taken, deferred } = newestFirst(hashed.filter((h) => fresh.has(h.id)), limit);
   if (deferred.size) {
     ctx.count('items-deferred', deferred.size);
-    ctx.log.info({ feedId, passedOn: taken.length, deferred: deferred.size }, 'more new items than one poll passes on; the rest wait for the next polls');
+    // Items wait after two polls in a row, and no fewer than before: the feed publishes at least as fast as it is
+    // read, so its oldest waiting items may leave it before a poll passes them on.
+    const behind = health.itemsWaiting > 0 && deferred.size >= health.itemsWaiting;
+    if (behind) {
+      ctx.count('feeds-behind');
+      ctx.log.warn(
+        { feedId, passedOn: taken.length, waiting: deferred.size, waitingBefore: health.itemsWaiting, maxNewItemsPerPoll: limit },
+        'feed falls behind: it publishes more new items between polls than one poll passes on; raise its maxNewItemsPerPoll or poll it more often',
+      );
+    } else {
+      ctx.log.info({ feedId, passedOn: taken.length, deferred: deferred.size }, 'more new items than one poll passes on; the rest wait for the next polls');
+    }
   }
 
   const source = { id: feedId, title: payload.title ?? feed.title, url: payload.url };

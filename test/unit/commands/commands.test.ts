@@ -62,5 +62,7 @@ describe('formatSummary', () => {
   it('says how many new items wait for the next polls', () => {
     const text = formatSummary({ runId: 'crawl-2', seconds: 1, outDir: '/o', counts: { 'items-new': 1000, 'items-deferred': 49_000 } });
     expect(text).toContain('items new          1000   (left for the next polls 49000)');
+    const behind = formatSummary({ runId: 'crawl-3', seconds: 1, outDir: '/o', counts: { 'items-new': 10, 'items-deferred': 25, 'feeds-behind': 1 } });
+    expect(behind).toContain('items new          10   (left for the next polls 25; feeds falling behind 1)');
   });
 });
