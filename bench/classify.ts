@@ -2,7 +2,8 @@
 // (jieba vs Intl.Segmenter: domain terms kept whole), articles/s through the whole classifier with 200 watch
 // rules and a model (ratio against the classifier without rules and model, measured in the same run), and 5-fold
 // CV accuracy of the topic model on ../shared/corpus/classify-dev against Naive Bayes over character 1-2-grams.
-// Run: npx tsx bench/classify.ts [--quick]
+// With --vectors <file> (word2vec, fastText or GloVe), the CV rows and the learning curve also give the default model
+// with those word vectors. Run: npx tsx bench/classify.ts [--quick] [--vectors <file>]
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { loadClassifier } from '../src/stages/classify/classifier.js';
 import { ClassifyConfigSchema } from '../src/stages/classify/config.js';
 import { TextModel, type Example } from '../src/stages/classify/model/text-model.js';
 import { crossValidate } from '../src/stages/classify/model/evaluate.js';
+import { readWordVectors } from '../src/stages/classify/model/word-vectors.js';
 import { rng, shuffleInPlace } from '../src/domain/random.js';
 import type { ClassifyInput } from '../src/stages/classify/types.js';
 import { tuneHeapForStreams } from '../src/infra/heap.js';
@@ -32,6 +34,8 @@ const DEV = [path.resolve(ROOT, '../shared/corpus/classify-dev'), '/work/shared/
   existsSync(path.join(d, 'dev.txt')),
 );
 const quick = process.argv.includes('--quick');
+const vectorsAt = process.argv.indexOf('--vectors');
+const vectorsFile = vectorsAt > 0 ? process.argv[vectorsAt + 1] : undefined;
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const tmp = mkdtempSync(path.join(tmpdir(), 'newsflow-bench-'));
 
@@ -227,6 +231,14 @@ if (!DEV) {
     ['NB + logreg blend', { ...defaults, type: 'nb+logreg' }],
     ['logreg (default)', defaults],
   ];
+  let withVectors: typeof defaults | null = null;
+  if (vectorsFile) {
+    const t0 = performance.now();
+    const vectors = readWordVectors(vectorsFile);
+    console.log(`  word vectors: ${vectors.size} words of ${vectors.dims} dimensions from ${vectorsFile} (${((performance.now() - t0) / 1000).toFixed(1)}s)`);
+    withVectors = { ...defaults, vectors };
+    variants.push(['logreg + word vectors', withVectors]);
+  }
   let baseAcc = 0;
   for (const [name, options] of variants) {
     const t0 = performance.now();
@@ -242,7 +254,8 @@ if (!DEV) {
   for (const share of quick ? [0.5] : [0.25, 0.5, 0.75]) {
     const subset = stratifiedSubset(dev, share);
     const r = crossValidate(subset, 5, defaults);
-    console.log(`    ${String(subset.length).padStart(6)} headlines (training on ${Math.round(subset.length * 0.8)})  accuracy ${pct(r.accuracy)}`);
+    const v = withVectors ? `   with word vectors ${pct(crossValidate(subset, 5, withVectors).accuracy)}` : '';
+    console.log(`    ${String(subset.length).padStart(6)} headlines (training on ${Math.round(subset.length * 0.8)})  accuracy ${pct(r.accuracy)}${v}`);
   }
   console.log('  published on the same task (trained on 180,000 headlines): FastText 92.2%, TextCNN 91.2%');
   if (!quick) {

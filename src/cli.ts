@@ -17,7 +17,7 @@ import { pruneStore } from './infra/raw-store.js';
 import { runExtract } from './commands/extract.js';
 import { runClassify } from './commands/classify.js';
 import { modelEval, modelTrain } from './commands/model.js';
-import { MODEL_TYPES, type ModelType } from './stages/classify/model/text-model.js';
+import { DEFAULT_VECTOR_WEIGHT, MODEL_TYPES, type ModelType } from './stages/classify/model/text-model.js';
 import { runDedupeCheck } from './commands/dedupe.js';
 import { exportOpml, importOpml, runFetch, runParseFeed } from './commands/feeds.js';
 import { syncSchedules } from './jobs/schedules.js';
@@ -26,6 +26,13 @@ import { createLogger } from './infra/logger.js';
 import { STAGES, type StageName } from './jobs/names.js';
 
 const stageOption = () => new Option('--stage <stage>', 'only this stage').choices(STAGES);
+
+/** The word-vector options of `model train` and `model eval`. */
+interface VectorOpts {
+  vectors?: string;
+  vectorWeight?: number;
+  vectorLimit?: number;
+}
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
@@ -248,9 +255,12 @@ export function buildProgram(): Command {
     .requiredOption('--out <file>', 'where to write the model')
     .option('--folds <k>', 'cross-validate with k folds first', (v) => Number.parseInt(v, 10))
     .addOption(new Option('--type <type>', 'model type').choices(MODEL_TYPES))
-    .action(async (opts: { in: string; out: string; folds?: number; type?: ModelType }) => {
-      const r = await modelTrain({ input: opts.in, output: opts.out, ...(opts.folds ? { folds: opts.folds } : {}), ...(opts.type ? { type: opts.type } : {}) });
-      out(r.text);
+    .option('--vectors <file>', 'pretrained word vectors (word2vec, fastText .vec or GloVe), stored in the model')
+    .option('--vector-weight <w>', `weight of the mean word vector beside the n-grams (default ${DEFAULT_VECTOR_WEIGHT})`, Number.parseFloat)
+    .option('--vector-limit <n>', 'read only the first n words of the vector file', (v) => Number.parseInt(v, 10))
+    .action(async (opts: { in: string; out: string; folds?: number; type?: ModelType } & VectorOpts) => {
+      const { in: input, out: output, ...rest } = opts;
+      out((await modelTrain({ input, output, ...rest })).text);
     });
   model
     .command('eval')
@@ -259,7 +269,10 @@ export function buildProgram(): Command {
     .option('--model <file>', 'model file')
     .option('--folds <k>', 'no model file: cross-validate a model trained on the input with k folds', (v) => Number.parseInt(v, 10))
     .addOption(new Option('--type <type>', 'model type, with --folds').choices(MODEL_TYPES))
-    .action(async (opts: { in: string; model?: string; folds?: number; type?: ModelType }) => {
+    .option('--vectors <file>', 'with --folds: pretrained word vectors, as in train')
+    .option('--vector-weight <w>', `with --vectors: weight of the mean word vector (default ${DEFAULT_VECTOR_WEIGHT})`, Number.parseFloat)
+    .option('--vector-limit <n>', 'with --vectors: read only the first n words', (v) => Number.parseInt(v, 10))
+    .action(async (opts: { in: string; model?: string; folds?: number; type?: ModelType } & VectorOpts) => {
       const { in: input, ...rest } = opts;
       out((await modelEval({ input, ...rest })).text);
     });

@@ -1,9 +1,8 @@
 // Model quality: accuracy, macro-F1, per-label precision/recall and the confusion matrix, on held-out examples
 // or by k-fold cross-validation (stratified by label, shuffled with a fixed seed so runs compare).
-import { modelInputRaw, textFeatures, type SparseVector } from './features.js';
+import type { SparseVector } from './features.js';
 import { rng, shuffleInPlace } from '../../../domain/random.js';
-import { DEFAULT_MODEL_OPTIONS, TextModel, type Example, type ModelTrainOptions } from './text-model.js';
-import { Tokenizer } from '../text/tokenize.js';
+import { DEFAULT_MODEL_OPTIONS, TextModel, exampleVectorizer, type Example, type ModelTrainOptions } from './text-model.js';
 import { InputError } from '../../../domain/errors.js';
 
 export interface LabelScores {
@@ -72,8 +71,7 @@ export function crossValidate(examples: Example[], folds: number, options: Model
   const labels = [...new Set(examples.map((e) => e.label))].sort();
   const index = new Map(labels.map((l, i) => [l, i]));
   const ys = examples.map((e) => index.get(e.label)!);
-  const tokenizer = new Tokenizer();
-  const xs: SparseVector[] = examples.map((e) => textFeatures(modelInputRaw(e.title ?? '', e.text, options.features), tokenizer, options.features));
+  const xs: SparseVector[] = examples.map(exampleVectorizer(options));
   const fold = assignFolds(ys, folds, options.train.seed);
   const predicted = new Array<number>(examples.length).fill(0);
   const foldAccuracy: number[] = [];

@@ -45,10 +45,14 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   boundaries: true,
 };
 
-/** Sparse vector: parallel arrays of hashed feature ids and values (presence: 1), ids unique. */
+/**
+ * Sparse vector: parallel arrays of hashed feature ids and values (presence: 1), ids unique; `dense`, for a model
+ * with word vectors, the text's mean word vector times the model's vector weight (see word-vectors.ts).
+ */
 export interface SparseVector {
   ids: Int32Array;
   values: Float32Array;
+  dense?: Float32Array | undefined;
 }
 
 const SKIP_SEED = 50;

@@ -1,6 +1,7 @@
 // Linear text classifiers over hashed features, written here because they are the product's own value: users
 // train them on their labels in seconds, and their weights stay small enough to ship in a JSON file.
-//   logreg: multinomial logistic regression by AdaGrad on sublinear-tf, L2-normalised vectors (the default);
+//   logreg: multinomial logistic regression by AdaGrad on sublinear-tf, L2-normalised vectors (the default), with
+//           dense inputs (a mean word vector) beside the hashed ones when the vectors carry them;
 //   nb: multinomial Naive Bayes with Laplace smoothing over raw counts (the classic baseline).
 import { rng, shuffleInPlace } from '../../../domain/random.js';
 import type { SparseVector } from './features.js';
@@ -27,7 +28,10 @@ export interface TrainOptions {
 // than 10 added 0.25 points there on 8,000 headlines; from about 14,000 examples up, maxUpdates stops them sooner.
 export const DEFAULT_TRAIN: TrainOptions = { kind: 'logreg', epochs: 30, maxUpdates: 400_000, learningRate: 0.2, l2: 0, alpha: 0.1, seed: 1 };
 
-/** Weights of a trained model: `rowOf[feature]` is its row in `weights` (rows × classes), or -1. */
+/**
+ * Weights of a trained model: `rowOf[feature]` is its row in `weights` (rows × classes), or -1; `dense`, the
+ * weights of the dense inputs (dims × classes), when it was trained on vectors that had them (logreg only).
+ */
 export interface LinearWeights {
   kind: ModelKind;
   classes: number;
@@ -35,9 +39,10 @@ export interface LinearWeights {
   rowOf: Int32Array;
   weights: Float32Array;
   bias: Float32Array;
+  dense: Float32Array | null;
 }
 
-/** Sublinear term frequency, L2-normalised: long texts do not outvote short ones. */
+/** Sublinear term frequency, L2-normalised: long texts do not outvote short ones. Dense inputs pass unchanged. */
 export function logregInput(v: SparseVector): SparseVector {
   const values = new Float32Array(v.values.length);
   let norm = 0;
@@ -47,12 +52,12 @@ export function logregInput(v: SparseVector): SparseVector {
   }
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < values.length; i++) values[i]! /= norm;
-  return { ids: v.ids, values };
+  return { ids: v.ids, values, dense: v.dense };
 }
 
 export function train(xs: SparseVector[], ys: number[], classes: number, bits: number, options: TrainOptions): LinearWeights {
-  const dense = options.kind === 'nb' ? trainNaiveBayes(xs, ys, classes, bits, options) : trainLogreg(xs, ys, classes, bits, options);
-  return compact(dense.weights, dense.bias, classes, bits, options.kind);
+  const full = options.kind === 'nb' ? { ...trainNaiveBayes(xs, ys, classes, bits, options), dense: null } : trainLogreg(xs, ys, classes, bits, options);
+  return { ...compact(full.weights, full.bias, classes, bits, options.kind), dense: full.dense };
 }
 
 function trainLogreg(xs: SparseVector[], ys: number[], K: number, bits: number, o: TrainOptions) {
@@ -62,6 +67,10 @@ function trainLogreg(xs: SparseVector[], ys: number[], K: number, bits: number, 
   const G = new Float32Array((1 << bits) * K);
   const bias = new Float32Array(K);
   const biasG = new Float64Array(K);
+  // Dense inputs have weights of their own, trained alongside (Naive Bayes cannot read negative values).
+  const dims = xs.find((x) => x.dense)?.dense!.length ?? 0;
+  const D = dims ? new Float32Array(dims * K) : null;
+  const DG = dims ? new Float32Array(dims * K) : null;
   const inputs = xs.map(logregInput);
   const order = Array.from(inputs.keys());
   const random = rng(o.seed);
@@ -72,8 +81,8 @@ function trainLogreg(xs: SparseVector[], ys: number[], K: number, bits: number, 
   for (let epoch = 0; epoch < epochs; epoch++) {
     shuffleInPlace(order, random);
     for (const n of order) {
-      const { ids, values } = inputs[n]!;
-      softmaxScores(ids, values, W, bias, K, scores);
+      const { ids, values, dense } = inputs[n]!;
+      softmaxScores(ids, values, W, bias, K, scores, dense, D);
       const y = ys[n]!;
       for (let k = 0; k < K; k++) {
         grad[k] = scores[k]! - (k === y ? 1 : 0);
@@ -91,9 +100,21 @@ function trainLogreg(xs: SparseVector[], ys: number[], K: number, bits: number, 
           W[at]! -= (o.learningRate * g) / (Math.sqrt(G[at]!) + 1e-8);
         }
       }
+      if (dense && D && DG) {
+        for (let d = 0; d < dims; d++) {
+          const v = dense[d]!;
+          if (v === 0) continue;
+          for (let k = 0; k < K; k++) {
+            const at = d * K + k;
+            const g = grad[k]! * v + o.l2 * D[at]!;
+            DG[at]! += g * g;
+            D[at]! -= (o.learningRate * g) / (Math.sqrt(DG[at]!) + 1e-8);
+          }
+        }
+      }
     }
   }
-  return { weights: W, bias };
+  return { weights: W, bias, dense: D };
 }
 
 function trainNaiveBayes(xs: SparseVector[], ys: number[], K: number, bits: number, o: TrainOptions) {
@@ -124,7 +145,7 @@ function trainNaiveBayes(xs: SparseVector[], ys: number[], K: number, bits: numb
 }
 
 /** Keeps only the rows of features seen in training. */
-function compact(W: Float32Array, bias: Float32Array, K: number, bits: number, kind: ModelKind): LinearWeights {
+function compact(W: Float32Array, bias: Float32Array, K: number, bits: number, kind: ModelKind): Omit<LinearWeights, 'dense'> {
   const size = 1 << bits;
   const rowOf = new Int32Array(size).fill(-1);
   let rows = 0;
@@ -141,14 +162,33 @@ function compact(W: Float32Array, bias: Float32Array, K: number, bits: number, k
   return { kind, classes: K, bits, rowOf, weights, bias };
 }
 
-function softmaxScores(ids: Int32Array, values: Float32Array, W: Float32Array, bias: Float32Array, K: number, out: Float64Array): void {
+function softmaxScores(
+  ids: Int32Array,
+  values: Float32Array,
+  W: Float32Array,
+  bias: Float32Array,
+  K: number,
+  out: Float64Array,
+  dense?: Float32Array | null,
+  D?: Float32Array | null,
+): void {
   for (let k = 0; k < K; k++) out[k] = bias[k]!;
   for (let f = 0; f < ids.length; f++) {
     const base = ids[f]! * K;
     const v = values[f]!;
     for (let k = 0; k < K; k++) out[k]! += W[base + k]! * v;
   }
+  if (dense && D) addDense(dense, D, K, 1, out);
   softmaxInPlace(out);
+}
+
+/** Adds `scale` × the dense inputs' scores (weights `D`, dims × K) to `out`. */
+export function addDense(dense: Float32Array, D: Float32Array, K: number, scale: number, out: Float64Array): void {
+  for (let d = 0; d < dense.length; d++) {
+    const v = dense[d]! * scale;
+    if (v === 0) continue;
+    for (let k = 0; k < K; k++) out[k]! += D[d * K + k]! * v;
+  }
 }
 
 /** Turns scores into probabilities in place (shifted by the maximum, so large scores do not overflow). */
@@ -173,6 +213,7 @@ export function predictProba(model: LinearWeights, v: SparseVector): Float64Arra
     const v = input.values[f]!;
     for (let k = 0; k < K; k++) out[k]! += model.weights[row * K + k]! * v;
   }
+  if (input.dense && model.dense) addDense(input.dense, model.dense, K, 1, out);
   softmaxInPlace(out);
   return out;
 }

@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Tokenizer } from '../text/tokenize.js';
 import { DEFAULT_FEATURES, modelInput, modelInputRaw, modelInputWords, textFeatures, type FeatureOptions, type FoldedInput, type SparseVector } from './features.js';
-import { DEFAULT_TRAIN, softmaxInPlace, train, type LinearWeights, type ModelKind, type TrainOptions } from './linear-model.js';
+import { DEFAULT_TRAIN, addDense, softmaxInPlace, train, type LinearWeights, type ModelKind, type TrainOptions } from './linear-model.js';
+import { WordVectors } from './word-vectors.js';
 import { InputError } from '../../../domain/errors.js';
 
 export const MODEL_FORMAT = 'newsflow-text-model';
@@ -34,6 +35,8 @@ const PartSchema = z.object({
   /** rows × classes weights, base64 Float32Array. */
   weights: z.string(),
   bias: z.array(z.number()),
+  /** Weights of the mean word vector, dims × classes, base64 Float32Array (logreg parts of models with vectors). */
+  dense: z.string().optional(),
 });
 
 export const ModelFileSchema = z.object({
@@ -56,6 +59,17 @@ export const ModelFileSchema = z.object({
   trainedAt: z.string(),
   examples: z.number().int().nonnegative(),
   parts: z.array(PartSchema).min(1),
+  /** Pretrained word vectors the model reads its input's mean word vector from (see word-vectors.ts). */
+  vectors: z
+    .object({
+      /** The mean vector's weight beside the hashed features (whose vector has unit length). */
+      weight: z.number().positive(),
+      dims: z.number().int().positive(),
+      words: z.string(),
+      data: z.string(),
+      scales: z.string(),
+    })
+    .optional(),
 });
 export type ModelFile = z.infer<typeof ModelFileSchema>;
 
@@ -69,8 +83,15 @@ export interface ModelTrainOptions {
   type: ModelType;
   features: FeatureOptions;
   train: TrainOptions;
+  /** Pretrained word vectors: the input's mean word vector becomes a model input of weight `vectorWeight`. */
+  vectors?: WordVectors | null;
+  vectorWeight?: number;
   now?: () => Date;
 }
+
+// On the development set with Chinese Wikipedia word2vec vectors (5-fold CV, one seed): 0.35 beat 0.5 and 0.7
+// when training on 2,000 headlines (82.84 / 82.60 / 82.36%) and 0.5 on 8,000 (86.73 / 86.65%).
+export const DEFAULT_VECTOR_WEIGHT = 0.35;
 
 export const DEFAULT_MODEL_OPTIONS: ModelTrainOptions = { type: 'logreg', features: DEFAULT_FEATURES, train: DEFAULT_TRAIN };
 
@@ -88,6 +109,8 @@ interface FusedWeights {
   kinds: ModelKind[];
   blends: number[];
   biases: Float32Array[];
+  /** Each part's weights of the dense inputs, or null. */
+  dense: Array<Float32Array | null>;
 }
 
 function fuse(parts: Array<{ weights: LinearWeights; blend: number }>, classes: number, bits: number): FusedWeights {
@@ -101,7 +124,45 @@ function fuse(parts: Array<{ weights: LinearWeights; blend: number }>, classes: 
       if (r >= 0) fused.set(weights.weights.subarray(r * classes, (r + 1) * classes), rowOf[id]! * width + p * classes);
     });
   });
-  return { rowOf, weights: fused, kinds: parts.map((p) => p.weights.kind), blends: parts.map((p) => p.blend), biases: parts.map((p) => p.weights.bias) };
+  return {
+    rowOf,
+    weights: fused,
+    kinds: parts.map((p) => p.weights.kind),
+    blends: parts.map((p) => p.blend),
+    biases: parts.map((p) => p.weights.bias),
+    dense: parts.map((p) => p.weights.dense),
+  };
+}
+
+/** Word vectors as a model reads them: the vectors and the weight of their mean beside the hashed features. */
+interface ModelVectors {
+  words: WordVectors;
+  weight: number;
+}
+
+/**
+ * A model input's vector: its hashed features and, with word vectors, its words' mean vector times their weight.
+ * `words`: the input's words when the caller has them, else the model's segmentation gives them.
+ */
+function inputVector(input: string, words: string[] | null, features: FeatureOptions, vectors: ModelVectors | null, names?: Map<number, string>): SparseVector {
+  const segmented = words ?? (vectors ? modelTokenizer().tokenize(input).map((t) => t.text) : null);
+  const v = textFeatures(input, segmented ?? modelTokenizer(), features, names);
+  if (!vectors) return v;
+  const dense = new Float32Array(vectors.words.dims);
+  vectors.words.average(segmented!, dense);
+  for (let d = 0; d < dense.length; d++) dense[d]! *= vectors.weight;
+  return { ...v, dense };
+}
+
+/** The word vectors a model trained with `options` reads, with their weight. */
+function modelVectors(options: ModelTrainOptions): ModelVectors | null {
+  return options.vectors ? { words: options.vectors, weight: options.vectorWeight ?? DEFAULT_VECTOR_WEIGHT } : null;
+}
+
+/** Vectorises examples as a model trained with `options` reads them. */
+export function exampleVectorizer(options: ModelTrainOptions): (e: Example) => SparseVector {
+  const vectors = modelVectors(options);
+  return (e) => inputVector(modelInputRaw(e.title ?? '', e.text, options.features), null, options.features, vectors);
 }
 
 /** Weight row offsets of the vector being scored; reused (scoring never re-enters itself). */
@@ -116,6 +177,7 @@ export class TextModel {
     readonly type: ModelType,
     private readonly features: FeatureOptions,
     parts: Array<{ weights: LinearWeights; blend: number }>,
+    private readonly vectors: ModelVectors | null,
     readonly file: ModelFile,
   ) {
     this.fused = fuse(parts, labels.length, features.bits);
@@ -126,10 +188,15 @@ export class TextModel {
    * with the fields' jieba words, segmenting again.
    */
   vectorize(title: string, text: string, folded?: FoldedInput): SparseVector {
-    if (!folded) return textFeatures(modelInputRaw(title, text, this.features), modelTokenizer(), this.features);
+    if (!folded) return inputVector(modelInputRaw(title, text, this.features), null, this.features, this.vectors);
     const input = modelInput(folded.title.trim(), folded.text.trim(), this.features);
     const words = folded.titleWords || folded.textWords ? modelInputWords(folded, input) : null;
-    return textFeatures(input, words ?? modelTokenizer(), this.features);
+    return inputVector(input, words, this.features, this.vectors);
+  }
+
+  /** How many words the model has vectors for (0 without word vectors). */
+  get vectorWords(): number {
+    return this.vectors?.words.size ?? 0;
   }
 
   /**
@@ -138,7 +205,7 @@ export class TextModel {
    */
   probabilities(v: SparseVector): Float64Array {
     const K = this.labels.length;
-    const { rowOf, weights, kinds, blends, biases } = this.fused;
+    const { rowOf, weights, kinds, blends, biases, dense } = this.fused;
     const P = kinds.length;
     const width = P * K;
     // Per-part input value of a present feature: Naive Bayes reads the raw value, logistic regression the
@@ -148,6 +215,7 @@ export class TextModel {
     for (let f = 0; f < v.values.length && presence; f++) presence = v.values[f] === 1;
     const out = new Float64Array(K);
     for (let p = 0; p < P; p++) for (let k = 0; k < K; k++) out[k]! += blends[p]! * biases[p]![k]!;
+    if (v.dense) for (let p = 0; p < P; p++) if (dense[p]) addDense(v.dense, dense[p]!, K, blends[p]!, out);
     if (presence) {
       // Every feature has the same input value in a part (sublinear 1, norm √n): one tight loop per part.
       const norm = Math.sqrt(v.values.length) || 1;
@@ -196,7 +264,8 @@ export class TextModel {
     if (k < 0) return [];
     const input = folded ? modelInput(folded.title.trim(), folded.text.trim(), this.features) : modelInputRaw(title, text, this.features);
     const names = new Map<number, string>();
-    const v = textFeatures(input, modelTokenizer(), this.features, names);
+    const words = this.vectors ? modelTokenizer().tokenize(input).map((t) => t.text) : null;
+    const v = inputVector(input, words, this.features, this.vectors, names);
     const p = this.probabilities(v);
     let rival = -1;
     for (let j = 0; j < p.length; j++) if (j !== k && (rival < 0 || p[j]! > p[rival]!)) rival = j;
@@ -218,6 +287,22 @@ export class TextModel {
       const term = names.get(id) ?? `#${id}`;
       byTerm.set(term, (byTerm.get(term) ?? 0) + w);
     }
+    if (this.vectors && words) {
+      // The mean vector is the sum of the words' vectors over its length: each word's share is exact, shown as
+      // "≈word" (the word through its vector, so also through the words of similar use seen in training).
+      const found = words.map((w) => [w, this.vectors!.words.vector(w)] as const).filter((x): x is readonly [string, Float32Array] => x[1] !== null);
+      const sum = new Float64Array(this.vectors.words.dims);
+      for (const [, vec] of found) for (let d = 0; d < sum.length; d++) sum[d]! += vec[d]!;
+      const length = Math.hypot(...sum) || 1;
+      for (const [word, vec] of found) {
+        let w = 0;
+        this.fused.dense.forEach((D, part) => {
+          if (!D) return;
+          for (let d = 0; d < vec.length; d++) w += blends[part]! * (this.vectors!.weight / length) * vec[d]! * (D[d * K + k]! - D[d * K + rival]!);
+        });
+        byTerm.set(`≈${word}`, (byTerm.get(`≈${word}`) ?? 0) + w);
+      }
+    }
     for (const [term, w] of byTerm) if (w > 0) out.push({ term, weight: Math.round(w * 100) / 100 });
     return out.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1)).slice(0, top);
   }
@@ -236,7 +321,7 @@ export class TextModel {
     const labels = [...new Set(examples.map((e) => e.label))].sort();
     if (labels.length < 2) throw new InputError(`training needs at least two labels, got ${labels.length}`);
     const index = new Map(labels.map((l, i) => [l, i]));
-    const xs = examples.map((e) => textFeatures(modelInputRaw(e.title ?? '', e.text, options.features), modelTokenizer(), options.features));
+    const xs = examples.map(exampleVectorizer(options));
     return TextModel.trainVectors(xs, examples.map((e) => index.get(e.label)!), labels, options);
   }
 
@@ -247,8 +332,9 @@ export class TextModel {
       blend,
     }));
     const encoded = parts.map(({ weights, blend }) => encodePart(weights, blend));
+    const vectors = modelVectors(options);
     const version = createHash('sha256')
-      .update(JSON.stringify([labels, options.features, encoded]))
+      .update(JSON.stringify([labels, options.features, encoded, ...(vectors ? [vectors.words.digest, vectors.weight] : [])]))
       .digest('hex')
       .slice(0, 12);
     const file: ModelFile = {
@@ -261,8 +347,9 @@ export class TextModel {
       trainedAt: (options.now ?? (() => new Date()))().toISOString(),
       examples: xs.length,
       parts: encoded,
+      ...(vectors ? { vectors: { weight: vectors.weight, ...vectors.words.encode() } } : {}),
     };
-    return new TextModel(version, labels, options.type, options.features, parts, file);
+    return new TextModel(version, labels, options.type, options.features, parts, vectors, file);
   }
 
   static fromFile(data: unknown, name = 'model'): TextModel {
@@ -272,8 +359,9 @@ export class TextModel {
       throw new InputError(`${name}: not a ${MODEL_FORMAT} file: ${i.path.join('.')}: ${i.message}`);
     }
     const f = parsed.data;
-    const parts = f.parts.map((p) => ({ weights: decodePart(p, f.labels.length, f.features.bits), blend: p.blend }));
-    return new TextModel(f.version, f.labels, f.type, f.features, parts, f);
+    const vectors = f.vectors ? { words: WordVectors.decode(f.vectors), weight: f.vectors.weight } : null;
+    const parts = f.parts.map((p) => ({ weights: decodePart(p, f.labels.length, f.features.bits, f.vectors?.dims ?? 0), blend: p.blend }));
+    return new TextModel(f.version, f.labels, f.type, f.features, parts, vectors, f);
   }
 
   save(file: string): void {
@@ -302,10 +390,11 @@ function encodePart(w: LinearWeights, blend: number): ModelFile['parts'][number]
     rows: Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength).toString('base64'),
     weights: Buffer.from(w.weights.buffer, w.weights.byteOffset, w.weights.byteLength).toString('base64'),
     bias: Array.from(w.bias),
+    ...(w.dense ? { dense: Buffer.from(w.dense.buffer, w.dense.byteOffset, w.dense.byteLength).toString('base64') } : {}),
   };
 }
 
-function decodePart(p: ModelFile['parts'][number], classes: number, bits: number): LinearWeights {
+function decodePart(p: ModelFile['parts'][number], classes: number, bits: number, dims: number): LinearWeights {
   const rowsBuf = Buffer.from(p.rows, 'base64');
   const weightsBuf = Buffer.from(p.weights, 'base64');
   const rows = new Int32Array(rowsBuf.buffer.slice(rowsBuf.byteOffset, rowsBuf.byteOffset + rowsBuf.byteLength));
@@ -316,5 +405,11 @@ function decodePart(p: ModelFile['parts'][number], classes: number, bits: number
     if (id < 0 || id >= rowOf.length) throw new InputError('model row id out of range');
     rowOf[id] = row;
   });
-  return { kind: p.kind, classes, bits, rowOf, weights, bias: Float32Array.from(p.bias) };
+  let dense: Float32Array | null = null;
+  if (p.dense !== undefined) {
+    const denseBuf = Buffer.from(p.dense, 'base64');
+    dense = new Float32Array(denseBuf.buffer.slice(denseBuf.byteOffset, denseBuf.byteOffset + denseBuf.byteLength));
+    if (dense.length !== dims * classes) throw new InputError('model word-vector weights do not match its vectors and labels');
+  }
+  return { kind: p.kind, classes, bits, rowOf, weights, bias: Float32Array.from(p.bias), dense };
 }
