@@ -49,7 +49,7 @@ export interface ModelTrainArgs {
   vectors?: string;
   /** The mean word vector's weight beside the hashed features. */
   vectorWeight?: number;
-  /** Words of the vector file read, from its top (these files list the most frequent first). */
+  /** Words of the vector file read, from its top (these files list the most frequent first); 200,000 by default. */
   vectorLimit?: number;
 }
 

@@ -3,7 +3,7 @@
 // see (on 2,000 training headlines, 3 points of accuracy; see the classify README). Read here because it is a
 // few lines over Node's Buffer; they ship inside the model file, so workers load nothing else.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../../../domain/errors.js';
 import { foldText } from '../text/fold.js';
 
@@ -128,78 +128,161 @@ export interface EncodedWordVectors {
 const LETTER = /[\p{L}\p{N}]/u;
 
 /**
+ * Words read from a vector file unless told otherwise: these files list the most frequent first, and 200,000
+ * words cover a news text's vocabulary (a model file grows by dims + 4 bytes per word, before base64).
+ */
+export const DEFAULT_VECTOR_LIMIT = 200_000;
+
+/**
  * Reads a word-vector file: word2vec binary (a "count dims" line, then each word, a space and dims little-endian
  * float32), or text as word2vec and fastText (.vec) write it (a "count dims" line, then "word v1 … vdims" lines)
- * or GloVe does (no header line). `limit` keeps the first words only (these files list the most frequent first).
+ * or GloVe does (no header line). Only the first `limit` words are read, so a file of millions of words (gigabytes)
+ * is read only as far as needed, in chunks.
  */
-export function readWordVectors(file: string, limit = Infinity): WordVectors {
-  let buf: Buffer;
+export function readWordVectors(file: string, limit = DEFAULT_VECTOR_LIMIT): WordVectors {
+  let reader: ChunkReader;
   try {
-    buf = readFileSync(file);
+    reader = new ChunkReader(file);
   } catch (err) {
     throw new InputError(`${file}: cannot read word vectors: ${(err as Error).message}`);
   }
-  const firstEnd = buf.indexOf(10);
-  const first = buf.subarray(0, firstEnd < 0 ? buf.length : firstEnd).toString('utf8').trim();
-  const header = /^(\d+)\s+(\d+)$/.exec(first);
   try {
-    if (header && isBinary(buf, firstEnd + 1, Number(header[2]))) {
-      return WordVectors.fromEntries(Number(header[2]), binaryEntries(buf, firstEnd + 1, Number(header[1]), Number(header[2]), limit));
+    const first = reader.peekLine();
+    if (first === null) throw new Error('the file is empty');
+    const header = /^(\d+)\s+(\d+)$/.exec(first.trim());
+    if (header) {
+      reader.line();
+      const [count, dims] = [Number(header[1]), Number(header[2])];
+      if (!(dims > 0)) throw new Error(`a vector of ${dims} dimensions`);
+      if (isBinary(reader.peekLine(), dims)) return WordVectors.fromEntries(dims, binaryEntries(reader, count, dims, limit));
+      return WordVectors.fromEntries(dims, textEntries(reader, dims, limit, 2));
     }
-    const start = header ? firstEnd + 1 : 0;
-    const dims = header ? Number(header[2]) : first.split(/\s+/).length - 1;
-    if (!(dims > 0)) throw new Error('no vectors on the first line');
-    return WordVectors.fromEntries(dims, textEntries(buf, start, dims, limit));
+    const dims = first.trim().split(/\s+/).length - 1;
+    if (!(dims > 0)) throw new Error('no numbers on the first line');
+    return WordVectors.fromEntries(dims, textEntries(reader, dims, limit, 1));
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(`${file}: not a word2vec, fastText or GloVe vector file: ${(err as Error).message}`);
+  } finally {
+    reader.close();
   }
 }
 
-/** Whether the first entry after the header is a word, a space and `dims` float32s rather than text numbers. */
-function isBinary(buf: Buffer, at: number, dims: number): boolean {
-  const space = buf.indexOf(32, at);
-  if (space < 0) return false;
-  const lineEnd = buf.indexOf(10, at);
-  // Text has dims numbers separated by spaces on the line; binary bytes rarely form even one such line.
-  if (lineEnd < 0) return true;
-  const fields = buf.subarray(at, lineEnd).toString('latin1').trim().split(' ');
+/**
+ * Whether the first entry after the header is a word, a space and dims float32s rather than a line of text
+ * numbers (binary bytes rarely form even one such line).
+ */
+function isBinary(line: string | null, dims: number): boolean {
+  if (line === null) return false;
+  const fields = line.trim().split(' ');
   return !(fields.length === dims + 1 && fields.slice(1).every((f) => NUMBER.test(f)));
 }
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-function* binaryEntries(buf: Buffer, at: number, count: number, dims: number, limit: number): Generator<[string, Float32Array]> {
-  let pos = at;
+function* binaryEntries(reader: ChunkReader, count: number, dims: number, limit: number): Generator<[string, Float32Array]> {
   const n = Math.min(count, limit);
   for (let i = 0; i < n; i++) {
     // Some writers end each vector with a newline, which the next word must not keep.
-    while (buf[pos] === 10 || buf[pos] === 32) pos++;
-    const space = buf.indexOf(32, pos);
-    if (space < 0 || space + 1 + 4 * dims > buf.length) throw new Error(`entry ${i + 1} of ${count} is cut short`);
-    const word = buf.subarray(pos, space).toString('utf8');
+    reader.skip((b) => b === 10 || b === 32);
+    const word = reader.until(32, 1000);
+    const bytes = word === null ? null : reader.take(4 * dims);
+    if (word === null || bytes === null) throw new Error(`entry ${i + 1} of ${count} is cut short`);
     const v = new Float32Array(dims);
-    for (let k = 0; k < dims; k++) v[k] = buf.readFloatLE(space + 1 + 4 * k);
-    pos = space + 1 + 4 * dims;
-    yield [word, v];
+    for (let k = 0; k < dims; k++) v[k] = bytes.readFloatLE(4 * k);
+    yield [word.toString('utf8'), v];
   }
 }
 
-function* textEntries(buf: Buffer, at: number, dims: number, limit: number): Generator<[string, Float32Array]> {
-  let pos = at;
-  let line = 0;
+function* textEntries(reader: ChunkReader, dims: number, limit: number, firstLine: number): Generator<[string, Float32Array]> {
   let taken = 0;
-  while (pos < buf.length && taken < limit) {
-    let end = buf.indexOf(10, pos);
-    if (end < 0) end = buf.length;
-    const text = buf.subarray(pos, end).toString('utf8').trimEnd();
-    pos = end + 1;
-    line++;
+  for (let number = firstLine; taken < limit; number++) {
+    const line = reader.line();
+    if (line === null) return;
+    const text = line.trimEnd();
     if (!text) continue;
     const fields = text.split(' ');
-    if (fields.length !== dims + 1) throw new Error(`line ${line + (at > 0 ? 1 : 0)}: ${fields.length - 1} numbers, expected ${dims}`);
-    const v = Float32Array.from(fields.slice(1), Number);
+    if (fields.length !== dims + 1) throw new Error(`line ${number}: ${fields.length - 1} numbers, expected ${dims}`);
     taken++;
-    yield [fields[0]!, v];
+    yield [fields[0]!, Float32Array.from(fields.slice(1), Number)];
+  }
+}
+
+/** Reads a file front to back in 1 MB chunks: lines, runs up to a byte, and byte counts. */
+class ChunkReader {
+  private readonly fd: number;
+  private buf = Buffer.alloc(0);
+  private pos = 0;
+  private eof = false;
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'r');
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  /** Makes at least `n` unread bytes available if the file has them; false when it has not. */
+  private fill(n: number): boolean {
+    while (this.buf.length - this.pos < n && !this.eof) {
+      const chunk = Buffer.alloc(Math.max(1 << 20, n));
+      const read = readSync(this.fd, chunk, 0, chunk.length, null);
+      if (read === 0) this.eof = true;
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk.subarray(0, read)]);
+      this.pos = 0;
+    }
+    return this.buf.length - this.pos >= n;
+  }
+
+  /** Unread bytes up to (not including) `byte`, which is consumed; null at the end of the file or past `max`. */
+  until(byte: number, max = Infinity): Buffer | null {
+    // Bytes after pos already searched; fill() keeps the unread bytes in order, so the count stays valid.
+    let searched = 0;
+    for (;;) {
+      const at = this.buf.indexOf(byte, this.pos + searched);
+      if (at >= 0) {
+        if (at - this.pos > max) return null;
+        const out = this.buf.subarray(this.pos, at);
+        this.pos = at + 1;
+        return out;
+      }
+      searched = this.buf.length - this.pos;
+      if (searched > max || !this.fill(searched + 1)) return null;
+    }
+  }
+
+  /** The next line without its newline (the last may have none), or null at the end of the file. */
+  line(): string | null {
+    const got = this.until(10);
+    if (got !== null) return got.toString('utf8');
+    if (this.pos >= this.buf.length) return null;
+    const rest = this.buf.subarray(this.pos).toString('utf8');
+    this.pos = this.buf.length;
+    return rest;
+  }
+
+  /** The next line, left unread. */
+  peekLine(): string | null {
+    const [buf, pos] = [this.buf, this.pos];
+    const line = this.line();
+    // line() moves pos only once it has the line; a refill before that put the unread bytes at the front.
+    this.pos = this.buf === buf ? pos : 0;
+    return line;
+  }
+
+  take(n: number): Buffer | null {
+    if (!this.fill(n)) return null;
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  skip(test: (byte: number) => boolean): void {
+    for (;;) {
+      if (!this.fill(1)) return;
+      if (!test(this.buf[this.pos]!)) return;
+      this.pos++;
+    }
   }
 }

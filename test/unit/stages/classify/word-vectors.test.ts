@@ -62,6 +62,19 @@ describe('readWordVectors', () => {
     expect(readWordVectors(p, 2).words).toEqual(['台湾', 'ai']);
   });
 
+  it('reads files larger than its read chunk, across chunk boundaries, and only as far as the limit', () => {
+    // 6,000 words × 64 dims: 1.5 MB binary, ~2.5 MB text; words and values that are easy to check.
+    const dims = 64;
+    const many: Array<[string, number[]]> = Array.from({ length: 6000 }, (_, i) => [`w${i}`, Array.from({ length: dims }, (_, k) => (k === i % dims ? 1 : 0.01 * ((i + k) % 7)))]);
+    const text = many.map(([w, v]) => `${w} ${v.join(' ')}`).join('\n');
+    for (const p of [file('many.bin', word2vecBinary(many, dims)), file('many.vec', `${many.length} ${dims}\n${text}\n`)]) {
+      const v = readWordVectors(p, Infinity);
+      expect(v.size).toBe(6000);
+      for (const i of [0, 2047, 4096, 5999]) near(v.vector(`w${i}`), many[i]![1]);
+      expect(readWordVectors(p, 10).words).toEqual(Array.from({ length: 10 }, (_, i) => `w${i}`));
+    }
+  });
+
   it('says what is wrong with a file that is not a vector file', () => {
     expect(() => readWordVectors(file('short.vec', '2 3\na 1 2 3\nb 1 2\n'))).toThrow(/line 3: 2 numbers, expected 3/);
     expect(() => readWordVectors(file('cut.bin', word2vecBinary(entries, 3).subarray(0, 30)))).toThrow(InputError);
