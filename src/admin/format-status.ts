@@ -52,7 +52,7 @@ function feedRows(feeds: FeedStatus[], now: Date): string[][] {
     String(f.consecutiveFailures),
     relativeTime(f.lastSuccessAt, now),
     nextPoll(f, now),
-    f.itemsWaiting ? `${f.itemsLastDay} (+${f.itemsWaiting} waiting)` : String(f.itemsLastDay),
+    f.itemsWaiting ? `${f.itemsLastDay} (+${f.itemsWaiting} waiting${f.fallingBehind ? ', falling behind' : ''})` : String(f.itemsLastDay),
     lastError(f, now),
   ]);
 }

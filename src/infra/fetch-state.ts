@@ -28,6 +28,7 @@ function toHealth(h: Record<string, string>): FeedHealth {
     nextAttemptAt: nullable(h.nextAttemptAt),
     paused: h.paused === '1',
     itemsWaiting: Number(h.itemsWaiting ?? 0),
+    fallingBehind: h.fallingBehind === '1',
   };
 }
 
@@ -69,10 +70,17 @@ export function createRedisFeedState(redis: Redis, keyPrefix: string, config: Fe
     async getHealth(feedId) {
       return toHealth(await redis.hgetall(key(feedId)));
     },
-    async recordSuccess(feedId, at, itemsWaiting = 0) {
+    async recordSuccess(feedId, at, itemsWaiting = 0, fallingBehind = false) {
       await redis
         .multi()
-        .hset(key(feedId), 'lastSuccessAt', at.toISOString(), 'consecutiveFailures', '0', 'nextAttemptAt', '', 'paused', '0', 'itemsWaiting', String(itemsWaiting))
+        .hset(key(feedId), {
+          lastSuccessAt: at.toISOString(),
+          consecutiveFailures: '0',
+          nextAttemptAt: '',
+          paused: '0',
+          itemsWaiting: String(itemsWaiting),
+          fallingBehind: fallingBehind ? '1' : '0',
+        })
         .srem(keys.paused, feedId)
         .exec();
     },

@@ -282,6 +282,7 @@ describe('fetchFeed', () => {
       expect(ctx.counts['feeds-behind']).toBeUndefined();
       if (n === 0) expect((await capDeps.feedState.getNextPoll('archive-feed')).intervalMs).toBe(capDeps.config.adaptive.minIntervalMs);
       if (n < 2) expect((await capDeps.feedState.getHealth('archive-feed')).itemsWaiting).toBe(deferred[n]);
+      expect((await capDeps.feedState.getHealth('archive-feed')).fallingBehind).toBe(false);
     }
     expect((await capDeps.feedState.getHealth('archive-feed')).itemsWaiting).toBe(0);
     const range = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, k) => from - k);
@@ -313,6 +314,7 @@ describe('fetchFeed', () => {
       const ctx = testContext();
       expect(emits(await fetchFeed({ ...p, runId: `run-fh-${n}` }, ctx, capDeps))).toHaveLength(10);
       polls.push({ deferred: ctx.counts['items-deferred'], behind: ctx.counts['feeds-behind'] });
+      expect((await capDeps.feedState.getHealth('firehose')).fallingBehind).toBe(n > 0);
       published += 15;
     }
     // Waiting: 15, then 20, then 25: behind from the second poll on.

@@ -73,14 +73,16 @@ export interface FeedHealth {
   paused: boolean;
   /** Items the feed listed at its last successful poll that wait for the next polls (see maxNewItemsPerPoll). */
   itemsWaiting: number;
+  /** The last successful poll left at least as many items waiting as the one before: the feed publishes faster than it is read. */
+  fallingBehind: boolean;
 }
 
 export interface FeedStateStore {
   getValidators(feedId: string): Promise<FeedValidators>;
   setValidators(feedId: string, validators: FeedValidators): Promise<void>;
   getHealth(feedId: string): Promise<FeedHealth>;
-  /** Records a successful poll, with how many new items it left for the next polls (none by default). */
-  recordSuccess(feedId: string, at: Date, itemsWaiting?: number): Promise<void>;
+  /** Records a successful poll, with how many new items it left for the next polls (none by default) and whether it fell behind. */
+  recordSuccess(feedId: string, at: Date, itemsWaiting?: number, fallingBehind?: boolean): Promise<void>;
   /** Records a failure and returns the updated record (paused when the limit is reached). */
   recordFailure(feedId: string, error: { code: string; message: string; retryAfterMs?: number | undefined }, at: Date): Promise<FeedHealth>;
   /** Clears the failure count and un-pauses a feed. */

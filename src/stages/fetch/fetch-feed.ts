@@ -99,11 +99,11 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
   // A poll passes on at most maxNewItemsPerPoll new items, the newest; the rest stay unseen for the next polls.
   const limit = payload.maxNewItemsPerPoll ?? deps.config.maxNewItemsPerPoll;
   const { taken, deferred } = newestFirst(hashed.filter((h) => fresh.has(h.id)), limit);
+  // Items wait after two polls in a row, and no fewer than before: the feed publishes at least as fast as it is
+  // read, so its oldest waiting items may leave it before a poll passes them on.
+  const behind = deferred.size > 0 && health.itemsWaiting > 0 && deferred.size >= health.itemsWaiting;
   if (deferred.size) {
     ctx.count('items-deferred', deferred.size);
-    // Items wait after two polls in a row, and no fewer than before: the feed publishes at least as fast as it is
-    // read, so its oldest waiting items may leave it before a poll passes them on.
-    const behind = health.itemsWaiting > 0 && deferred.size >= health.itemsWaiting;
     if (behind) {
       ctx.count('feeds-behind');
       ctx.log.warn(
@@ -155,7 +155,7 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
     else if (res.headers.etag || res.headers['last-modified']) {
       await deps.feedState.setValidators(feedId, { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null });
     }
-    await deps.feedState.recordSuccess(feedId, ctx.now(), deferred.size);
+    await deps.feedState.recordSuccess(feedId, ctx.now(), deferred.size, behind);
     await deps.feedState.recordItems?.(feedId, emit.length, ctx.now());
     if (payload.adaptive) {
       // A feed with items left over is polled again as soon as its bounds allow.

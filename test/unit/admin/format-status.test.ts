@@ -21,6 +21,7 @@ function feed(id: string, over: Partial<FeedStatus> = {}): FeedStatus {
     backoffUntil: null,
     itemsLastDay: 4,
     itemsWaiting: 0,
+    fallingBehind: false,
   };
   const f = { ...base, ...over };
   // Every test feed is polled every 15 minutes.
@@ -105,5 +106,10 @@ describe('status text', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('says when a feed with items waiting falls behind', () => {
+    const report: StatusReport = { at: AT, windowMinutes: 15, queues: [], feeds: [feed('firehose', { itemsLastDay: 1000, itemsWaiting: 2500, fallingBehind: true })] };
+    expect(formatStatus(report)).toContain('1000 (+2500 waiting, falling behind)');
   });
 });

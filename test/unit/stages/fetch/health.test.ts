@@ -3,7 +3,7 @@ import type { FeedHealth } from '../../../../src/stages/fetch/deps.js';
 import { describeHealth, isFeedDue } from '../../../../src/stages/fetch/health.js';
 import { backoffMs } from '../../../../src/infra/fetch-state.js';
 
-const healthy: FeedHealth = { lastSuccessAt: null, lastErrorAt: null, lastErrorCode: null, lastErrorMessage: null, consecutiveFailures: 0, nextAttemptAt: null, paused: false, itemsWaiting: 0 };
+const healthy: FeedHealth = { lastSuccessAt: null, lastErrorAt: null, lastErrorCode: null, lastErrorMessage: null, consecutiveFailures: 0, nextAttemptAt: null, paused: false, itemsWaiting: 0, fallingBehind: false };
 const now = new Date('2025-02-12T08:30:00Z');
 
 describe('feed health', () => {
