@@ -81,6 +81,23 @@ describe('readWordVectors', () => {
     expect(() => readWordVectors(path.join(dir, 'missing.vec'))).toThrow(/cannot read word vectors/);
   });
 
+  it('gives a Chinese word without a vector the mean of its longest known pieces', () => {
+    const v = WordVectors.fromEntries(3, [
+      ['湖人', Float32Array.of(2, 0, 0)],
+      ['队', Float32Array.of(0, 1, 0)],
+      ['湖', Float32Array.of(0, 0, 1)],
+      ['人', Float32Array.of(0, 0, 1)],
+    ]);
+    // 湖人 is taken whole before its characters; 队 is a piece of its own.
+    expect(Array.from(v.vector('湖人队')!)).toEqual([0.5, 0.5, 0].map((x) => expect.closeTo(x, 2)));
+    // Unknown characters are skipped; a word with no known piece, or not Chinese, has no vector.
+    expect(Array.from(v.vector('湖鹰')!)).toEqual([0, 0, 1].map((x) => expect.closeTo(x, 2)));
+    expect(v.vector('鹰鸽')).toBeNull();
+    expect(v.vector('lakers')).toBeNull();
+    const out = new Float32Array(3);
+    expect(v.average(['湖人队', 'lakers'], out)).toBe(1);
+  });
+
   it('averages the unit vectors of the words it knows and round-trips through its encoding', () => {
     const v = WordVectors.fromEntries(2, [
       ['a', Float32Array.of(3, 0)],
