@@ -67,8 +67,10 @@ export class WordVectors {
 
   private addRow(i: number, out: Float32Array, weight: number): void {
     const scale = this.scales[i]! * weight;
-    const base = i * this.dims;
-    for (let k = 0; k < this.dims; k++) out[k]! += this.data[base + k]! * scale;
+    const d = this.dims;
+    const data = this.data;
+    const base = i * d;
+    for (let k = 0; k < d; k++) out[k]! += data[base + k]! * scale;
   }
 
   /**
