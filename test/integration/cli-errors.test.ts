@@ -32,6 +32,7 @@ describe('newsflow on bad input', () => {
   const labels = write('labels.jsonl', '{"text": "央行降息", "label": "finance"}\n{"text": 央行, "label": "finance"}\n');
   const twoLabels = write('two.jsonl', '{"text": "央行降息", "label": "finance"}\n{"text": "球队夺冠", "label": "sports"}\n');
   const notModel = write('model.json', '{"format": "something else"}\n');
+  const notVectors = write('words.vec', '2 3\n央行 0.1 0.2 0.3\n球队 0.1 0.2\n');
 
   it.each([
     ['a rule with a syntax error', ['classify', article, '--config', config], `${rules}:4:13: rule "ai": missing ")" to close "("`],
@@ -39,6 +40,8 @@ describe('newsflow on bad input', () => {
     ['a labels line that is not JSON', ['model', 'train', '--in', labels, '--out', path.join(dir, 'out.json')], `${labels}:2: not JSON`],
     ['too few examples for the folds', ['model', 'eval', '--in', twoLabels, '--folds', '5'], '2 examples cannot make 5 folds'],
     ['a model file of another format', ['model', 'eval', '--in', twoLabels, '--model', notModel], `${notModel}: not a `],
+    ['a word-vector file with a short line', ['model', 'train', '--in', twoLabels, '--out', path.join(dir, 'v.json'), '--vectors', notVectors], `${notVectors}: not a word2vec, fastText or GloVe vector file: line 3: 2 numbers, expected 3`],
+    ['a vector weight that is not a number', ['model', 'eval', '--in', twoLabels, '--folds', '2', '--vectors', notVectors, '--vector-weight', 'high'], '--vector-weight must be above 0, got NaN'],
   ])('%s: one line that says what and where, exit code 2', async (_case, args, expected) => {
     const { code, stdout, stderr } = await run(args);
     expect(stdout).toBe('');
