@@ -170,6 +170,8 @@ let rowStarts = new Int32Array(4096);
 
 export class TextModel {
   private readonly fused: FusedWeights;
+  /** The model file without its word vectors, which `file` encodes again from `vectors` when asked. */
+  private readonly stored: Omit<ModelFile, 'vectors'>;
 
   private constructor(
     readonly version: string,
@@ -178,9 +180,17 @@ export class TextModel {
     private readonly features: FeatureOptions,
     parts: Array<{ weights: LinearWeights; blend: number }>,
     private readonly vectors: ModelVectors | null,
-    readonly file: ModelFile,
+    file: ModelFile,
   ) {
     this.fused = fuse(parts, labels.length, features.bits);
+    // A loaded file's vectors are most of its text (18 of 27 MB with 124k words): kept decoded only.
+    const { vectors: _encoded, ...rest } = file;
+    this.stored = rest;
+  }
+
+  /** The model as its file holds it. */
+  get file(): ModelFile {
+    return this.vectors ? { ...this.stored, vectors: { weight: this.vectors.weight, ...this.vectors.words.encode() } } : this.stored;
   }
 
   /**
