@@ -1,7 +1,8 @@
 // Pretrained word vectors (word2vec, fastText, GloVe files) as a model input: the average vector of a text's words
 // lets a model trained on a few thousand labels generalise from the words it saw to words of similar use it did not
-// see (on 2,000 training headlines, 3 points of accuracy; see the classify README). Read here because it is a
-// few lines over Node's Buffer; they ship inside the model file, so workers load nothing else.
+// see (on 2,000 training headlines, 3.4 points of accuracy; see the classify README). The formats are a header line
+// and a word with its numbers per entry, so the reader is ours: it reads in chunks and stops at a word limit. The
+// vectors ship inside the model file, so workers load nothing else.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../../../domain/errors.js';
@@ -26,7 +27,7 @@ export class WordVectors {
 
   /** A digest of the words and their vectors, for a model's version. */
   get digest(): string {
-    return (this.hashed ??= createHash('sha256').update(this.words.join('\n')).update(this.data).update(new Uint8Array(this.scales.buffer)).digest('hex'));
+    return (this.hashed ??= createHash('sha256').update(this.words.join('\n')).update(this.data).update(new Uint8Array(this.scales.buffer, this.scales.byteOffset, this.scales.byteLength)).digest('hex'));
   }
 
   /**
