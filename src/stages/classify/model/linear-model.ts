@@ -43,7 +43,7 @@ export interface LinearWeights {
 }
 
 /** Sublinear term frequency, L2-normalised: long texts do not outvote short ones. Dense inputs pass unchanged. */
-export function logregInput(v: SparseVector): SparseVector {
+function logregInput(v: SparseVector): SparseVector {
   const values = new Float32Array(v.values.length);
   let norm = 0;
   for (let i = 0; i < values.length; i++) {
@@ -198,22 +198,5 @@ export function softmaxInPlace(out: Float64Array): Float64Array {
   let sum = 0;
   for (let k = 0; k < out.length; k++) sum += out[k] = Math.exp(out[k]! - max);
   for (let k = 0; k < out.length; k++) out[k]! /= sum;
-  return out;
-}
-
-/** Class probabilities of one example. */
-export function predictProba(model: LinearWeights, v: SparseVector): Float64Array {
-  const K = model.classes;
-  const input = model.kind === 'logreg' ? logregInput(v) : v;
-  const out = new Float64Array(K);
-  for (let k = 0; k < K; k++) out[k] = model.bias[k]!;
-  for (let f = 0; f < input.ids.length; f++) {
-    const row = model.rowOf[input.ids[f]!]!;
-    if (row < 0) continue;
-    const v = input.values[f]!;
-    for (let k = 0; k < K; k++) out[k]! += model.weights[row * K + k]! * v;
-  }
-  if (input.dense && model.dense) addDense(input.dense, model.dense, K, 1, out);
-  softmaxInPlace(out);
   return out;
 }
