@@ -101,7 +101,7 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
   const { taken, deferred } = newestFirst(hashed.filter((h) => fresh.has(h.id)), limit);
   // Items wait after two polls in a row, and no fewer than before: the feed publishes at least as fast as it is
   // read, so its oldest waiting items may leave it before a poll passes them on.
-  const behind = deferred.size > 0 && health.itemsWaiting > 0 && deferred.size >= health.itemsWaiting;
+  const behind = health.itemsWaiting > 0 && deferred.size >= health.itemsWaiting;
   if (deferred.size) {
     ctx.count('items-deferred', deferred.size);
     if (behind) {
