@@ -28,17 +28,16 @@ export interface DumpOptions {
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 // No part of a link or image may run past a bracket that could start or end another (see MARKDOWN_URL_PART).
-const URL_PART = MARKDOWN_URL_PART;
 /** One character of link text, or a whole image inside it (dumps wrap an image and a title in one link). */
 const LINK_TEXT_PART = String.raw`(?:[^[\]]|!\[[^[\]]*\])`;
-const IMAGE = new RegExp(String.raw`!\[([^[\]]*)\]\(\s*(${URL_PART}*)(?:\s+"[^"]*")?\s*\)`, 'g');
+const IMAGE = new RegExp(String.raw`!\[([^[\]]*)\]\(\s*(${MARKDOWN_URL_PART}*)(?:\s+"[^"]*")?\s*\)`, 'g');
 // A link whose text may span lines: made one line before splitting.
-const MULTILINE_LINK = new RegExp(String.raw`\[(${LINK_TEXT_PART}*?)\]\((https?:${URL_PART}+)\)`, 'g');
-const LINK_ONLY = new RegExp(String.raw`^\[([^[\]]*)\]\((https?:${URL_PART}+)\)$`);
+const MULTILINE_LINK = new RegExp(String.raw`\[(${LINK_TEXT_PART}*?)\]\((https?:${MARKDOWN_URL_PART}+)\)`, 'g');
+const LINK_ONLY = new RegExp(String.raw`^\[([^[\]]*)\]\((https?:${MARKDOWN_URL_PART}+)\)$`);
 /** A link, not an image: its target is the first group. */
-const LINK = new RegExp(String.raw`(?<!!)\[${LINK_TEXT_PART}*\]\((https?:${URL_PART}+)\)`, 'g');
+const LINK = new RegExp(String.raw`(?<!!)\[${LINK_TEXT_PART}*\]\((https?:${MARKDOWN_URL_PART}+)\)`, 'g');
 /** Link markup in inline text, its words kept. */
-const INLINE_LINK = new RegExp(String.raw`\[([^[\]]*)\]\(${URL_PART}*\)`, 'g');
+const INLINE_LINK = new RegExp(String.raw`\[([^[\]]*)\]\(${MARKDOWN_URL_PART}*\)`, 'g');
 /** Lines of app and page chrome that a dump of a WeChat page contains wherever they stand. */
 const CHROME_LINE =
   /^(微信扫一扫.*|关注该公众号|继续滑动看下一个|向上滑动看下一个|轻触阅读原文|阅读原文|知道了|取消|允许|使用小程序|视频|小程序|赞|在看|分享|留言|收藏|听过|×|[：:，,、。.\s]+|.*可打开此内容.*|使用完整服务|分析|写留言|喜欢此内容的人还喜欢|人划线)$/;
