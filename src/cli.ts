@@ -258,7 +258,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--type <type>', 'model type').choices(MODEL_TYPES))
     .option('--vectors <file>', 'pretrained word vectors (word2vec, fastText .vec or GloVe), stored in the model')
     .option('--vector-weight <w>', `weight of the mean word vector beside the n-grams (default ${DEFAULT_VECTOR_WEIGHT})`, Number.parseFloat)
-    .option('--vector-limit <n>', `words read from the top of the vector file (default ${DEFAULT_VECTOR_LIMIT})`, (v) => Number.parseInt(v, 10))
+    .option('--vector-limit <n>', `words kept from the top of the vector file (default ${DEFAULT_VECTOR_LIMIT})`, (v) => Number.parseInt(v, 10))
     .action(async (opts: { in: string; out: string; folds?: number; type?: ModelType } & VectorOpts) => {
       const { in: input, out: output, ...rest } = opts;
       out((await modelTrain({ input, output, ...rest })).text);
@@ -272,7 +272,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--type <type>', 'model type, with --folds').choices(MODEL_TYPES))
     .option('--vectors <file>', 'with --folds: pretrained word vectors, as in train')
     .option('--vector-weight <w>', `with --vectors: weight of the mean word vector (default ${DEFAULT_VECTOR_WEIGHT})`, Number.parseFloat)
-    .option('--vector-limit <n>', `with --vectors: words read from the top of the file (default ${DEFAULT_VECTOR_LIMIT})`, (v) => Number.parseInt(v, 10))
+    .option('--vector-limit <n>', `with --vectors: words kept from the top of the file (default ${DEFAULT_VECTOR_LIMIT})`, (v) => Number.parseInt(v, 10))
     .action(async (opts: { in: string; model?: string; folds?: number; type?: ModelType } & VectorOpts) => {
       const { in: input, ...rest } = opts;
       out((await modelEval({ input, ...rest })).text);

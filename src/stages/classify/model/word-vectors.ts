@@ -96,9 +96,10 @@ export class WordVectors {
   /**
    * From words and their vectors in file order (most frequent first, as these files list them): each word is
    * folded as model input is (case, width, Traditional → Simplified), the first vector of a folded word is kept,
-   * and words without a letter or ideograph, or with a zero vector, are left out.
+   * and words without a letter or ideograph, or with a zero vector, are left out. Reading stops once `limit` words
+   * are kept (entries are asked for lazily, so a file is read only that far).
    */
-  static fromEntries(dims: number, entries: Iterable<[string, Float32Array]>): WordVectors {
+  static fromEntries(dims: number, entries: Iterable<[string, Float32Array]>, limit = Infinity): WordVectors {
     const words: string[] = [];
     const index = new Map<string, number>();
     const chunks: Int8Array[] = [];
@@ -118,6 +119,8 @@ export class WordVectors {
       words.push(word);
       chunks.push(q);
       scales.push(max / 127);
+      // Here rather than at the top of the loop, which would read one entry more.
+      if (words.length >= limit) break;
     }
     const data = new Int8Array(words.length * dims);
     chunks.forEach((q, i) => data.set(q, i * dims));
@@ -161,7 +164,7 @@ const HAN = /\p{Script=Han}/u;
 const MAX_PIECE = 4;
 
 /**
- * Words read from a vector file unless told otherwise: these files list the most frequent first, and 200,000
+ * Words kept from a vector file unless told otherwise: these files list the most frequent first, and 200,000
  * words cover a news text's vocabulary (a model file grows by dims + 4 bytes per word, before base64).
  */
 export const DEFAULT_VECTOR_LIMIT = 200_000;
@@ -169,8 +172,8 @@ export const DEFAULT_VECTOR_LIMIT = 200_000;
 /**
  * Reads a word-vector file: word2vec binary (a "count dims" line, then each word, a space and dims little-endian
  * float32), or text as word2vec and fastText (.vec) write it (a "count dims" line, then "word v1 … vdims" lines)
- * or GloVe does (no header line). Only the first `limit` words are read, so a file of millions of words (gigabytes)
- * is read only as far as needed, in chunks.
+ * or GloVe does (no header line). Reading stops at the `limit`th word kept (after folding; see fromEntries), so a
+ * file of millions of words (gigabytes) is read only as far as needed, in chunks.
  */
 export function readWordVectors(file: string, limit = DEFAULT_VECTOR_LIMIT): WordVectors {
   let reader: ChunkReader;
@@ -187,12 +190,12 @@ export function readWordVectors(file: string, limit = DEFAULT_VECTOR_LIMIT): Wor
       reader.line();
       const [count, dims] = [Number(header[1]), Number(header[2])];
       if (!(dims > 0)) throw new Error(`a vector of ${dims} dimensions`);
-      if (isBinary(reader.peekLine(), dims)) return WordVectors.fromEntries(dims, binaryEntries(reader, count, dims, limit));
-      return WordVectors.fromEntries(dims, textEntries(reader, dims, limit, 2));
+      const entries = isBinary(reader.peekLine(), dims) ? binaryEntries(reader, count, dims) : textEntries(reader, dims, 2);
+      return WordVectors.fromEntries(dims, entries, limit);
     }
     const dims = first.trim().split(/\s+/).length - 1;
     if (!(dims > 0)) throw new Error('no numbers on the first line');
-    return WordVectors.fromEntries(dims, textEntries(reader, dims, limit, 1));
+    return WordVectors.fromEntries(dims, textEntries(reader, dims, 1), limit);
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(`${file}: not a word2vec, fastText or GloVe vector file: ${(err as Error).message}`);
@@ -213,9 +216,8 @@ function isBinary(line: string | null, dims: number): boolean {
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-function* binaryEntries(reader: ChunkReader, count: number, dims: number, limit: number): Generator<[string, Float32Array]> {
-  const n = Math.min(count, limit);
-  for (let i = 0; i < n; i++) {
+function* binaryEntries(reader: ChunkReader, count: number, dims: number): Generator<[string, Float32Array]> {
+  for (let i = 0; i < count; i++) {
     // Some writers end each vector with a newline, which the next word must not keep.
     reader.skip((b) => b === 10 || b === 32);
     const word = reader.until(32, 1000);
@@ -227,16 +229,14 @@ function* binaryEntries(reader: ChunkReader, count: number, dims: number, limit:
   }
 }
 
-function* textEntries(reader: ChunkReader, dims: number, limit: number, firstLine: number): Generator<[string, Float32Array]> {
-  let taken = 0;
-  for (let number = firstLine; taken < limit; number++) {
+function* textEntries(reader: ChunkReader, dims: number, firstLine: number): Generator<[string, Float32Array]> {
+  for (let number = firstLine; ; number++) {
     const line = reader.line();
     if (line === null) return;
     const text = line.trimEnd();
     if (!text) continue;
     const fields = text.split(' ');
     if (fields.length !== dims + 1) throw new Error(`line ${number}: ${fields.length - 1} numbers, expected ${dims}`);
-    taken++;
     yield [fields[0]!, Float32Array.from(fields.slice(1), Number)];
   }
 }

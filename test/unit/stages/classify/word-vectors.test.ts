@@ -62,6 +62,12 @@ describe('readWordVectors', () => {
     expect(readWordVectors(p, 2).words).toEqual(['台湾', 'ai']);
   });
 
+  it('counts the words it keeps towards the limit, not the entries it skips, and reads no entry past it', () => {
+    // Punctuation and a second spelling of a kept word are skipped; the broken last line is never reached.
+    const p = file('skips.vec', '5 2\n， 1 0\nAI 0 1\nai 1 1\nrest 1 0\nbroken\n');
+    expect(readWordVectors(p, 2).words).toEqual(['ai', 'rest']);
+  });
+
   it('reads files larger than its read chunk, across chunk boundaries, and only as far as the limit', () => {
     // 6,000 words × 64 dims: 1.5 MB binary, ~2.5 MB text; words and values that are easy to check.
     const dims = 64;
