@@ -117,8 +117,10 @@ export function foldText(original: string): FoldedText {
       i++;
       continue;
     }
-    // One code point plus any combining marks that follow, so NFKC can compose them.
-    let j = i + (code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1);
+    // One code point plus any combining marks that follow, so NFKC can compose them. A high surrogate without its
+    // low half (text cut mid-emoji) is a unit of its own, not the start of a pair with the next character.
+    const low = i + 1 < n ? original.charCodeAt(i + 1) : 0;
+    let j = i + (code >= 0xd800 && code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff ? 2 : 1);
     while (j < n && isMark(original.charCodeAt(j))) j++;
     // A character with its marks goes the string way, as a unit that folds to several units does.
     const entry = j === i + 1 ? unitEntry(code) : UNIT_LONG;

@@ -21,6 +21,15 @@ describe('foldText', () => {
     expect(at('été')).toBe('e\u0301t\u00e9');
     expect(at('x')).toBe('Ｘ');
   });
+
+  it('keeps the character after a lone high surrogate (text cut mid-emoji) as a character of its own', () => {
+    const original = '人工智能\ud800监管 x\ud83dAI';
+    const f = foldText(original);
+    const i = f.text.indexOf('监管');
+    expect(toOriginalRange(f, i, i + 2)).toEqual({ start: 5, end: 7 });
+    // Folded as it would be without the broken half before it.
+    expect(f.text.endsWith('ai')).toBe(true);
+  });
 });
 
 describe('foldText on expanding characters', () => {
