@@ -2,6 +2,7 @@
 //   AND, OR, NOT, ( ), "exact phrase", prefix* (and "phrase prefix*"), a NEAR/n b, a ONEAR/n b (b follows a), field:term with fields
 //   title: text: (the article) and source: lang: site: (its metadata). Adjacent terms are ANDed. Operators are
 //   upper case; "and" in lower case is a word. Chinese quotes “ ” and brackets （ ） work like " and ( ).
+import { foldTerm } from '../text/fold.js';
 
 export type TextField = 'title' | 'text';
 export type MetaField = 'lang' | 'source' | 'site';
@@ -141,6 +142,7 @@ class Parser {
       if (scope.meta) throw new QuerySyntaxError(`NEAR cannot be used inside ${scope.meta}:`, t.pos);
       this.i++;
       const right = this.primary(scope);
+      checkNearSides(left, right, t);
       left = { type: 'near', left, right, distance: t.distance, ordered: t.ordered, pos: t.pos };
     }
     return left;
@@ -197,6 +199,10 @@ class Parser {
         if (!text) throw new QuerySyntaxError('"*" needs at least one character before it', t.pos);
       }
     }
+    if (!foldTerm(text)) {
+      // "*" alone, or only invisible characters (U+200B): nothing to look for.
+      throw new QuerySyntaxError(prefix && !text.trim() ? '"*" needs at least one character before it' : `"${t.text}" has no character to match`, t.pos);
+    }
     if (scope.meta) return { type: 'meta', field: scope.meta, value: text.trim(), prefix, pos: t.pos };
     return { type: 'term', text, prefix, phrase: t.kind === 'phrase', fields: scope.text, pos: t.pos };
   }
@@ -207,6 +213,60 @@ function describe(t: Token): string {
   if (t.kind === 'near') return t.ordered ? 'ONEAR' : 'NEAR';
   if (t.kind === 'field') return `"${t.field}:"`;
   return t.kind === 'end' ? 'end of query' : `"${t.kind}"`;
+}
+
+/**
+ * Rejects NEAR sides that can never be near: a side that can match without a word in the text (NOT alone, or
+ * source:/lang:/site:, which have no position), and sides scoped to different fields (distances are counted within
+ * one field).
+ */
+function checkNearSides(left: QueryNode, right: QueryNode, op: Extract<Token, { kind: 'near' }>): void {
+  const name = op.ordered ? 'ONEAR' : 'NEAR';
+  for (const side of [left, right]) {
+    if (!hasPosition(side)) throw new QuerySyntaxError(`each side of ${name} needs a word of the text (not only NOT, source:, lang: or site:)`, op.pos);
+  }
+  const [a, b] = [fieldsOf(left), fieldsOf(right)];
+  if (a && b && !a.some((f) => b.includes(f))) throw new QuerySyntaxError(`${name} counts words within one field: ${a.join('/')}: and ${b.join('/')}: never meet`, op.pos);
+}
+
+/** Whether the node can only match with a hit in the text, which has a position. */
+function hasPosition(node: QueryNode): boolean {
+  switch (node.type) {
+    case 'term':
+    case 'near':
+      return true;
+    case 'and':
+      return node.children.some(hasPosition);
+    case 'or':
+      return node.children.every(hasPosition);
+    case 'meta':
+    case 'not':
+      return false;
+  }
+}
+
+/** The text fields the node's hits can be in, or null for any. */
+function fieldsOf(node: QueryNode): TextField[] | null {
+  switch (node.type) {
+    case 'term':
+      return node.fields;
+    case 'near':
+    case 'and':
+    case 'or': {
+      const all = new Set<TextField>();
+      // Parts without a position (NOT, metadata) bring no hits.
+      for (const c of node.type === 'near' ? [node.left, node.right] : node.children) {
+        if (!hasPosition(c)) continue;
+        const f = fieldsOf(c);
+        if (!f) return null;
+        for (const x of f) all.add(x);
+      }
+      return [...all];
+    }
+    case 'meta':
+    case 'not':
+      return [];
+  }
 }
 
 /** Whether the query can only match when some term is present (a query of only NOTs would match everything). */

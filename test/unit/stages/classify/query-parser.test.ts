@@ -69,6 +69,13 @@ describe('parseQuery', () => {
     expect(parseQuery('a ONEAR/5 b')).toMatchObject({ type: 'near', ordered: true, distance: 5 });
   });
 
+  it('takes NEAR sides that have a word of the text somewhere, and sides that share a field', () => {
+    expect(parseQuery('alpha NEAR/3 (beta AND NOT gamma)')).toMatchObject({ type: 'near' });
+    expect(parseQuery('alpha NEAR/3 (beta AND source:feed)')).toMatchObject({ type: 'near' });
+    expect(parseQuery('title:a NEAR/2 (title:b OR text:c)')).toMatchObject({ type: 'near' });
+    expect(parseQuery('title:a NEAR/2 b')).toMatchObject({ type: 'near' });
+  });
+
   it('treats lower-case operators as words', () => {
     expect(parseQuery('rock and roll')).toMatchObject({ type: 'and', children: [{ text: 'rock' }, { text: 'and' }, { text: 'roll' }] });
   });
@@ -85,6 +92,12 @@ describe('parseQuery', () => {
     ['a OR OR b', 'unexpected "OR"', 5],
     ['lang:(zh NEAR/2 en)', 'NEAR cannot be used inside lang:', 9],
     ['', 'empty query', 0],
+    ['AI OR "*"', '"*" needs at least one character before it', 6],
+    ['AI OR \u200b', 'has no character to match', 6],
+    ['source:feed NEAR/2 alpha', 'each side of NEAR needs a word of the text', 12],
+    ['alpha ONEAR/3 lang:en', 'each side of ONEAR needs a word of the text', 6],
+    ['alpha NEAR/2 (NOT beta)', 'each side of NEAR needs a word of the text', 6],
+    ['text:a NEAR/2 title:b', 'never meet', 7],
   ])('rejects %j with a message and the offset of the mistake', (query, message, offset) => {
     const err = syntaxError(query);
     expect(err.message).toContain(message);
