@@ -13,8 +13,11 @@ export function compileQuery(node: QueryNode, index: TermIndex): CompiledNode {
   switch (node.type) {
     case 'term':
       return { type: 'term', term: index.add({ text: node.text, prefix: node.prefix }), fields: node.fields };
-    case 'meta':
-      return { type: 'meta', field: node.field, value: node.value.toLowerCase(), prefix: node.prefix };
+    case 'meta': {
+      const value = node.value.toLowerCase();
+      // Articles' sites are compared without "www." (classifier.ts), so site:www.example.com means example.com.
+      return { type: 'meta', field: node.field, value: node.field === 'site' ? value.replace(/^www\./, '') : value, prefix: node.prefix };
+    }
     case 'and':
     case 'or':
       return { type: node.type, children: node.children.map((c) => compileQuery(c, index)) };

@@ -84,10 +84,12 @@ describe('watch rules', () => {
   });
 
   it('scopes lang to a language and its variants, site to a host and its subdomains, and takes prefixes', () => {
-    const rules = { zh: 'lang:zh AND 峰会', gov: 'site:gov.cn AND 峰会', vcn: 'site:v.cn AND 峰会', xin: 'source:xin* AND 峰会' };
+    const rules = { zh: 'lang:zh AND 峰会', gov: 'site:gov.cn AND 峰会', vcn: 'site:v.cn AND 峰会', xin: 'source:xin* AND 峰会', www: 'site:www.gov.cn AND 峰会' };
     const at = (url: string, text = '人工智能峰会今天开幕。', sourceId = 'xinhua') => Object.keys(fired(rules, { text, url, sourceId })).sort();
-    expect(at('https://gov.cn/a')).toEqual(['gov', 'xin', 'zh']);
-    expect(at('https://www.miit.gov.cn/a')).toEqual(['gov', 'xin', 'zh']);
+    // "www." is no part of a site, in the rule as in the article's address.
+    expect(at('https://gov.cn/a')).toEqual(['gov', 'www', 'xin', 'zh']);
+    expect(at('https://www.gov.cn/a')).toEqual(['gov', 'www', 'xin', 'zh']);
+    expect(at('https://www.miit.gov.cn/a')).toEqual(['gov', 'www', 'xin', 'zh']);
     expect(at('https://mygov.cn/a')).toEqual(['xin', 'zh']);
     expect(at('https://v.cn/a', '人工智慧峰會今天開幕，各國領袖出席。', 'reuters')).toEqual(['vcn', 'zh']);
     expect(fired(rules, { text: 'AI 峰会 summit in Paris, with leaders from many countries attending.', sourceId: 'x' })).toEqual({});
