@@ -80,11 +80,18 @@ export class TextClassifier implements Classifier {
       return s;
     };
     const tokensOf = (field: string): Token[] => segmentOf(field).words;
-    const tokenAt = (field: string, offset: number) => upperBound(tokensOf(field), offset) - 1;
+    // A hit's words: from the first token that ends after its start ("#AI" starts at "#", in no token) to the last
+    // that starts before its end. A hit of no word (punctuation, emoji) sits between the two tokens around it.
+    const tokenRange = (field: string, start: number, end: number) => {
+      const tokens = tokensOf(field);
+      const before = upperBound(tokens, start) - 1;
+      const first = before >= 0 && tokens[before]!.end > start ? before : before + 1;
+      return { first, last: upperBound(tokens, end - 1) - 1 };
+    };
 
     const site = hostnameOf(input.url)?.replace(/^www\./, '') ?? null;
     const ruleMatches: RuleMatch[] = [];
-    const ctx = { hits, meta: { lang: language.lang, source: input.sourceId ?? null, site }, tokenAt };
+    const ctx = { hits, meta: { lang: language.lang, source: input.sourceId ?? null, site }, tokenRange };
     for (const rule of rules) {
       if (!matches(rule.node, ctx)) continue;
       // Fields were scanned title first, as reportHits ranks them, so each term's first hits are all it can report.

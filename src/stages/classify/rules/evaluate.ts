@@ -40,8 +40,8 @@ export type Evidence = TermHit | { meta: MetaField; value: string; term: string 
 export interface EvalContext {
   hits: HitTable;
   meta: Record<MetaField, string | null>;
-  /** Token index of a folded offset in a field (for NEAR distances). */
-  tokenAt: (field: string, offset: number) => number;
+  /** Token indexes of the first and last word of a folded [start, end) range in a field (for NEAR distances). */
+  tokenRange: (field: string, start: number, end: number) => { first: number; last: number };
 }
 
 /**
@@ -158,7 +158,7 @@ function nearPairs(node: Extract<CompiledNode, { type: 'near' }>, ctx: EvalConte
   const left = (evaluate(node.left, ctx) ?? []).filter(isTermHit);
   const right = (evaluate(node.right, ctx) ?? []).filter(isTermHit);
   if (!left.length || !right.length) return null;
-  const place = (h: TermHit): Placed => ({ hit: h, first: ctx.tokenAt(h.field, h.start), last: ctx.tokenAt(h.field, h.end - 1) });
+  const place = (h: TermHit): Placed => ({ hit: h, ...ctx.tokenRange(h.field, h.start, h.end) });
   const out = new Set<TermHit>();
   for (const field of new Set(left.map((h) => h.field))) {
     const ls = left.filter((h) => h.field === field).map(place);

@@ -104,6 +104,13 @@ describe('watch rules', () => {
     expect(m.onear!.hits.map((h) => h.start)).toEqual([text.indexOf('sanctions on'), text.lastIndexOf('Iran')]);
   });
 
+  it('counts NEAR distance from the words of a hit that starts or ends with a mark ("#AI", "$TSLA")', () => {
+    const rules = { tag: 'ban NEAR/0 "#AI"', cash: '"$TSLA" NEAR/0 falls', spaced: 'ban NEAR/1 "#AI"' };
+    expect(Object.keys(fired(rules, { text: 'A ban on #AI posts; $TSLA falls.' })).sort()).toEqual(['cash', 'spaced', 'tag']);
+    // One word between: not within NEAR/0, as with "ban y AI".
+    expect(Object.keys(fired(rules, { text: 'A ban y #AI; $TSLA now falls.' }))).toEqual(['spaced']);
+  });
+
   it('finds exactly the NEAR and ONEAR pairs a brute-force scan finds, however often the terms repeat', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
