@@ -129,14 +129,22 @@ describe('fetchFeed', () => {
     expect(ctx.counts).toMatchObject({ 'feeds-fetched': 1, 'items-new': 2 });
   });
 
-  it('enqueues nothing when an unchanged feed is fetched again, and only the edited item after an edit', async () => {
+  it('enqueues nothing when an unchanged feed is fetched again, and only the edited item after an edit, as a version of its own', async () => {
     const ctx = testContext();
     expect(emits(await fetchFeed(payload({ runId: 'run-2' }), ctx, deps))).toEqual([]);
     expect(ctx.counts['items-new']).toBe(0);
+    // Scheduled polls all carry one run id.
+    const before = emits(await fetchFeed(payload({ runId: 'scheduled', force: true }), testContext(), deps));
     feedItems[0] = { title: 'Short one', body: 'Only a teaser, now corrected.' };
-    const after = emits(await fetchFeed(payload({ runId: 'run-3' }), testContext(), deps));
+    const after = emits(await fetchFeed(payload({ runId: 'scheduled' }), testContext(), deps));
     expect(after).toHaveLength(1);
-    expect((after[0]!.payload as FetchArticlePayload).hints.summary).toBe('Only a teaser, now corrected.');
+    const edited = after[0]!.payload as FetchArticlePayload;
+    expect(edited.hints.summary).toBe('Only a teaser, now corrected.');
+    // A job id BullMQ still holds from the first version would enqueue nothing, and an article id the sink has
+    // written would write nothing: the edit is a new article, which dedupe marks as an update of the first.
+    const first = before.find((e) => (e.payload as FetchArticlePayload).url === edited.url)!;
+    expect(after[0]!.id).not.toBe(first.id);
+    expect(edited.articleId).not.toBe((first.payload as FetchArticlePayload).articleId);
   });
 
   it('remembers items and validators only in its commit, so a crash before the enqueue loses nothing', async () => {

@@ -29,6 +29,11 @@ export function itemHash(item: FeedItem): string {
   return sha256Hex(JSON.stringify([item.title, link, visibleText(item.contentHtml), visibleText(item.summary), item.updatedAt])).slice(0, 16);
 }
 
+/** The article id of one version (`itemHash`) of a feed's item. */
+export function itemArticleId(feedId: string, itemId: string, hash: string): string {
+  return shortId(feedId, itemId, hash);
+}
+
 function hintsOf(item: FeedItem): ItemHints {
   return {
     feedItemId: item.id,
@@ -117,8 +122,10 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
 
   const source = { id: feedId, title: payload.title ?? feed.title, url: payload.url };
   const emit: Emit[] = [];
-  for (const { item } of taken) {
-    const articleId = shortId(feedId, item.id);
+  for (const { item, hash } of taken) {
+    // Each version of an item is an article of its own: an edit must get past the job ids BullMQ keeps (scheduled
+    // polls share one run id) and the ids the sink has written; dedupe marks it an update of the first version.
+    const articleId = itemArticleId(feedId, item.id, hash);
     const hints = hintsOf(item);
     const html = bestHtml(item);
     if (useFeedText(item, payload.fullText, deps.config.fullTextMinChars)) {
