@@ -60,12 +60,14 @@ export function createRedisFeedState(redis: Redis, keyPrefix: string, config: Fe
   const key = keys.feed;
   const { pauseAfterFailures, backoffBaseMs, backoffMaxMs } = config.health;
   return {
-    async getValidators(feedId) {
-      const [etag, lastModified] = await redis.hmget(key(feedId), 'etag', 'lastModified');
+    async getValidators(feedId, url) {
+      const [etag, lastModified, of] = await redis.hmget(key(feedId), 'etag', 'lastModified', 'validatorsUrl');
+      // A feed whose URL changed in the feeds file is another document: the old one's date could get a 304.
+      if (of !== url) return { etag: null, lastModified: null };
       return { etag: etag || null, lastModified: lastModified || null };
     },
-    async setValidators(feedId, v) {
-      await redis.hset(key(feedId), 'etag', v.etag ?? '', 'lastModified', v.lastModified ?? '');
+    async setValidators(feedId, url, v) {
+      await redis.hset(key(feedId), 'etag', v.etag ?? '', 'lastModified', v.lastModified ?? '', 'validatorsUrl', url);
     },
     async getHealth(feedId) {
       return toHealth(await redis.hgetall(key(feedId)));

@@ -190,6 +190,28 @@ describe('fetchFeed', () => {
     }
   });
 
+  it('does not send a feed the validators its old URL gave, once the feeds file moves it', async () => {
+    const asked: Array<string | undefined> = [];
+    srv.route('/moved-feed', (req, res) => {
+      asked.push(req.headers['if-none-match']);
+      res.setHeader('etag', '"moved"');
+      res.setHeader('content-type', 'application/rss+xml');
+      res.end(rss([{ title: 'Moved', body: 'At its new address.' }]));
+    });
+    serveEtag = true;
+    try {
+      await fetchFeed(payload({ feedId: 'moving-feed' }), testContext(), deps);
+      const moved = emits(await fetchFeed(payload({ feedId: 'moving-feed', url: `${srv.url}/moved-feed`, runId: 'run-m' }), testContext(), deps));
+      expect(asked).toEqual([undefined]);
+      expect(moved).toHaveLength(1);
+      // Its own validators are used from then on.
+      await fetchFeed(payload({ feedId: 'moving-feed', url: `${srv.url}/moved-feed`, runId: 'run-m2' }), testContext(), deps);
+      expect(asked).toEqual([undefined, '"moved"']);
+    } finally {
+      serveEtag = false;
+    }
+  });
+
   it('keeps a health record, backs off, and pauses a feed after repeated failures', async () => {
     const p = payload({ feedId: 'failing-feed', url: `${srv.url}/failing` });
     for (let i = 1; i <= 3; i++) {
@@ -298,7 +320,7 @@ describe('fetchFeed', () => {
     expect(deferred).toEqual([15, 5, undefined, undefined]);
     // Caught up: the validators are kept again, and the last poll was a 304.
     expect(srv.log.filter((l) => l === 'GET /archive-feed')).toHaveLength(4);
-    expect(await capDeps.feedState.getValidators('archive-feed')).toMatchObject({ etag: '"archive"' });
+    expect(await capDeps.feedState.getValidators('archive-feed', p.url)).toMatchObject({ etag: '"archive"' });
     // A feed's own limit, from the feeds file, overrides the configured one.
     const own = emits(await fetchFeed({ ...p, feedId: 'archive-feed-own-limit', runId: 'run-arch-own', maxNewItemsPerPoll: 30 }, testContext(), capDeps));
     expect(own).toHaveLength(25);

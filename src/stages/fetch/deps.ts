@@ -78,8 +78,9 @@ export interface FeedHealth {
 }
 
 export interface FeedStateStore {
-  getValidators(feedId: string): Promise<FeedValidators>;
-  setValidators(feedId: string, validators: FeedValidators): Promise<void>;
+  /** The ETag/Last-Modified a feed's last full fetch of `url` gave; none when they came from another URL. */
+  getValidators(feedId: string, url: string): Promise<FeedValidators>;
+  setValidators(feedId: string, url: string, validators: FeedValidators): Promise<void>;
   getHealth(feedId: string): Promise<FeedHealth>;
   /** Records a successful poll, with how many new items it left for the next polls (none by default) and whether it fell behind. */
   recordSuccess(feedId: string, at: Date, itemsWaiting?: number, fallingBehind?: boolean): Promise<void>;

@@ -61,7 +61,7 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
       if (next.at && Date.parse(next.at) > now) return { drop: 'not-due' };
     }
   }
-  const validators = payload.force ? { etag: null, lastModified: null } : await deps.feedState.getValidators(feedId);
+  const validators = payload.force ? { etag: null, lastModified: null } : await deps.feedState.getValidators(feedId, payload.url);
   const headers: Record<string, string> = {};
   if (validators.etag) headers['if-none-match'] = validators.etag;
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
@@ -158,9 +158,9 @@ export async function fetchFeed(payload: FetchFeedPayload, ctx: StageContext, de
   const commit = async () => {
     await deps.seen.markSeen(feedId, deferred.size ? hashed.filter((h) => !deferred.has(h.id)) : hashed, ctx.now(), hashed.length);
     // Items left for later are in this body: no validators, or the next poll's 304 would hide them.
-    if (deferred.size) await deps.feedState.setValidators(feedId, { etag: null, lastModified: null });
+    if (deferred.size) await deps.feedState.setValidators(feedId, payload.url, { etag: null, lastModified: null });
     else if (res.headers.etag || res.headers['last-modified']) {
-      await deps.feedState.setValidators(feedId, { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null });
+      await deps.feedState.setValidators(feedId, payload.url, { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null });
     }
     await deps.feedState.recordSuccess(feedId, ctx.now(), deferred.size, behind);
     await deps.feedState.recordItems?.(feedId, emit.length, ctx.now());
