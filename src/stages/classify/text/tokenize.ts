@@ -13,6 +13,9 @@ export interface Token {
 
 const HAN = /\p{Script=Han}/u;
 const WORDLIKE = /[\p{L}\p{N}]/u;
+/** A piece starting with a letter or mark; a piece ending with a letter (jieba cuts nestlé as nestl|é). */
+const LETTER = /^[\p{L}\p{M}]/u;
+const LETTER_END = /\p{L}$/u;
 const WORD_RUN = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)?/gu;
 // One segmenter per process, with the plain dictionary, whatever the rules: models need segmentation that does not
 // change with the rules, and a dictionary costs ~0.3 s and ~36 MB, so classifiers and models share it.
@@ -63,18 +66,34 @@ export function isKeptWhole(word: string): boolean {
   return HAN.test(word) && !/\s/.test(word);
 }
 
-/** jieba's words of a text with their offsets, with the plain dictionary; punctuation and spaces are left out. */
+/**
+ * jieba's words of a text with their offsets, with the plain dictionary; punctuation and spaces are left out. Words
+ * of other scripts that jieba cuts apart are joined again as a text without Chinese has them (china's, nestlé:
+ * jieba gives china|s and nestl|é), so one Chinese name in brackets does not change an English text's words.
+ */
 export function jiebaWords(text: string): Token[] {
   jieba ??= Jieba.withDict(dict);
   const out: Token[] = [];
   let pos = 0;
+  // Where an apostrophe right after a word of another script ends (the word may go on after it), else -1.
+  let apostropheEnd = -1;
   for (const piece of jieba.cut(text, true)) {
     const at = text.startsWith(piece, pos) ? pos : text.indexOf(piece, pos);
     if (at < 0) continue;
     pos = at + piece.length;
     const first = piece.charCodeAt(0);
     // Han ideographs are words; anything else is checked (punctuation and spaces are not).
-    if ((first >= 0x4e00 && first <= 0x9fff) || (WORDLIKE.test(piece) && piece.trim() === piece)) out.push({ text: piece, start: at, end: pos });
+    if (first >= 0x4e00 && first <= 0x9fff) {
+      out.push({ text: piece, start: at, end: pos });
+    } else if (WORDLIKE.test(piece) && piece.trim() === piece) {
+      const last = out[out.length - 1];
+      const inWord = last?.end === at && LETTER_END.test(last.text) && LETTER.test(piece);
+      const joins = last && !HAN.test(piece) && !HAN.test(last.text) && (inWord || (apostropheEnd === at && LETTER.test(piece)));
+      if (joins) out[out.length - 1] = { text: text.slice(last.start, pos), start: last.start, end: pos };
+      else out.push({ text: piece, start: at, end: pos });
+    }
+    const last = out[out.length - 1];
+    apostropheEnd = (piece === "'" || piece === '’') && last?.end === at && !HAN.test(last.text) ? pos : -1;
   }
   return out;
 }

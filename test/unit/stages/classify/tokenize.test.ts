@@ -14,6 +14,15 @@ describe('tokenizer', () => {
     expect(tokens.map((t) => t.text)).toEqual(['行动峰会', '在', '巴黎', '举行']);
   });
 
+  it('cuts the words of other scripts in a text with Chinese as in a text without it', () => {
+    const english = "china's nestlé and don't say 21% off";
+    const plain = words(new Tokenizer(), english);
+    expect(plain).toEqual(["china's", 'nestlé', 'and', "don't", 'say', '21', 'off']);
+    // jieba alone gives china|s, nestl|é and don|t; a Chinese name in brackets must not change the other words.
+    expect(words(new Tokenizer(), `${english}（华为）`)).toEqual([...plain.slice(0, 5), '21%', 'off', '华为']);
+    expect(words(new Tokenizer(), "中国's")).toEqual(['中国', 's']);
+  });
+
   it('does not make a word of a user word that cuts through the words around it', () => {
     // 台海 (the Taiwan Strait) inside 平台|海外 (platform, overseas) is no word there.
     expect(words(new Tokenizer(['台海']), '平台海外业务')).toEqual(['平台', '海外', '业务']);

@@ -104,6 +104,13 @@ describe('watch rules', () => {
     expect(m.onear!.hits.map((h) => h.start)).toEqual([text.indexOf('sanctions on'), text.lastIndexOf('Iran')]);
   });
 
+  it('counts NEAR distance in the same words whether or not the field also holds Chinese', () => {
+    const rules = { chip: 'China NEAR/0 chip*', nestle: 'Huawei NEAR/1 sanctions' };
+    for (const text of ["China's chip exports fell. Huawei, Nestlé sanctions.", "China's chip exports fell. Huawei, Nestlé sanctions (华为)."]) {
+      expect(Object.keys(fired(rules, { text })).sort()).toEqual(['chip', 'nestle']);
+    }
+  });
+
   it('counts NEAR distance from the words of a hit that starts or ends with a mark ("#AI", "$TSLA")', () => {
     const rules = { tag: 'ban NEAR/0 "#AI"', cash: '"$TSLA" NEAR/0 falls', spaced: 'ban NEAR/1 "#AI"' };
     expect(Object.keys(fired(rules, { text: 'A ban #AI posts; $TSLA falls.' })).sort()).toEqual(['cash', 'spaced', 'tag']);
