@@ -70,7 +70,9 @@ export function loadRulesFile(file: string, index: TermIndex): WatchRule[] {
   const parsed = RulesFileSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const node = doc.getIn(issue.path as Array<string | number>, true) as YamlNode | undefined;
+    // A missing key has no node: the nearest enclosing one that has (the rule it belongs to) is named instead.
+    let node: YamlNode | undefined;
+    for (let n = issue.path.length; n >= 0 && !node?.range; n--) node = doc.getIn(issue.path.slice(0, n) as Array<string | number>, true) as YamlNode | undefined;
     const at = node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
     throw new RulesFileError(`${file}:${at.line}:${at.col}: ${issue.path.join('.')}: ${issue.message}`);
   }
@@ -83,20 +85,30 @@ export function loadRulesFile(file: string, index: TermIndex): WatchRule[] {
   return compileRules(parsed.data.rules, index, where);
 }
 
-/** Finds where character `offset` of a query string sits in the YAML source (quoted, plain or block scalar). */
+/**
+ * Finds where character `offset` of a query string sits in the YAML source, walking the scalar's source beside its
+ * value: line breaks and indentation that the value folds or leaves out, and the escapes of quoted scalars ("\"",
+ * ''), are stepped over.
+ */
 function queryOffsetInSource(source: string, from: number, to: number, query: string, offset: number): number {
-  const before = query.slice(0, offset);
-  const lineNo = before.split('\n').length - 1;
-  const qLines = query.split('\n');
-  const col = offset - (before.lastIndexOf('\n') + 1);
-  const lineText = qLines[lineNo] ?? '';
-  // The query's line appears verbatim in the source unless escapes changed it; search forward line by line.
-  let pos = from;
-  for (let k = 0; k < lineNo; k++) {
-    const found = source.indexOf(qLines[k]!, pos);
-    if (found < 0 || found > to) return from;
-    pos = found + qLines[k]!.length;
+  let s = from;
+  // A block scalar's value starts on the line after its "|" or ">" header; a quoted one after its quote.
+  if (source[s] === '|' || source[s] === '>') s = source.indexOf('\n', s) + 1 || to;
+  else if (source[s] === '"' || source[s] === "'") s++;
+  const space = (ch: string | undefined) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
+  for (let q = 0; q < offset && s < to; ) {
+    if (query[q] === source[s]) {
+      q++;
+      s++;
+    } else if (space(source[s]) || source[s] === '\\' || (source[s] === "'" && source[s + 1] === "'")) {
+      // Folded or left-out white space, or the first character of an escape, which the next one stands for.
+      s++;
+    } else {
+      // An escape such as \n or \t: one character of the value for one of the source.
+      q++;
+      s++;
+    }
   }
-  const found = lineText ? source.indexOf(lineText, pos) : -1;
-  return found >= 0 && found <= to ? found + col : from;
+  while (s < to && space(source[s]) && !space(query[offset])) s++;
+  return Math.min(s, to);
 }

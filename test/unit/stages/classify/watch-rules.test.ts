@@ -219,6 +219,22 @@ describe('rules file errors', () => {
     expect(() => loadRulesFile(file, new TermIndex())).toThrow(`${file}:3:19: rule "x": query ends where a term was expected`);
   });
 
+  it.each([
+    ['plain over two lines', 'query: alpha AND\n      (beta OR gamma\n', '4:7'],
+    ['folded block', 'query: >\n      alpha AND\n      (beta OR gamma\n', '5:7'],
+    ['literal block', 'query: |\n      alpha AND\n      (beta OR gamma\n', '5:7'],
+    ["single-quoted with ''", "query: 'it''s AND (beta OR gamma'\n", '3:23'],
+    ['double-quoted with \\"', 'query: "\\"a b\\" AND (beta OR gamma"\n', '3:25'],
+  ])('points at the mistake in a %s query', (_form, query, at) => {
+    const file = rulesFile(`forms-${at}-${query.length}.yaml`, `rules:\n  - id: a\n    ${query}`);
+    expect(() => loadRulesFile(file, new TermIndex())).toThrow(`${file}:${at}: rule "a": missing ")" to close "("`);
+  });
+
+  it('names the rule that lacks a required key', () => {
+    const file = rulesFile('bad6.yaml', 'rules:\n  - id: ok\n    query: x\n  - id: a\n    version: 2\n');
+    expect(() => loadRulesFile(file, new TermIndex())).toThrow(`${file}:4:5: rules.1.query:`);
+  });
+
   it('rejects unknown keys and duplicate ids', () => {
     const unknown = rulesFile('bad3.yaml', 'rules:\n  - id: x\n    query: AI\n    qurey: typo\n');
     expect(() => loadRulesFile(unknown, new TermIndex())).toThrow(/bad3\.yaml:2:5: rules\.0: Unrecognized key/);
