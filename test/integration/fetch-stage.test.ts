@@ -479,4 +479,38 @@ describe('fetchArticle', () => {
       await other.close();
     }
   });
+
+  it('asks a new site for its robots.txt once, however many pages of it several processes fetch at the same time', async () => {
+    const site = await startServer();
+    site.route('/robots.txt', async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 200));
+      res.end('User-agent: *\nDisallow: /private/\n');
+    });
+    // Two sets of fetch dependencies are two processes: their own memory, one Redis.
+    const config = testConfig({ politeness: { minDelayMs: 0, maxInFlightPerHost: 4 } });
+    const processes = [createFetchDeps(r.redis, r.prefix, config, raw), createFetchDeps(r.redis, r.prefix, config, raw)];
+    try {
+      const verdicts = await Promise.all(Array.from({ length: 6 }, (_, i) => processes[i % 2]!.robots.check(`${site.url}/${i % 3 ? 'a' : 'private/b'}/${i}`)));
+      expect(verdicts.map((v) => v.allowed)).toEqual([false, true, true, false, true, true]);
+      expect(site.log.filter((l) => l === 'GET /robots.txt')).toHaveLength(1);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('fails the pages of a site whose robots.txt is unreachable without asking again for each', async () => {
+    const site = await startServer();
+    site.route('/robots.txt', (_req, res) => {
+      res.statusCode = 503;
+      res.end();
+    });
+    try {
+      const errors = await Promise.all(Array.from({ length: 4 }, (_, i) => deps.robots.check(`${site.url}/p/${i}`).catch((e: unknown) => e as FetchError)));
+      expect(errors.map((e) => e.code)).toEqual(Array(4).fill('robots-unavailable'));
+      expect(await deps.robots.check(`${site.url}/later`).catch((e: unknown) => (e as FetchError).code)).toBe('robots-unavailable');
+      expect(site.log.filter((l) => l === 'GET /robots.txt')).toHaveLength(1);
+    } finally {
+      await site.close();
+    }
+  });
 });
