@@ -143,6 +143,14 @@ export function createProcessor<P extends { runId: string }>(def: StageDefinitio
   return processor;
 }
 
+/** Dead letters still being filed, per worker: a shutdown waits for them before it closes the queue and Redis. */
+const filings = new WeakMap<Worker, Set<Promise<void>>>();
+
+/** Resolves when every job this worker has failed for good so far has been recorded (counter, dead letter). */
+export async function failuresRecorded(worker: Worker): Promise<void> {
+  await Promise.all(filings.get(worker) ?? []);
+}
+
 export function startStageWorker<P extends { runId: string }>(def: StageDefinition<P>, options: ShellOptions): Worker {
   const { stats } = options;
   const stageLog = options.log.child({ stage: def.name });
@@ -177,9 +185,11 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
       if (job) options.onOutcome?.(def.name, 'failed', seconds(job), codeOfFailure(err.message));
     });
   }
+  const pending = new Set<Promise<void>>();
+  filings.set(worker, pending);
   worker.on('failed', (job, err) => {
     if (!job) return;
-    void (async () => {
+    const filing = (async () => {
       // Final when BullMQ moved the job to the failed set (attempts used up, unrecoverable, or stalled too often);
       // otherwise it waits in delayed for its next attempt.
       if ((await job.getState()) !== 'failed') return;
@@ -189,6 +199,8 @@ export function startStageWorker<P extends { runId: string }>(def: StageDefiniti
       if (typeof runId === 'string') await stats.incr(runId, 'errors');
       await options.onFinalFailure?.(job, e);
     })().catch((error) => stageLog.error({ err: error }, 'could not record a failed job'));
+    pending.add(filing);
+    void filing.finally(() => pending.delete(filing));
   });
   worker.on('error', (err) => stageLog.error({ err }, 'worker error'));
   return worker;

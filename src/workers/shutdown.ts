@@ -3,6 +3,7 @@
 // a second signal forces the exit.
 import type { Worker } from 'bullmq';
 import type { Logger } from '../infra/logger.js';
+import { failuresRecorded } from './shell.js';
 
 export interface ShutdownPlan {
   workers: Worker[];
@@ -15,8 +16,22 @@ export interface ShutdownPlan {
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
   Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref())]);
 
-/** Closes the workers within about graceMs (+ a short cancel window); never hangs, even when Redis is gone. */
+/** How long jobs that failed for good while closing may take to file their dead letters. */
+const FILING_MS = 3000;
+
+/**
+ * Closes the workers within about graceMs (+ a short cancel window), then waits for the dead letters of jobs that
+ * failed for good meanwhile, so the caller may close Redis; never hangs, even when Redis is gone.
+ */
 export async function closeWorkers(workers: Worker[], graceMs: number, log: Logger): Promise<void> {
+  await stopWorkers(workers, graceMs, log);
+  // They are filed from 'failed' handlers the workers do not wait for.
+  if ((await withTimeout(Promise.all(workers.map(failuresRecorded)), FILING_MS)) === 'timeout') {
+    log.error({ ms: FILING_MS }, 'jobs that failed for good are not all recorded in the dead letters (is Redis gone?)');
+  }
+}
+
+async function stopWorkers(workers: Worker[], graceMs: number, log: Logger): Promise<void> {
   // Stop fetching new jobs at once on every worker; close() resolves when their active jobs are done.
   const closing = Promise.all(workers.map((w) => w.close()));
   if ((await withTimeout(closing, graceMs)) !== 'timeout') return;

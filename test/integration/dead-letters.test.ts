@@ -4,12 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobId, shortId } from '../../src/domain/ids.js';
 import { enqueue } from '../../src/jobs/queues.js';
 import type { CleanPayload } from '../../src/jobs/payloads.js';
-import { listDeadLetters } from '../../src/jobs/dead-letters.js';
+import { addDeadLetter, createDeadLetterQueue, listDeadLetters } from '../../src/jobs/dead-letters.js';
 import { jobsFailed, jobsRetry } from '../../src/commands/jobs.js';
 import { closeWorkers } from '../../src/workers/shutdown.js';
 import { startWorkers, waitUntilDrained } from '../../src/workers/pipeline.js';
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { permanent } from '../../src/domain/errors.js';
+import { startStageWorker } from '../../src/workers/shell.js';
 import { openTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { dropPrefix, testRedis } from '../helpers/redis.js';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -74,6 +78,55 @@ describe('dead letters', () => {
       expect(await jobsRetry(rt, { ids: [missing.id] })).toBe('nothing to retry');
     } finally {
       await closeWorkers(workers, 2000, rt.log);
+    }
+  });
+
+  it('a job that fails for good while the workers shut down still gets its letter before Redis closes', async () => {
+    const own = await openTestRuntime('dlq-shutdown', { tweak: (c) => void (c.workers.attempts = 1) });
+    const redis = testRedis();
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    try {
+      const worker = startStageWorker(
+        {
+          name: 'clean',
+          schema: z.object({ runId: z.string() }),
+          run: async () => {
+            started();
+            await released;
+            throw permanent('gone', 'fails for good');
+          },
+        },
+        {
+          connection: own.redis.client, prefix: own.prefix, queues: own.queues, stats: own.stats, log: own.log, concurrency: 1,
+          // Filed only once the worker has closed, as a failure reported while `serve` shuts down is.
+          onFinalFailure: async (job, e) => {
+            await worker.close();
+            await addDeadLetter(own.deadLetters, job, 'clean', e);
+            order.push('letter filed');
+          },
+        },
+      );
+      await own.queues.clean.add('clean', { runId: 'run-s' }, { jobId: 'clean-s' });
+      await running;
+      // As `serve` shuts down: close the workers (the job fails meanwhile), then the queues and Redis.
+      const shutdown = closeWorkers([worker], 3000, own.log).then(() => {
+        order.push('workers closed');
+        return own.close();
+      });
+      release();
+      await shutdown;
+      expect(order).toEqual(['letter filed', 'workers closed']);
+      const dlq = createDeadLetterQueue(redis, own.prefix);
+      expect((await listDeadLetters(dlq)).map((l) => [l.jobId, l.code])).toEqual([['clean-s', 'gone']]);
+      await dlq.close();
+    } finally {
+      await own.close();
+      await dropPrefix(redis, own.prefix);
+      await redis.quit();
     }
   });
 });
