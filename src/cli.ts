@@ -1,4 +1,5 @@
 // Entry point: parse arguments → load config → run one command. Errors a user can fix are printed without a stack.
+import { constants as osConstants } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, loadFeeds, type LoadOptions } from './config/load.js';
 import { InputError, NewsflowError } from './domain/errors.js';
@@ -22,7 +23,7 @@ import { DEFAULT_VECTOR_LIMIT } from './stages/classify/model/word-vectors.js';
 import { runDedupeCheck } from './commands/dedupe.js';
 import { exportOpml, importOpml, runFetch, runParseFeed } from './commands/feeds.js';
 import { syncSchedules } from './jobs/schedules.js';
-import { formatReplay, progressReporter, replay } from './commands/replay.js';
+import { formatReplay, progressReporter, replay, type ReplayReport } from './commands/replay.js';
 import { createLogger } from './infra/logger.js';
 import { STAGES, type StageName } from './jobs/names.js';
 
@@ -137,17 +138,40 @@ export function buildProgram(): Command {
     .action(async (opts: { since?: string; until?: string; feed?: string; fromStage: 'clean' | 'classify' | 'dedupe'; out?: string; dedupe: 'live' | 'fresh'; dryRun?: boolean; diff?: boolean }, cmd: Command) => {
       const loaded = loadConfig(loadOptions(cmd));
       const progress = progressReporter();
-      const report = await replay(loaded, {
-        since: opts.since,
-        until: opts.until,
-        feedId: opts.feed,
-        fromStage: opts.fromStage,
-        outDir: opts.out,
-        dedupe: opts.dedupe,
-        dryRun: opts.dryRun ?? false,
-        onProgress: progress.update,
-        log: createLogger({ level: loaded.config.log.level === 'info' ? 'warn' : loaded.config.log.level }),
-      });
+      // The first Ctrl-C or SIGTERM stops the replay so it removes its queues (thousands of jobs, no expiry); a
+      // second one exits at once.
+      const interrupt = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (interrupt.signal.aborted) process.exit(128 + osConstants.signals[signal]);
+        interrupt.abort(signal);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let report: ReplayReport;
+      try {
+        report = await replay(loaded, {
+          since: opts.since,
+          until: opts.until,
+          feedId: opts.feed,
+          fromStage: opts.fromStage,
+          outDir: opts.out,
+          dedupe: opts.dedupe,
+          dryRun: opts.dryRun ?? false,
+          onProgress: progress.update,
+          log: createLogger({ level: loaded.config.log.level === 'info' ? 'warn' : loaded.config.log.level }),
+          signal: interrupt.signal,
+        });
+      } catch (err) {
+        if (!interrupt.signal.aborted) throw err;
+        progress.stop();
+        const signal = interrupt.signal.reason as NodeJS.Signals;
+        process.stderr.write(`newsflow: replay interrupted by ${signal}; its queues were removed, its output is incomplete\n`);
+        process.exitCode = 128 + osConstants.signals[signal];
+        return;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       progress.stop();
       out(formatReplay(report, opts.diff ?? false));
       process.exitCode = report.failed > 0 ? 1 : 0;

@@ -30,6 +30,8 @@ export interface ReplayOptions {
   /** Called with (done, total) while the replay runs. */
   onProgress?: (done: number, total: number) => void;
   log?: Logger;
+  /** Stops waiting for the replay (Ctrl-C); it then throws, after removing its queues as a finished replay does. */
+  signal?: AbortSignal;
 }
 
 export interface FieldChange {
@@ -124,13 +126,16 @@ export async function replay(loaded: LoadedConfig, options: ReplayOptions): Prom
           payload: { ...e.payload, runId },
         })),
       );
-      await waitUntilDrained(rt);
+      await waitUntilDrained(rt, { signal: options.signal });
     } finally {
       clearInterval(ticker);
       await closeWorkers(workers, loaded.config.workers.shutdownGraceMs, rt.log);
     }
     options.onProgress?.(entries.length, entries.length);
     const counts = await rt.stats.get(runId);
+    // Every job that failed for good left a letter in the replay's own queue (closeWorkers waited for them); the
+    // counter covers a letter that could not be filed.
+    const letters = await rt.deadLetters.getJobCountByTypes('waiting', 'prioritized', 'delayed');
     const replayed = await readRecords(await listOutputFiles(outDir));
     const days = new Set(replayed.map((r) => r.fetchedAt.slice(0, 10)));
     const originalFiles = (await listOutputFiles(path.join(loaded.paths.dataDir, loaded.config.sink.dir))).filter((f) =>
@@ -144,12 +149,13 @@ export async function replay(loaded: LoadedConfig, options: ReplayOptions): Prom
       changed: diff.changed,
       unchanged: replayed.length - diff.changed - diff.fresh,
       new: diff.fresh,
-      failed: counts.errors ?? 0,
+      failed: Math.max(counts.errors ?? 0, letters),
       fields: diff.fields,
     };
   } finally {
-    for (const q of Object.values(rt.queues)) await q.obliterate({ force: true }).catch(() => {});
-    // The replay's queues are its own: nothing of them stays behind (obliterate keeps a few bookkeeping keys).
+    for (const q of [...Object.values(rt.queues), rt.deadLetters]) await q.obliterate({ force: true }).catch(() => {});
+    // The replay's queues and dead letters are its own: nothing of them stays behind (obliterate keeps a few
+    // bookkeeping keys).
     await deleteKeysMatching(rt.redis.client, `${keyRoot(queuePrefix)}*`).catch(() => {});
     if (dedupeRoot) await deleteKeysMatching(rt.redis.client, `${dedupeRoot}*`).catch(() => {});
     await rt.close();

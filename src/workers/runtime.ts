@@ -26,7 +26,7 @@ export interface Runtime {
   queues: Queues;
   /** The BullMQ prefix of this runtime's queues (without braces). */
   queuePrefix: string;
-  /** Jobs that failed for good, with their payloads, until a user retries them. */
+  /** Jobs that failed for good, with their payloads, until a user retries them; under `queuePrefix`. */
   deadLetters: Queue;
   stats: RunStats;
   raw: DirRawStore;
@@ -82,7 +82,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const root = keyRoot(config.redis.prefix);
   const queuePrefix = options.queuePrefix ?? config.redis.prefix;
   const queues = createQueues(redis.client, queuePrefix, config.workers);
-  const deadLetters = createDeadLetterQueue(redis.client, config.redis.prefix);
+  // Beside the runtime's own queues: a replay's letters must not reach the deployment's `jobs retry`.
+  const deadLetters = createDeadLetterQueue(redis.client, queuePrefix);
   // Without a listener BullMQ prints connection errors to the console while Redis is away.
   for (const q of [...Object.values(queues), deadLetters]) q.on('error', (err) => log.debug({ err, queue: q.name }, 'queue connection error'));
   const outDir = options.outDir ?? path.join(paths.dataDir, config.sink.dir);
