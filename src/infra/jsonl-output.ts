@@ -8,9 +8,9 @@
 // (4) records the ids and the new offset in one MULTI. A crash anywhere leaves no line, a torn line (cut at the next
 // reconcile) or a whole line that the next reconcile records, so a record appears once even when its job is delivered
 // twice or a worker dies between writing and acknowledging. The files, not Redis, are the truth: a Redis that lost
-// its data rebuilds the ledger from the current file.
+// its data rebuilds the ledger from the day's files.
 import { createHash, randomBytes } from 'node:crypto';
-import { withLease } from './lease.js';
+import { withLease, type Lease } from './lease.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -44,6 +44,11 @@ export const dayOf = (record: Pick<ArticleRecord, 'fetchedAt'>) => new Date(reco
 
 export const segmentName = (day: string, n: number) => (n === 0 ? `${day}.jsonl` : `${day}.${n}.jsonl`);
 
+const removed = (file: string) =>
+  unlink(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+
 interface Pending {
   record: ArticleRecord;
   resolve: (file: string | null) => void;
@@ -72,7 +77,12 @@ export class JsonlOutput implements RecordOutput {
     // the same path).
     const folder = createHash('sha1').update(path.resolve(this.options.dir)).digest('hex').slice(0, 12);
     const base = `${this.options.root}:sink:${folder}:${day}`;
-    return { lease: `${base}:lease`, ledger: `${base}:ids`, offset: (n: number) => `${base}:offset:${n}` };
+    return {
+      lease: `${base}:lease`,
+      compressing: `${base}:compressing`,
+      ledger: `${base}:ids`,
+      offset: (n: number) => `${base}:offset:${n}`,
+    };
   }
 
   async write(record: ArticleRecord): Promise<{ written: boolean; file: string }> {
@@ -93,7 +103,10 @@ export class JsonlOutput implements RecordOutput {
       for (let batch = this.pending.get(day); batch?.length; batch = this.pending.get(day)) {
         this.pending.delete(day);
         try {
-          const files = await this.appendBatch(day, batch.map((b) => b.record));
+          const { files, closed } = await this.appendBatch(day, batch.map((b) => b.record));
+          // The records are safe; a failed compress is retried by a later batch. Done before answering, so a caller
+          // that has its answer finds the folder settled.
+          if (this.options.compressClosed) await this.compressFiles(day, closed).catch(() => {});
           batch.forEach((b, i) => b.resolve(files[i]!));
         } catch (err) {
           for (const b of batch) b.reject(err);
@@ -108,7 +121,11 @@ export class JsonlOutput implements RecordOutput {
     }
   }
 
-  /** A day's segments on disk, ascending; a compressed one is closed for good and its number is never reused. */
+  /**
+   * A day's segments on disk, ascending; a compressed one is closed for good and its number is never reused. Under the
+   * day's lease only: a plain file next to its .gz, left by a compress that died between renaming the .gz into place
+   * and unlinking the original, is removed (a .gz is renamed into place only when complete).
+   */
   private async segmentsOf(day: string): Promise<Array<{ n: number; compressed: boolean }>> {
     const names = await readdir(this.options.dir).catch(() => [] as string[]);
     const byNumber = new Map<number, boolean>();
@@ -117,31 +134,34 @@ export class JsonlOutput implements RecordOutput {
       const n = Number(m[2] ?? 0);
       byNumber.set(n, (byNumber.get(n) ?? false) || m[3] !== undefined);
     }
+    for (const [n, compressed] of byNumber) {
+      if (compressed && names.includes(segmentName(day, n))) await removed(path.join(this.options.dir, segmentName(day, n)));
+    }
     return [...byNumber].map(([n, compressed]) => ({ n, compressed })).sort((a, b) => a.n - b.n);
   }
 
-  private async appendBatch(day: string, records: ArticleRecord[]): Promise<Array<string | null>> {
+  /** Appends a batch; returns each record's file (null: already written) and the day's closed, uncompressed files. */
+  private async appendBatch(day: string, records: ArticleRecord[]): Promise<{ files: Array<string | null>; closed: string[] }> {
     const keys = this.keys(day);
-    return this.withLease(keys.lease, async () => {
+    return this.withLease(keys.lease, async (lease) => {
       await mkdir(this.options.dir, { recursive: true });
       const segments = await this.segmentsOf(day);
       const last = segments.at(-1);
       let n = !last ? 0 : last.compressed ? last.n + 1 : last.n;
+      // Without its ledger (Redis lost it) a day's records would be written again into the current file.
+      const rebuild = !(await this.redis.exists(keys.ledger));
       let fh = await open(path.join(this.options.dir, segmentName(day, n)), 'a+');
       try {
         let offset = await this.reconcile(fh, keys.ledger, keys.offset(n));
-        // Segments below the current one are closed; one left uncompressed by a writer that died is finished now.
-        if (this.options.compressClosed) {
-          for (const s of segments) if (s.n < n && !s.compressed) await this.compress(segmentName(day, s.n));
-        }
+        if (rebuild) await this.rebuildLedger(day, segments);
         if (offset >= this.maxFileBytes) {
           await fh.close();
-          const closed = segmentName(day, n);
           n += 1;
           fh = await open(path.join(this.options.dir, segmentName(day, n)), 'a+');
           offset = await this.reconcile(fh, keys.ledger, keys.offset(n));
-          if (this.options.compressClosed) await this.compress(closed);
         }
+        // Segments below the current one are closed (one may be left uncompressed by a writer that died).
+        const closed = segments.filter((s) => s.n < n && !s.compressed).map((s) => segmentName(day, s.n));
         const ids = records.map(recordKey);
         const known = await this.redis.smismember(keys.ledger, ...ids);
         const fresh = new Set<string>();
@@ -151,8 +171,10 @@ export class JsonlOutput implements RecordOutput {
           fresh.add(id);
           return file;
         });
-        if (fresh.size === 0) return result;
+        if (fresh.size === 0) return { files: result, closed };
         const text = records.filter((_, i) => result[i] !== null).map((r) => `${JSON.stringify(r)}\n`).join('');
+        // A writer that stalled past its lease must not append: the file may be being replaced by its .gz.
+        if (!(await lease.held())) throw retryable('sink-busy', `output lease ${keys.lease} lost`);
         await fh.appendFile(text);
         if (this.options.fsync === 'always') await fh.sync();
         await this.redis
@@ -162,7 +184,7 @@ export class JsonlOutput implements RecordOutput {
           .expire(keys.ledger, this.ledgerTtl)
           .expire(keys.offset(n), this.ledgerTtl)
           .exec();
-        return result;
+        return { files: result, closed };
       } finally {
         await fh.close();
       }
@@ -178,15 +200,22 @@ export class JsonlOutput implements RecordOutput {
     // the last offset we can trust, which is the recorded one when it is within the file.
     const from = recorded <= size ? recorded : 0;
     const buf = Buffer.alloc(size - from);
-    await fh.read(buf, 0, buf.length, from);
-    const whole = buf.lastIndexOf(0x0a) + 1;
-    if (whole < buf.length) {
+    // A read may return fewer bytes than asked for: read on, or the lines past a short read would be cut as torn.
+    let got = 0;
+    while (got < buf.length) {
+      const { bytesRead } = await fh.read(buf, got, buf.length - got, from + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    const read = buf.subarray(0, got);
+    const whole = read.lastIndexOf(0x0a) + 1;
+    if (whole < read.length) {
       // A torn last line: its write never completed, so its record was never acknowledged; cut it off.
       await fh.truncate(from + whole);
       if (this.options.fsync === 'always') await fh.sync();
     }
     const ids: string[] = [];
-    for (const text of buf.subarray(0, whole).toString('utf8').split('\n')) {
+    for (const text of read.subarray(0, whole).toString('utf8').split('\n')) {
       if (!text) continue;
       try {
         ids.push(recordKey(JSON.parse(text) as ArticleRecord));
@@ -200,46 +229,95 @@ export class JsonlOutput implements RecordOutput {
     return from + whole;
   }
 
-  /** gzip a closed file to `<name>.gz` (temp name, fsync, rename, then unlink), safe to redo after a crash. */
-  private async compress(name: string): Promise<void> {
-    const src = path.join(this.options.dir, name);
-    if (await readdir(this.options.dir).then((names) => names.includes(`${name}.gz`))) {
-      // A writer died after the rename: the .gz is whole, only the original is left to remove.
-      await unlink(src).catch(() => {});
-      return;
+  /** Rebuilds a day's ledger from all its files (their tails reconciled), in one MULTI so a crash leaves no part. */
+  private async rebuildLedger(day: string, segments: Array<{ n: number; compressed: boolean }>): Promise<void> {
+    const files = segments.map((s) => path.join(this.options.dir, `${segmentName(day, s.n)}${s.compressed ? '.gz' : ''}`));
+    const ids: string[] = [];
+    for await (const line of readLines(files)) {
+      try {
+        ids.push(recordKey(JSON.parse(line) as ArticleRecord));
+      } catch {
+        // no record, as in reconcile
+      }
     }
+    const { ledger } = this.keys(day);
+    const m = this.redis.multi();
+    for (let i = 0; i < ids.length; i += 10_000) m.sadd(ledger, ...ids.slice(i, i + 10_000));
+    await m.expire(ledger, this.ledgerTtl).exec();
+  }
+
+  /** Compresses closed files of a day, one process at a time: files another process is compressing are left to it. */
+  private async compressFiles(day: string, names: string[]): Promise<string[]> {
+    const done: string[] = [];
+    if (!names.length) return done;
+    const busy = new Error('compressing elsewhere');
+    try {
+      await withLease(this.redis, this.keys(day).compressing, { ttlMs: this.leaseMs, waitMs: 0, busy: () => busy }, async () => {
+        for (const name of names) if (await this.compress(day, name)) done.push(name);
+      });
+    } catch (err) {
+      if (err !== busy) throw err;
+    }
+    return done;
+  }
+
+  /**
+   * gzip a closed file to `<name>.gz`. The gzip (to a temp name, fsynced) runs outside the day's lease so writers are
+   * not held up; then, under the lease, the .gz is renamed into place and the original unlinked only if the file kept
+   * its size (an idle day's last file may have taken a late record meanwhile). Else the .gz is discarded and the file
+   * compressed later. Returns whether it was compressed.
+   */
+  private async compress(day: string, name: string): Promise<boolean> {
+    const src = path.join(this.options.dir, name);
+    const sizeOf = () => stat(src).then((s) => s.size, () => null);
+    const size = await sizeOf();
+    if (size === null) return false;
     const tmp = `${src}.gz.${randomBytes(4).toString('hex')}.tmp`;
-    await pipeline(createReadStream(src), createGzip(), createWriteStream(tmp));
-    const fh = await open(tmp, 'r');
-    await fh.sync();
-    await fh.close();
-    await rename(tmp, `${src}.gz`);
-    await unlink(src);
+    try {
+      // Exactly the bytes counted (of an empty file up to one, which the size check then catches).
+      await pipeline(createReadStream(src, { end: Math.max(size - 1, 0) }), createGzip(), createWriteStream(tmp));
+      const fh = await open(tmp, 'r');
+      await fh.sync();
+      await fh.close();
+      return await this.withLease(this.keys(day).lease, async (lease) => {
+        if ((await sizeOf()) !== size || !(await lease.held())) return false;
+        await rename(tmp, `${src}.gz`);
+        await unlink(src);
+        return true;
+      });
+    } finally {
+      await removed(tmp);
+    }
   }
 
   /** Compresses the files of days no one has written to for a day, each under its day's lease. */
   async compressIdleDays(now = Date.now()): Promise<string[]> {
     const names = await readdir(this.options.dir).catch(() => [] as string[]);
-    const open = names.filter((n) => SEGMENT.exec(n) && !n.endsWith('.gz'));
+    const plain = names.filter((n) => SEGMENT.exec(n) && !n.endsWith('.gz'));
     const idle = new Set<string>();
-    for (const name of open) {
+    for (const name of plain) {
       const { mtimeMs } = await stat(path.join(this.options.dir, name));
       if (now - mtimeMs > DAY_MS) idle.add(SEGMENT.exec(name)![1]!);
     }
     const done: string[] = [];
     for (const day of idle) {
-      await this.withLease(this.keys(day).lease, async () => {
-        for (const s of await this.segmentsOf(day)) {
-          if (s.compressed) continue;
-          await this.compress(segmentName(day, s.n));
-          done.push(segmentName(day, s.n));
+      const keys = this.keys(day);
+      const names = await this.withLease(keys.lease, async () => {
+        const uncompressed = (await this.segmentsOf(day)).filter((s) => !s.compressed);
+        const last = uncompressed.at(-1);
+        if (last) {
+          // The last file may end in a torn line that no write has cut yet; a .gz must hold whole lines only.
+          const fh = await open(path.join(this.options.dir, segmentName(day, last.n)), 'a+');
+          await this.reconcile(fh, keys.ledger, keys.offset(last.n)).finally(() => fh.close());
         }
+        return uncompressed.map((s) => segmentName(day, s.n));
       });
+      done.push(...(await this.compressFiles(day, names)));
     }
     return done;
   }
 
-  private withLease<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  private withLease<T>(key: string, fn: (lease: Lease) => Promise<T>): Promise<T> {
     const busy = () => retryable('sink-busy', `output lease ${key} not acquired in time`);
     return withLease(this.redis, key, { ttlMs: this.leaseMs, waitMs: this.leaseMs * 2, busy }, fn);
   }
@@ -248,12 +326,14 @@ export class JsonlOutput implements RecordOutput {
 /** Output files of a folder in write order: days ascending, then segments; compressed ones included. */
 export async function listOutputFiles(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
+  const present = new Set(names);
   const key = (n: string) => {
     const m = /^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.jsonl(\.gz)?$/.exec(n);
     return m ? `${m[1]}.${String(Number(m[2] ?? 0)).padStart(6, '0')}` : null;
   };
+  // A plain file next to its .gz is left by a compress that died before unlinking it; the .gz holds the same lines.
   return names
-    .filter((n) => key(n) !== null)
+    .filter((n) => key(n) !== null && !present.has(`${n}.gz`))
     .sort((a, b) => key(a)!.localeCompare(key(b)!))
     .map((n) => path.join(dir, n));
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 export interface LeaseOptions {
   /** How long the lease holds if its holder never releases it (it died). */
@@ -13,8 +14,21 @@ export interface LeaseOptions {
   busy: () => Error;
 }
 
-/** Runs fn holding the lease `key`, waiting (with short, growing pauses) while someone else holds it. */
-export async function withLease<T>(redis: Redis, key: string, options: LeaseOptions, fn: () => Promise<T>): Promise<T> {
+export interface Lease {
+  /** Renews the lease; false when it is no longer ours (it expired while the holder stalled, and may be another's). */
+  held(): Promise<boolean>;
+}
+
+/**
+ * Runs fn holding the lease `key`, waiting (with short, growing pauses) while someone else holds it. The lease is
+ * renewed while fn runs, so long work keeps it; fn asks `held()` before a step that is only safe under the lease.
+ */
+export async function withLease<T>(
+  redis: Redis,
+  key: string,
+  options: LeaseOptions,
+  fn: (lease: Lease) => Promise<T>,
+): Promise<T> {
   const token = randomBytes(12).toString('hex');
   const deadline = Date.now() + options.waitMs;
   let pause = 2;
@@ -23,9 +37,16 @@ export async function withLease<T>(redis: Redis, key: string, options: LeaseOpti
     await new Promise((r) => setTimeout(r, pause));
     pause = Math.min(pause * 2, 25);
   }
+  let lost = false;
+  const held = async () => {
+    if (!lost) lost = (await redis.eval(RENEW, 1, key, token, options.ttlMs)) !== 1;
+    return !lost;
+  };
+  const timer = setInterval(() => void held().catch(() => {}), Math.max(options.ttlMs / 3, 1));
   try {
-    return await fn();
+    return await fn({ held });
   } finally {
+    clearInterval(timer);
     // Only our own lease is released: one that expired and was taken by another holder stays theirs.
     await redis.eval(RELEASE, 1, key, token);
   }

@@ -1,9 +1,12 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Redis } from 'ioredis';
-import { JsonlOutput } from '../../src/infra/jsonl-output.js';
+import { JsonlOutput, listOutputFiles, readRecords } from '../../src/infra/jsonl-output.js';
+import { deleteKeysMatching } from '../../src/infra/redis.js';
 import type { ArticleRecord } from '../../src/domain/record.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 
@@ -75,6 +78,44 @@ describe('JsonlOutput', () => {
     expect(await out.write(record('new1'))).toMatchObject({ written: true });
     expect(lines(file).map((l) => JSON.parse(l).id)).toEqual(['old1', 'old2', 'new1']);
   });
+
+  it('rebuilds a lost ledger from every file of the day, compressed or not', async () => {
+    for (const compressClosed of [false, true]) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'nf-out-'));
+      const root = `{${prefix}}lost-${compressClosed}`;
+      const out = new JsonlOutput(redis, { dir, root, fsync: 'never', maxFileBytes: 1000, compressClosed });
+      const ids = Array.from({ length: 8 }, (_, i) => `k${i}`);
+      for (const id of ids) await out.write(record(id));
+      expect(readdirSync(dir).length).toBeGreaterThan(2);
+      await deleteKeysMatching(redis, `${root}*`);
+      for (const id of ids) expect(await out.write(record(id))).toMatchObject({ written: false });
+      expect(await out.write(record('k8'))).toMatchObject({ written: true });
+      const got = (await readRecords(await listOutputFiles(dir))).map((r) => r.id);
+      expect(got).toEqual([...ids, 'k8']);
+    }
+  });
+
+  it('reads on after a short read instead of cutting the lines it did not read', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nf-out-'));
+    const out = new JsonlOutput(redis, { dir, root: `{${prefix}}short`, fsync: 'never' });
+    await out.write(record('y1'));
+    const file = path.join(dir, '2025-02-12.jsonl');
+    for (const id of ['y2', 'y3', 'y4']) appendFileSync(file, `${JSON.stringify(record(id))}\n`);
+    const probe = await open(file, 'r');
+    const proto = Object.getPrototypeOf(probe) as { read: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const read = proto.read;
+    const spy = vi.spyOn(proto, 'read').mockImplementation(function (this: unknown, buf, offset, length, position) {
+      return read.call(this, buf, offset, Math.min(length as number, 100), position);
+    });
+    try {
+      expect(await out.write(record('y5'))).toMatchObject({ written: true });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await out.write(record('y3'))).toMatchObject({ written: false });
+    expect(lines(file).map((l) => JSON.parse(l).id)).toEqual(['y1', 'y2', 'y3', 'y4', 'y5']);
+  });
 });
 
 describe('JsonlOutput rotation and compression', () => {
@@ -101,5 +142,19 @@ describe('JsonlOutput rotation and compression', () => {
     const after = readdirSync(dir).sort();
     expect(after.filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
     expect(after.filter((f) => f.endsWith('.gz')).length).toBe(files.filter((f) => f.endsWith('.gz')).length + 1);
+  });
+
+  it('a plain file left next to its .gz by a compress that died is read once, then removed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nf-out-'));
+    const maxFileBytes = 3 * (JSON.stringify(record('a0')).length + 1);
+    const out = new JsonlOutput(redis, { dir, root: `{${prefix}}both`, fsync: 'never', maxFileBytes, compressClosed: true });
+    for (const id of ['a0', 'a1', 'a2']) await out.write(record(id));
+    // The state a compress leaves when it dies between renaming the .gz into place and unlinking the original.
+    const file = path.join(dir, '2025-02-12.jsonl');
+    writeFileSync(`${file}.gz`, gzipSync(readFileSync(file)));
+    expect((await readRecords(await listOutputFiles(dir))).map((r) => r.id)).toEqual(['a0', 'a1', 'a2']);
+    await out.write(record('b0'));
+    expect(readdirSync(dir).sort()).toEqual(['2025-02-12.1.jsonl', '2025-02-12.jsonl.gz']);
+    expect((await readRecords(await listOutputFiles(dir))).map((r) => r.id)).toEqual(['a0', 'a1', 'a2', 'b0']);
   });
 });

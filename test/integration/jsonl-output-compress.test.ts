@@ -1,0 +1,83 @@
+// Compressing a day's file while another sink process writes to that day. The gzip is held open by a mocked
+// createGzip until a hook has run, so the other writer's record lands while the gzip is under way.
+import { mkdtempSync, readdirSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Redis } from 'ioredis';
+import { JsonlOutput, listOutputFiles, readRecords } from '../../src/infra/jsonl-output.js';
+import type { ArticleRecord } from '../../src/domain/record.js';
+import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+
+const hooks = vi.hoisted(() => ({ duringGzip: null as null | (() => Promise<void>) }));
+
+vi.mock('node:zlib', async (importOriginal) => {
+  const zlib = await importOriginal<typeof import('node:zlib')>();
+  return {
+    ...zlib,
+    createGzip: () => {
+      const hook = hooks.duringGzip;
+      if (!hook) return zlib.createGzip();
+      hooks.duringGzip = null;
+      const chunks: Buffer[] = [];
+      return new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          chunks.push(chunk);
+          cb();
+        },
+        flush(cb) {
+          hook().then(() => cb(null, zlib.gzipSync(Buffer.concat(chunks))), cb);
+        },
+      });
+    },
+  };
+});
+
+const prefix = uniquePrefix('jsonl-gz');
+let redis: Redis;
+
+function record(id: string): ArticleRecord {
+  return {
+    id, url: `https://example.org/${id}`, canonicalUrl: `https://example.org/${id}`,
+    source: { id: 'example', title: null, url: null }, title: `Title ${id}`, author: null, publishedAt: null,
+    fetchedAt: '2025-02-12T01:00:00.000Z', lang: 'en', text: `Text of ${id}.`, summary: null, images: [], topics: [],
+    rules: [], entities: [], keywords: [], needsReview: false,
+    dedupe: { status: 'unique', duplicateOf: null, clusterId: id, similarity: null, reason: null, updateOf: null },
+    pipelineVersion: '0.1.0+test', schemaVersion: 1,
+  };
+}
+
+beforeAll(() => {
+  redis = testRedis();
+});
+afterAll(async () => {
+  await dropPrefix(redis, prefix);
+  await redis.quit();
+});
+
+describe('JsonlOutput compression with a concurrent writer', () => {
+  it('a record another process appends to an idle day while its file is gzipped is kept, the file compressed later', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nf-out-'));
+    // A short lease: a compress that held it through the gzip would lose it to the other writer.
+    const opts = { dir, root: `{${prefix}}`, fsync: 'never' as const, compressClosed: true, leaseMs: 200 };
+    const a = new JsonlOutput(redis, opts);
+    const b = new JsonlOutput(redis, opts);
+    const ids = Array.from({ length: 10 }, (_, i) => `r${i}`);
+    for (const id of ids) await a.write(record(id));
+    const file = path.join(dir, '2025-02-12.jsonl');
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    utimesSync(file, old, old);
+    let late: { written: boolean } | undefined;
+    hooks.duringGzip = async () => {
+      late = await b.write(record('late'));
+    };
+    await a.compressIdleDays();
+    expect(late).toMatchObject({ written: true });
+    expect((await readRecords(await listOutputFiles(dir))).map((r) => r.id)).toEqual([...ids, 'late']);
+    expect(await a.compressIdleDays(Date.now() + 2 * 86_400_000)).toEqual(['2025-02-12.jsonl']);
+    expect(readdirSync(dir)).toEqual(['2025-02-12.jsonl.gz']);
+    expect((await readRecords(await listOutputFiles(dir))).map((r) => r.id)).toEqual([...ids, 'late']);
+    expect(await b.write(record('late'))).toMatchObject({ written: false });
+  });
+});
