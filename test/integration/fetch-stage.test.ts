@@ -505,9 +505,9 @@ describe('fetchArticle', () => {
       res.end();
     });
     try {
-      const errors = await Promise.all(Array.from({ length: 4 }, (_, i) => deps.robots.check(`${site.url}/p/${i}`).catch((e: unknown) => e as FetchError)));
-      expect(errors.map((e) => e.code)).toEqual(Array(4).fill('robots-unavailable'));
-      expect(await deps.robots.check(`${site.url}/later`).catch((e: unknown) => (e as FetchError).code)).toBe('robots-unavailable');
+      const failure = (path: string) => deps.robots.check(`${site.url}${path}`).then(() => 'allowed', (e: unknown) => (e as FetchError).code);
+      expect(await Promise.all(Array.from({ length: 4 }, (_, i) => failure(`/p/${i}`)))).toEqual(Array(4).fill('robots-unavailable'));
+      expect(await failure('/later')).toBe('robots-unavailable');
       expect(site.log.filter((l) => l === 'GET /robots.txt')).toHaveLength(1);
     } finally {
       await site.close();
