@@ -2,8 +2,8 @@
 // dedupe) on runs of 5,000 and 20,000 copies of a token that opens markup, a link, an entity or a comment and never
 // closes it. Linear work takes about 4 times as long for 4 times the input; a pattern that rescans from every token
 // to the end takes about 16 times. Prints each reader's three steepest tokens, the ratio to its 5,000-copy run in
-// the same process, and flags anything above 8. Then extraction of markup nested 25,000 to 200,000 deep, against the
-// parser without the nesting cap.
+// the same process, and flags anything above 8. Then a feed of unclosed elements followed by end tags that close none,
+// and extraction of markup nested 25,000 to 200,000 deep, against the parser without the nesting cap.
 // Run: npx tsx bench/hostile.ts [reader]
 import { parseDocument } from 'htmlparser2';
 import { parseFeed } from '../src/stages/fetch/parse-feed.js';
@@ -55,6 +55,15 @@ for (const [name, read] of Object.entries(READERS)) {
   const worst = rows.slice(0, 3).map((r) => `${JSON.stringify(r.token)} ${r.small.toFixed(0)} → ${r.large.toFixed(0)} ms (${r.ratio.toFixed(1)}x)`);
   const steep = rows.filter((r) => r.large > 300 && r.ratio > 8);
   console.log(`  ${name.padEnd(20)} slowest: ${worst.join(', ')}${steep.length ? `   STEEP: ${steep.map((r) => JSON.stringify(r.token)).join(' ')}` : ''}`);
+}
+
+// A feed of n unclosed elements then n end tags that close none of them: sax's forgiving mode searched every open
+// element for each end tag.
+if (!only || only === 'feed document') {
+  const feed = (n: number) => rss(`<item><title>t</title><link>http://a/1</link></item>${'<a>'.repeat(n)}${'</b>'.repeat(n)}`);
+  const small = await ms(() => parseFeed(feed(5_000)));
+  const large = await ms(() => parseFeed(feed(20_000)));
+  console.log(`unclosed then unmatched: feed with 5,000 → 20,000 of each ${small.toFixed(0)} → ${large.toFixed(0)} ms (${(large / Math.max(small, 1)).toFixed(1)}x)`);
 }
 
 // Nested markup: extract() on one story inside n nested <div>s, against the parser alone without the nesting cap

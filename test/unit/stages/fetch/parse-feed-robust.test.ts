@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseFeed } from '../../../../src/stages/fetch/parse-feed.js';
 import { FeedItemSchema } from '../../../../src/stages/fetch/types.js';
+import { balanceTags } from '../../../../src/stages/fetch/xml-tree.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/feeds/parse');
 const inputs = readdirSync(dir).filter((f) => !f.endsWith('.expected.json'));
@@ -68,5 +69,40 @@ describe('parseFeed robustness', () => {
       expect(feed.items).toEqual([]);
       expect(feed.malformed?.reason).toBeTruthy();
     }
+  });
+});
+
+describe('parseFeed on markup nested or closed without end', () => {
+  const head = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>';
+  const item = (i: number) => `<item><guid>g${i}</guid><title>T${i}</title><link>https://example.org/${i}</link></item>`;
+
+  it('keeps the items before 5,000 unclosed nested elements', async () => {
+    // Each level cost a call when the forgiving parse's tree was folded: the stack ran out and every item was lost.
+    const feed = await parseFeed(`${head}${item(1)}${item(2)}<item><guid>g3</guid><title>T3</title>${'<b>'.repeat(5_000)}</channel></rss>`);
+    expect(feed.items.slice(0, 2).map((i) => [i.id, i.title])).toEqual([
+      ['g1', 'T1'],
+      ['g2', 'T2'],
+    ]);
+    expect(feed.malformed?.reason).toMatch(/recovered leniently/);
+  });
+
+  it('reads a feed with 20,000 unclosed elements then 20,000 end tags that close none of them', async () => {
+    const feed = await parseFeed(`${head}${item(1)}${'<a>'.repeat(20_000)}${'</b>'.repeat(20_000)}`);
+    expect(feed.items.map((i) => [i.id, i.title])).toEqual([['g1', 'T1']]);
+  });
+
+  it('folds a well-formed upper-case feed nested 10,000 deep', async () => {
+    const feed = await parseFeed(`<RSS version="2.0"><CHANNEL><TITLE>T</TITLE><ITEM><GUID>g1</GUID></ITEM><ITEM><GUID>g2</GUID>${'<x>'.repeat(10_000)}${'</x>'.repeat(10_000)}</ITEM></CHANNEL></RSS>`);
+    expect(feed.items.map((i) => i.id)).toEqual(['g1', 'g2']);
+  });
+
+  it('drops end tags that close nothing and start tags past the depth limit, and closes what is open', () => {
+    expect(balanceTags('<rss><channel><item><title>T</title></b></item><x><y>', 2)).toBe('<rss><channel>T</channel></rss>');
+    // Tags inside comments, CDATA, quoted attribute values and scripts are not tags.
+    expect(balanceTags('<rss a="</rss>"><!-- </rss> --><d><![CDATA[</rss>]]></d><script>"</rss>"</script></c>')).toBe(
+      '<rss a="</rss>"><!-- </rss> --><d><![CDATA[</rss>]]></d><script>"</rss>"</script></rss>',
+    );
+    // Markup cut off at the end is left out; end tags match whatever the case, as in sax.
+    expect(balanceTags('<rss><Item><title>T</TITLE></item><item><title>U</ti')).toBe('<rss><Item><title>T</TITLE></item><item><title>U</title></item></rss>');
   });
 });
