@@ -229,21 +229,27 @@ function checkNearSides(left: QueryNode, right: QueryNode, op: Extract<Token, { 
   if (a && b && !a.some((f) => b.includes(f))) throw new QuerySyntaxError(`${name} counts words within one field: ${a.join('/')}: and ${b.join('/')}: never meet`, op.pos);
 }
 
-/** Whether the node can only match with a hit in the text, which has a position. */
-function hasPosition(node: QueryNode): boolean {
+/**
+ * Whether the node can only match with a hit: a word of the text (which has a position) or, with `meta`, also a
+ * metadata value. A query of only NOTs would match every article.
+ */
+function needsHit(node: QueryNode, meta: boolean): boolean {
   switch (node.type) {
     case 'term':
     case 'near':
       return true;
-    case 'and':
-      return node.children.some(hasPosition);
-    case 'or':
-      return node.children.every(hasPosition);
     case 'meta':
+      return meta;
+    case 'and':
+      return node.children.some((c) => needsHit(c, meta));
+    case 'or':
+      return node.children.every((c) => needsHit(c, meta));
     case 'not':
       return false;
   }
 }
+
+const hasPosition = (node: QueryNode) => needsHit(node, false);
 
 /** The text fields the node's hits can be in, or null for any. */
 function fieldsOf(node: QueryNode): TextField[] | null {
@@ -269,24 +275,8 @@ function fieldsOf(node: QueryNode): TextField[] | null {
   }
 }
 
-/** Whether the query can only match when some term is present (a query of only NOTs would match everything). */
-function requiresTerm(node: QueryNode): boolean {
-  switch (node.type) {
-    case 'term':
-    case 'meta':
-    case 'near':
-      return true;
-    case 'and':
-      return node.children.some(requiresTerm);
-    case 'or':
-      return node.children.every(requiresTerm);
-    case 'not':
-      return false;
-  }
-}
-
 export function parseQuery(query: string): QueryNode {
   const node = new Parser(lex(query)).parse();
-  if (!requiresTerm(node)) throw new QuerySyntaxError('the query matches without any term: add a term outside NOT', 0);
+  if (!needsHit(node, true)) throw new QuerySyntaxError('the query matches without any term: add a term outside NOT', 0);
   return node;
 }
