@@ -9,7 +9,18 @@ import { redactUrl } from './logger.js';
 
 export { Redis };
 
-const DEFAULT_LOCAL = new Set(['redis://127.0.0.1:6379', 'redis://localhost:6379', 'redis://127.0.0.1:6379/', 'redis://localhost:6379/']);
+/** The port of a plain local URL (no credentials, database 0), the only kind a private server is started for. */
+function localPort(url: string): number | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  const local = u.protocol === 'redis:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost');
+  if (!local || u.username || u.password || !['', '/', '/0'].includes(u.pathname) || u.search) return null;
+  return Number(u.port || 6379);
+}
 
 export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError';
@@ -57,10 +68,11 @@ export async function connectRedis(options: ConnectOptions): Promise<RedisHandle
   const { url, log } = options;
   let server: ChildProcess | null = null;
   if (!(await answers(url))) {
-    if (!options.autoStart || !DEFAULT_LOCAL.has(url)) {
+    const port = localPort(url);
+    if (!options.autoStart || port === null) {
       throw new RedisUnavailableError(`Redis does not answer at ${redactUrl(url)}. Start it, or point REDIS_URL at a running one.`);
     }
-    server = await startPrivateServer(options.dataDir, log);
+    server = await startPrivateServer(options.dataDir, port, log);
   }
   const client = createRedis(url);
   client.on('error', (err) => log.warn({ err }, 'redis connection error'));
@@ -72,8 +84,15 @@ export async function connectRedis(options: ConnectOptions): Promise<RedisHandle
     client,
     close: () =>
       (closing ??= (async () => {
+        // Other processes (serve, a second worker, a crawl) may have found the server this one started: it stays
+        // up for them, and keeps their jobs.
+        const others = server ? await otherClients(client) : 0;
         await client.quit().catch(() => client.disconnect());
-        if (server) await stopPrivateServer(server);
+        if (!server) return;
+        if (others > 0) {
+          log.info({ clients: others }, 'leaving the private redis-server running for the other clients connected to it');
+          server.unref();
+        } else await stopPrivateServer(server);
       })()),
   };
 }
@@ -93,24 +112,36 @@ async function checkEvictionPolicy(client: Redis, log: Logger): Promise<void> {
   }
 }
 
-async function startPrivateServer(dataDir: string, log: Logger): Promise<ChildProcess> {
+/** Connections to the server other than this one (CLIENT LIST), or 0 when they cannot be read. */
+async function otherClients(client: Redis): Promise<number> {
+  try {
+    const list = (await client.client('LIST')) as string;
+    return Math.max(0, list.split('\n').filter((line) => line.trim()).length - 1);
+  } catch {
+    return 0;
+  }
+}
+
+async function startPrivateServer(dataDir: string, port: number, log: Logger): Promise<ChildProcess> {
+  const url = `redis://127.0.0.1:${port}`;
   const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (found.error) {
     throw new RedisUnavailableError(
-      'Redis does not answer at redis://127.0.0.1:6379 and there is no redis-server on PATH. ' +
+      `Redis does not answer at ${url} and there is no redis-server on PATH. ` +
         'Start one with `docker compose up -d redis`, or install your distribution package (e.g. `apt-get install redis-server`).',
     );
   }
-  const dir = path.join(dataDir, 'redis');
+  const dir = path.join(dataDir, port === 6379 ? 'redis' : `redis-${port}`);
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', ''],
-    { stdio: 'ignore' },
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', ''],
+    // Its own process group: a Ctrl-C in the terminal must not stop Redis under the shutdown it starts.
+    { stdio: 'ignore', detached: true },
   );
   for (let i = 0; i < 50; i++) {
     if (child.exitCode !== null) break;
-    if (await answers('redis://127.0.0.1:6379', 200)) {
+    if (await answers(url, 200)) {
       log.info({ dir }, 'started a private redis-server with append-only persistence');
       return child;
     }
