@@ -17,7 +17,7 @@ import { jobsFailed, jobsRetry } from './commands/jobs.js';
 import { pruneStore } from './infra/raw-store.js';
 import { runExtract } from './commands/extract.js';
 import { runClassify } from './commands/classify.js';
-import { modelEval, modelTrain } from './commands/model.js';
+import { modelEval, modelTrain, type VectorArgs } from './commands/model.js';
 import { DEFAULT_VECTOR_WEIGHT, MODEL_TYPES, type ModelType } from './stages/classify/model/text-model.js';
 import { DEFAULT_VECTOR_LIMIT } from './stages/classify/model/word-vectors.js';
 import { runDedupeCheck } from './commands/dedupe.js';
@@ -28,13 +28,6 @@ import { createLogger } from './infra/logger.js';
 import { STAGES, type StageName } from './jobs/names.js';
 
 const stageOption = () => new Option('--stage <stage>', 'only this stage').choices(STAGES);
-
-/** The word-vector options of `model train` and `model eval`. */
-interface VectorOpts {
-  vectors?: string;
-  vectorWeight?: number;
-  vectorLimit?: number;
-}
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
@@ -283,7 +276,7 @@ export function buildProgram(): Command {
     .option('--vectors <file>', 'pretrained word vectors (word2vec, fastText .vec or GloVe), stored in the model')
     .option('--vector-weight <w>', `weight of the mean word vector beside the n-grams (default ${DEFAULT_VECTOR_WEIGHT})`, Number.parseFloat)
     .option('--vector-limit <n>', `words kept from the top of the vector file (default ${DEFAULT_VECTOR_LIMIT})`, (v) => Number.parseInt(v, 10))
-    .action(async (opts: { in: string; out: string; folds?: number; type?: ModelType } & VectorOpts) => {
+    .action(async (opts: { in: string; out: string; folds?: number; type?: ModelType } & VectorArgs) => {
       const { in: input, out: output, ...rest } = opts;
       out((await modelTrain({ input, output, ...rest })).text);
     });
@@ -297,7 +290,7 @@ export function buildProgram(): Command {
     .option('--vectors <file>', 'with --folds: pretrained word vectors, as in train')
     .option('--vector-weight <w>', `with --vectors: weight of the mean word vector (default ${DEFAULT_VECTOR_WEIGHT})`, Number.parseFloat)
     .option('--vector-limit <n>', `with --vectors: words kept from the top of the file (default ${DEFAULT_VECTOR_LIMIT})`, (v) => Number.parseInt(v, 10))
-    .action(async (opts: { in: string; model?: string; folds?: number; type?: ModelType } & VectorOpts) => {
+    .action(async (opts: { in: string; model?: string; folds?: number; type?: ModelType } & VectorArgs) => {
       const { in: input, ...rest } = opts;
       out((await modelEval({ input, ...rest })).text);
     });

@@ -38,19 +38,23 @@ export function readExamples(file: string): Example[] {
   return out;
 }
 
-export interface ModelTrainArgs {
+/** The word-vector arguments of `model train` and `model eval --folds`. */
+export interface VectorArgs {
+  /** A word2vec, fastText or GloVe file: the input's mean word vector becomes a model input (see word-vectors.ts). */
+  vectors?: string;
+  /** The mean word vector's weight beside the hashed features. */
+  vectorWeight?: number;
+  /** Words kept from the top of the vector file (these files list the most frequent first); 200,000 by default. */
+  vectorLimit?: number;
+}
+
+export interface ModelTrainArgs extends VectorArgs {
   input: string;
   output: string;
   /** Cross-validate with this many folds before training on everything. */
   folds?: number;
   /** logreg (default), nb or nb+logreg. */
   type?: ModelType;
-  /** A word2vec, fastText or GloVe file: the input's mean word vector becomes a model input (see word-vectors.ts). */
-  vectors?: string;
-  /** The mean word vector's weight beside the hashed features. */
-  vectorWeight?: number;
-  /** Words of the vector file read, from its top (these files list the most frequent first); 200,000 by default. */
-  vectorLimit?: number;
 }
 
 export interface ModelTrainResult {
@@ -60,7 +64,7 @@ export interface ModelTrainResult {
   crossValidation: EvalReport | null;
 }
 
-type ModelArgs = Pick<ModelTrainArgs, 'type' | 'vectors' | 'vectorWeight' | 'vectorLimit'>;
+type ModelArgs = VectorArgs & { type?: ModelType | undefined };
 
 /** Model settings from the command's arguments, with the vector file read (and what to say about it). */
 function modelOptions(args: ModelArgs): { options: ModelTrainOptions; note: string | null } {
@@ -107,16 +111,13 @@ export async function modelTrain(args: ModelTrainArgs): Promise<ModelTrainResult
   return { text: lines.join('\n'), version: model.version, crossValidation: cv };
 }
 
-export interface ModelEvalArgs {
+export interface ModelEvalArgs extends VectorArgs {
   input: string;
   /** A trained model to score on the input. */
   model?: string;
   /** Instead of a model file: k-fold cross-validation of a model of `type` (and vectors) trained on the input itself. */
   folds?: number;
   type?: ModelType;
-  vectors?: string;
-  vectorWeight?: number;
-  vectorLimit?: number;
 }
 
 export async function modelEval(args: ModelEvalArgs): Promise<{ text: string; report: EvalReport }> {
