@@ -8,7 +8,7 @@ import type { FetchConfig } from '../stages/fetch/config.js';
 import type { HttpClient, Politeness, RobotsPolicy, RobotsVerdict } from '../stages/fetch/deps.js';
 import { politeGet } from '../stages/fetch/polite-get.js';
 import { FetchError } from './http/errors.js';
-import { luaScript } from './fetch-lua.js';
+import { releaseLease } from './lease.js';
 
 // robots-parser is CommonJS whose typings declare an ES default export; require gives the function itself.
 type RobotsParser = typeof import('robots-parser').default;
@@ -25,12 +25,6 @@ const MAX_ROBOTS_CHARS = 512 * 1024;
 const LOCK_POLL_MS = 100;
 /** How long an unreachable robots.txt fails the site's pages before it is asked again. */
 const UNAVAILABLE_MS = 30_000;
-
-// KEYS: lock key. ARGV: token. Releases the lock only for its holder.
-const RELEASE_LOCK = luaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 1
-`);
 
 /** Waits for `p`, or rejects with the signal's reason once it aborts (`p` goes on for its other waiters). */
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -98,7 +92,7 @@ export function createRobotsPolicy(opts: RobotsOptions): RobotsPolicy {
       if (err instanceof FetchError && err.code === 'robots-unavailable') await redis.set(down, err.message, 'PX', UNAVAILABLE_MS);
       throw err;
     } finally {
-      await RELEASE_LOCK.run(redis, [lock], [token]);
+      await releaseLease(redis, lock, token);
     }
   }
 

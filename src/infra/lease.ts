@@ -47,7 +47,11 @@ export async function withLease<T>(
     return await fn({ held });
   } finally {
     clearInterval(timer);
-    // Only our own lease is released: one that expired and was taken by another holder stays theirs.
-    await redis.eval(RELEASE, 1, key, token);
+    await releaseLease(redis, key, token);
   }
+}
+
+/** Releases a lease taken with `token` (SET NX PX); one that expired and was taken by another holder stays theirs. */
+export async function releaseLease(redis: Redis, key: string, token: string): Promise<void> {
+  await redis.eval(RELEASE, 1, key, token);
 }
