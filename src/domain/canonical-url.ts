@@ -69,6 +69,11 @@ export function chooseCanonicalUrl(pageUrl: string, declared: string | null | un
   return canonicalizeUrl(pageUrl);
 }
 
+/** A host name without its "www.": the site that rules, dedupe and canonical links compare. */
+export function siteOf(host: string): string {
+  return host.replace(/^www\./, '');
+}
+
 /** The host name of a URL (lower case, no port), or null when it is missing or not a URL. */
 export function hostnameOf(url: string | null | undefined): string | null {
   if (!url) return null;

@@ -21,6 +21,7 @@
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
+import { siteOf } from '../domain/canonical-url.js';
 import { DedupeResultSchema, type DedupeResult } from '../domain/record.js';
 import type { DedupeConfig } from '../stages/dedupe/config.js';
 import { decodeSketch, SLOTS } from '../stages/dedupe/fingerprint.js';
@@ -69,7 +70,7 @@ export function siteHash(canonicalUrl: string): number {
   } catch {
     return 0;
   }
-  const host = url.hostname.toLowerCase().replace(/^www\./, '');
+  const host = siteOf(url.hostname.toLowerCase());
   // An address or localhost names a server, not a publication (test and mirror servers host many sources).
   if (host === 'localhost' || isIP(host.replace(/^\[|\]$/g, '')) !== 0) return 0;
   const site = host === 'mp.weixin.qq.com' ? url.searchParams.get('__biz') : host;

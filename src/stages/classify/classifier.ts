@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { hostnameOf } from '../../domain/canonical-url.js';
+import { hostnameOf, siteOf } from '../../domain/canonical-url.js';
 import type { Classification, RuleMatch, Topic } from '../../domain/record.js';
 import type { ClassifyConfig } from './config.js';
 import type { Classifier, ClassifyInput } from './types.js';
@@ -89,7 +89,8 @@ export class TextClassifier implements Classifier {
       return { first, last: upperBound(tokens, end - 1) - 1 };
     };
 
-    const site = hostnameOf(input.url)?.replace(/^www\./, '') ?? null;
+    const host = hostnameOf(input.url);
+    const site = host === null ? null : siteOf(host);
     const ruleMatches: RuleMatch[] = [];
     const ctx = { hits, meta: { lang: language.lang, source: input.sourceId ?? null, site }, tokenRange };
     for (const rule of rules) {

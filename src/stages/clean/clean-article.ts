@@ -1,6 +1,6 @@
 // The clean stage core: a fetched page or Markdown dump in, one readable article out to the classify queue.
 import { load } from 'cheerio';
-import { canonicalizeUrl } from '../../domain/canonical-url.js';
+import { canonicalizeUrl, siteOf } from '../../domain/canonical-url.js';
 import { poison } from '../../domain/errors.js';
 import { jobId } from '../../domain/ids.js';
 import { CleanArticleSchema, type CleanArticle } from '../../domain/record.js';
@@ -48,7 +48,7 @@ function pickCanonical(pageCanonical: string | null, url: string): string {
     const u = new URL(url);
     // A local file (ingest) has no address of its own: the dump's or page's URL is the article's.
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return canonicalizeUrl(pageCanonical);
-    const sameSite = c.hostname.replace(/^www\./, '') === u.hostname.replace(/^www\./, '');
+    const sameSite = siteOf(c.hostname) === siteOf(u.hostname);
     if (!sameSite || (c.pathname === '/' && u.pathname !== '/')) return canonicalizeUrl(url);
     return canonicalizeUrl(pageCanonical);
   } catch {

@@ -1,5 +1,6 @@
 // Compiles a parsed query onto the shared term index and evaluates it against one scan of an article.
 import type { QueryNode, MetaField, TextField } from './query-parser.js';
+import { siteOf } from '../../../domain/canonical-url.js';
 import type { HitTable, TermHit, TermIndex } from '../match/term-index.js';
 
 export type CompiledNode =
@@ -16,7 +17,7 @@ export function compileQuery(node: QueryNode, index: TermIndex): CompiledNode {
     case 'meta': {
       const value = node.value.toLowerCase();
       // Articles' sites are compared without "www." (classifier.ts), so site:www.example.com means example.com.
-      return { type: 'meta', field: node.field, value: node.field === 'site' ? value.replace(/^www\./, '') : value, prefix: node.prefix };
+      return { type: 'meta', field: node.field, value: node.field === 'site' ? siteOf(value) : value, prefix: node.prefix };
     }
     case 'and':
     case 'or':
