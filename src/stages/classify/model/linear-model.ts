@@ -90,31 +90,23 @@ function trainLogreg(xs: SparseVector[], ys: number[], K: number, bits: number, 
         bias[k]! -= (o.learningRate * grad[k]!) / (Math.sqrt(biasG[k]!) + 1e-8);
       }
       // Feature-major: each feature's K weights are adjacent, so the update walks memory in order.
-      for (let f = 0; f < ids.length; f++) {
-        const base = ids[f]! * K;
-        const v = values[f]!;
-        for (let k = 0; k < K; k++) {
-          const at = base + k;
-          const g = grad[k]! * v + o.l2 * W[at]!;
-          G[at]! += g * g;
-          W[at]! -= (o.learningRate * g) / (Math.sqrt(G[at]!) + 1e-8);
-        }
-      }
+      for (let f = 0; f < ids.length; f++) adagradRow(W, G, ids[f]! * K, values[f]!, grad, K, o);
       if (dense && D && DG) {
-        for (let d = 0; d < dims; d++) {
-          const v = dense[d]!;
-          if (v === 0) continue;
-          for (let k = 0; k < K; k++) {
-            const at = d * K + k;
-            const g = grad[k]! * v + o.l2 * D[at]!;
-            DG[at]! += g * g;
-            D[at]! -= (o.learningRate * g) / (Math.sqrt(DG[at]!) + 1e-8);
-          }
-        }
+        for (let d = 0; d < dims; d++) if (dense[d] !== 0) adagradRow(D, DG, d * K, dense[d]!, grad, K, o);
       }
     }
   }
   return { weights: W, bias, dense: D };
+}
+
+/** One AdaGrad step on the K weights of an input of value `v` from `base`, given the score gradient per class. */
+function adagradRow(W: Float32Array, G: Float32Array, base: number, v: number, grad: Float64Array, K: number, o: TrainOptions): void {
+  for (let k = 0; k < K; k++) {
+    const at = base + k;
+    const g = grad[k]! * v + o.l2 * W[at]!;
+    G[at]! += g * g;
+    W[at]! -= (o.learningRate * g) / (Math.sqrt(G[at]!) + 1e-8);
+  }
 }
 
 function trainNaiveBayes(xs: SparseVector[], ys: number[], K: number, bits: number, o: TrainOptions) {
