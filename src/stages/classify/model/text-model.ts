@@ -8,6 +8,7 @@ import { Tokenizer } from '../text/tokenize.js';
 import { DEFAULT_FEATURES, modelInput, modelInputRaw, modelInputWords, textFeatures, type FeatureOptions, type FoldedInput, type SparseVector } from './features.js';
 import { DEFAULT_TRAIN, addDense, softmaxInPlace, train, type LinearWeights, type ModelKind, type TrainOptions } from './linear-model.js';
 import { WordVectors } from './word-vectors.js';
+import { fromBase64, toBase64 } from './base64-arrays.js';
 import { InputError } from '../../../domain/errors.js';
 
 export const MODEL_FORMAT = 'newsflow-text-model';
@@ -397,18 +398,16 @@ function encodePart(w: LinearWeights, blend: number): ModelFile['parts'][number]
   return {
     kind: w.kind,
     blend,
-    rows: Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength).toString('base64'),
-    weights: Buffer.from(w.weights.buffer, w.weights.byteOffset, w.weights.byteLength).toString('base64'),
+    rows: toBase64(rows),
+    weights: toBase64(w.weights),
     bias: Array.from(w.bias),
-    ...(w.dense ? { dense: Buffer.from(w.dense.buffer, w.dense.byteOffset, w.dense.byteLength).toString('base64') } : {}),
+    ...(w.dense ? { dense: toBase64(w.dense) } : {}),
   };
 }
 
 function decodePart(p: ModelFile['parts'][number], classes: number, bits: number, dims: number): LinearWeights {
-  const rowsBuf = Buffer.from(p.rows, 'base64');
-  const weightsBuf = Buffer.from(p.weights, 'base64');
-  const rows = new Int32Array(rowsBuf.buffer.slice(rowsBuf.byteOffset, rowsBuf.byteOffset + rowsBuf.byteLength));
-  const weights = new Float32Array(weightsBuf.buffer.slice(weightsBuf.byteOffset, weightsBuf.byteOffset + weightsBuf.byteLength));
+  const rows = fromBase64(p.rows, (b) => new Int32Array(b));
+  const weights = fromBase64(p.weights, (b) => new Float32Array(b));
   if (weights.length !== rows.length * classes || p.bias.length !== classes) throw new InputError('model weights do not match its labels');
   const rowOf = new Int32Array(1 << bits).fill(-1);
   rows.forEach((id, row) => {
@@ -417,8 +416,7 @@ function decodePart(p: ModelFile['parts'][number], classes: number, bits: number
   });
   let dense: Float32Array | null = null;
   if (p.dense !== undefined) {
-    const denseBuf = Buffer.from(p.dense, 'base64');
-    dense = new Float32Array(denseBuf.buffer.slice(denseBuf.byteOffset, denseBuf.byteOffset + denseBuf.byteLength));
+    dense = fromBase64(p.dense, (b) => new Float32Array(b));
     if (dense.length !== dims * classes) throw new InputError('model word-vector weights do not match its vectors and labels');
   }
   return { kind: p.kind, classes, bits, rowOf, weights, bias: Float32Array.from(p.bias), dense };

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../../../domain/errors.js';
 import { foldText } from '../text/fold.js';
+import { fromBase64, toBase64 } from './base64-arrays.js';
 
 /** Unit-length vectors of folded words, quantised to 8 bits with a scale per word. */
 export class WordVectors {
@@ -132,17 +133,15 @@ export class WordVectors {
     return (this.encoded ??= {
       dims: this.dims,
       words: this.words.join('\n'),
-      data: Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength).toString('base64'),
-      scales: Buffer.from(this.scales.buffer, this.scales.byteOffset, this.scales.byteLength).toString('base64'),
+      data: toBase64(this.data),
+      scales: toBase64(this.scales),
     });
   }
 
   static decode(e: EncodedWordVectors): WordVectors {
     const words = e.words ? e.words.split('\n') : [];
-    const dataBuf = Buffer.from(e.data, 'base64');
-    const scalesBuf = Buffer.from(e.scales, 'base64');
-    const data = new Int8Array(dataBuf.buffer.slice(dataBuf.byteOffset, dataBuf.byteOffset + dataBuf.byteLength));
-    const scales = new Float32Array(scalesBuf.buffer.slice(scalesBuf.byteOffset, scalesBuf.byteOffset + scalesBuf.byteLength));
+    const data = fromBase64(e.data, (b) => new Int8Array(b));
+    const scales = fromBase64(e.scales, (b) => new Float32Array(b));
     if (data.length !== words.length * e.dims || scales.length !== words.length) throw new InputError('model word vectors do not match their words');
     return new WordVectors(e.dims, words, data, scales, new Map(words.map((w, i) => [w, i])));
   }
