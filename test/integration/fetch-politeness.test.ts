@@ -168,17 +168,33 @@ describe('Redis leases', () => {
     await expect(politeness.withHost('busy.example', async () => 'never', { signal: ac.signal })).rejects.toThrow('shutting down');
   });
 
-  it('keeps the minimum delay: the next request waits for the next-allowed time set at release', async () => {
+  it('keeps the minimum delay: the next request waits that long after the last one', async () => {
     const politeness = createRedisPoliteness({ redis: r.redis, keyPrefix: r.prefix, config: PolitenessConfigSchema.parse({ minDelayMs: 60_000, maxWaitMs: 120_000 }), leaseMs: 5_000 });
     await politeness.withHost('spaced.example', async () => undefined);
-    const ttl = await r.redis.pttl(`${r.prefix}:fetch:host:spaced.example:next`);
-    const nextAt = Number(await r.redis.get(`${r.prefix}:fetch:host:spaced.example:next`));
-    expect(ttl).toBeGreaterThan(59_000);
-    const [sec] = await r.redis.time();
-    expect(nextAt - Number(sec) * 1000).toBeGreaterThan(58_000);
+    // The last request's time outlives the delay, so a request a minute on still finds it.
+    expect(await r.redis.pttl(`${r.prefix}:fetch:host:spaced.example:last`)).toBeGreaterThan(60_000);
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('gave up')), 100);
     await expect(politeness.withHost('spaced.example', async () => 'too soon', { signal: ac.signal })).rejects.toThrow('gave up');
+  });
+
+  it("spaces a request by its own Crawl-delay after a request to the host that kept a shorter delay", async () => {
+    const politeness = createRedisPoliteness({ redis: r.redis, keyPrefix: r.prefix, config: PolitenessConfigSchema.parse({ minDelayMs: 20 }), leaseMs: 5_000, pollMs: 10 });
+    // A feed (no robots.txt consulted, so the host's 20 ms) and then a page whose robots.txt asks for 400 ms.
+    let feedDone = 0;
+    await politeness.withHost('crawl-delay.example', async () => {
+      feedDone = performance.now();
+    });
+    let pageStart = 0;
+    await politeness.withHost('crawl-delay.example', async () => {
+      pageStart = performance.now();
+    }, { minDelayMs: 400 });
+    expect(pageStart - feedDone).toBeGreaterThanOrEqual(380);
+    // And the other way round: a request keeping the host's own delay does not wait for the longer one.
+    const t0 = performance.now();
+    await politeness.withHost('crawl-delay.example', async () => undefined);
+    await politeness.withHost('crawl-delay.example', async () => undefined);
+    expect(performance.now() - t0).toBeLessThan(380);
   });
 
   it('holds every worker back from a host that answered Retry-After, failing fast when the wait is too long', async () => {
