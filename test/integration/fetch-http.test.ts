@@ -91,6 +91,16 @@ beforeAll(async () => {
     res.setHeader('content-encoding', 'deflate');
     res.end(zlib.deflateRawSync('<rss>raw</rss>'));
   });
+  for (const coding of ['gzip', 'deflate', 'br']) {
+    srv.route(`/empty-${coding}`, (_req, res) => {
+      res.setHeader('content-encoding', coding);
+      res.end();
+    });
+  }
+  srv.route('/corrupt-gzip', (_req, res) => {
+    res.setHeader('content-encoding', 'gzip');
+    res.end(zlib.gzipSync('<rss>small</rss>').subarray(0, 12));
+  });
   srv.route('/big', (_req, res) => res.end(Buffer.alloc(3 * 1024 * 1024, 0x61)));
   srv.route('/trickle', (_req, res) => {
     res.setHeader('content-type', 'application/rss+xml');
@@ -212,6 +222,15 @@ describe('HTTP client with 127.0.0.1 allowed', () => {
   it('decodes gzip and raw deflate bodies', async () => {
     expect((await client.get(`${srv.url}/gzip-ok`, { purpose: 'feed' })).body.toString()).toBe('<rss>small</rss>');
     expect((await client.get(`${srv.url}/raw-deflate`, { purpose: 'feed' })).body.toString()).toBe('<rss>raw</rss>');
+  });
+
+  it.each(['gzip', 'deflate', 'br'])('reads an empty %s body as empty, not as broken', async (coding) => {
+    expect((await client.get(`${srv.url}/empty-${coding}`, { purpose: 'feed' })).body.length).toBe(0);
+  });
+
+  it('fails a body that does not decode as what its content-encoding says, with its own code', async () => {
+    const err = await failure(client.get(`${srv.url}/corrupt-gzip`, { purpose: 'feed' }));
+    expect([err.code, err.kind]).toEqual(['bad-encoding', 'permanent']);
   });
 
   it('cuts off an uncompressed body over the cap', async () => {

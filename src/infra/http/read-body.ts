@@ -42,6 +42,13 @@ function decoders(contentEncoding: string | undefined, url: string): Transform[]
 export async function readBody(body: Readable, contentEncoding: string | undefined, maxBytes: number, url: string, signal?: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
+  let received = 0;
+  const count = async function* (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
+      received += chunk.length;
+      yield chunk;
+    }
+  };
   const collect = async function* (source: AsyncIterable<Buffer>) {
     for await (const chunk of source) {
       size += chunk.length;
@@ -58,11 +65,13 @@ export async function readBody(body: Readable, contentEncoding: string | undefin
     throw err;
   }
   try {
-    await (pipeline as (...args: unknown[]) => Promise<void>)(body, ...stages, collect, signal ? { signal } : {});
+    await (pipeline as (...args: unknown[]) => Promise<void>)(body, count, ...stages, collect, signal ? { signal } : {});
   } catch (err) {
     if (err instanceof FetchError) throw err;
     const code = (err as { code?: string }).code ?? '';
     if (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code === 'ERR__ERROR_FORMAT_PADDING_1') {
+      // An empty body under a content-encoding (servers label a 200 with no content so too) is empty, not broken.
+      if (received === 0) return Buffer.alloc(0);
       throw new FetchError('bad-encoding', `cannot decode ${contentEncoding} body of ${url}: ${(err as Error).message}`, { cause: err });
     }
     throw err;
