@@ -18,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
 import type { ArticleRecord } from '../domain/record.js';
 import { retryable } from '../domain/errors.js';
 import type { RecordOutput } from '../stages/sink/sink-record.js';
@@ -35,6 +36,8 @@ export interface JsonlOutputOptions {
   leaseMs?: number;
   /** How long ledger entries are kept, in days (a redelivery older than this would be written again). */
   ledgerDays?: number;
+  /** Where a failed compress is reported; the records are safe and the compress is tried again later. */
+  log?: Pick<Logger, 'warn'>;
 }
 
 export const recordKey = (r: Pick<ArticleRecord, 'id' | 'pipelineVersion'>) => `${r.id}@${r.pipelineVersion}`;
@@ -43,6 +46,16 @@ export const recordKey = (r: Pick<ArticleRecord, 'id' | 'pipelineVersion'>) => `
 export const dayOf = (record: Pick<ArticleRecord, 'fetchedAt'>) => new Date(record.fetchedAt).toISOString().slice(0, 10);
 
 export const segmentName = (day: string, n: number) => (n === 0 ? `${day}.jsonl` : `${day}.${n}.jsonl`);
+
+/** Makes a folder's entries (a created, renamed or removed file) durable, as fsync does a file's bytes. */
+async function syncFolder(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
 
 const removed = (file: string) =>
   unlink(file).catch((err: NodeJS.ErrnoException) => {
@@ -106,7 +119,7 @@ export class JsonlOutput implements RecordOutput {
           const { files, closed } = await this.appendBatch(day, batch.map((b) => b.record));
           // The records are safe; a failed compress is retried by a later batch. Done before answering, so a caller
           // that has its answer finds the folder settled.
-          if (this.options.compressClosed) await this.compressFiles(day, closed).catch(() => {});
+          if (this.options.compressClosed) await this.compressFiles(day, closed).catch((err: unknown) => this.compressFailed(err, closed));
           batch.forEach((b, i) => b.resolve(files[i]!));
         } catch (err) {
           for (const b of batch) b.reject(err);
@@ -117,7 +130,7 @@ export class JsonlOutput implements RecordOutput {
     }
     if (this.options.compressClosed && Date.now() - this.lastSweep > 10 * 60_000) {
       this.lastSweep = Date.now();
-      await this.compressIdleDays().catch(() => {});
+      await this.compressIdleDays().catch((err: unknown) => this.compressFailed(err, []));
     }
   }
 
@@ -138,6 +151,10 @@ export class JsonlOutput implements RecordOutput {
       if (compressed && names.includes(segmentName(day, n))) await removed(path.join(this.options.dir, segmentName(day, n)));
     }
     return [...byNumber].map(([n, compressed]) => ({ n, compressed })).sort((a, b) => a.n - b.n);
+  }
+
+  private compressFailed(err: unknown, files: string[]): void {
+    this.options.log?.warn({ err, dir: this.options.dir, files }, 'compressing closed output files failed; will try again');
   }
 
   /** Appends a batch; returns each record's file (null: already written) and the day's closed, uncompressed files. */
@@ -176,7 +193,11 @@ export class JsonlOutput implements RecordOutput {
         // A writer that stalled past its lease must not append: the file may be being replaced by its .gz.
         if (!(await lease.held())) throw retryable('sink-busy', `output lease ${keys.lease} lost`);
         await fh.appendFile(text);
-        if (this.options.fsync === 'always') await fh.sync();
+        if (this.options.fsync === 'always') {
+          await fh.sync();
+          // A new file's bytes are durable only with its name: a crash could otherwise lose a file the ledger counts.
+          if (offset === 0) await syncFolder(this.options.dir);
+        }
         await this.redis
           .multi()
           .sadd(keys.ledger, ...fresh)
@@ -283,6 +304,7 @@ export class JsonlOutput implements RecordOutput {
         if ((await sizeOf()) !== size || !(await lease.held())) return false;
         await rename(tmp, `${src}.gz`);
         await unlink(src);
+        await syncFolder(this.options.dir);
         return true;
       });
     } finally {

@@ -88,7 +88,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   for (const q of [...Object.values(queues), deadLetters]) q.on('error', (err) => log.debug({ err, queue: q.name }, 'queue connection error'));
   const outDir = options.outDir ?? path.join(paths.dataDir, config.sink.dir);
   const { fsync, maxFileBytes, compressClosed, leaseMs, ledgerDays } = config.sink;
-  const output = new JsonlOutput(redis.client, { dir: outDir, root, fsync, maxFileBytes, compressClosed, leaseMs, ledgerDays });
+  const output = new JsonlOutput(redis.client, { dir: outDir, root, fsync, maxFileBytes, compressClosed, leaseMs, ledgerDays, log });
   let closing: Promise<void> | null = null;
   const closers: Array<() => Promise<void>> = [];
   return {
