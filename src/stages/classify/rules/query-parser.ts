@@ -131,6 +131,9 @@ class Parser {
   private unary(scope: Scope): QueryNode {
     if (this.peek().kind === 'NOT') {
       this.i++;
+      // Two in a row cancel out, which is almost always a slip; `NOT (NOT a)` says it on purpose.
+      const next = this.peek();
+      if (next.kind === 'NOT') throw new QuerySyntaxError('"NOT NOT" cancels out: remove both, or write NOT (NOT …)', next.pos);
       return { type: 'not', child: this.unary(scope) };
     }
     return this.near(scope);

@@ -89,6 +89,8 @@ describe('parseQuery', () => {
     ['foo:bar', 'unknown field "foo:"', 0],
     ['ab*c', '"*" is allowed only at the end', 2],
     ['NOT a', 'matches without any term', 0],
+    ['a NOT NOT b', '"NOT NOT" cancels out', 6],
+    ['NOT NOT a', '"NOT NOT" cancels out', 4],
     ['a OR OR b', 'unexpected "OR"', 5],
     ['lang:(zh NEAR/2 en)', 'NEAR cannot be used inside lang:', 9],
     ['', 'empty query', 0],
