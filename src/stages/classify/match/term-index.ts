@@ -53,6 +53,8 @@ interface TermEntry {
   boundaryEnd: boolean;
 }
 
+const HANGUL = /\p{Script=Hangul}/u;
+
 const ACRONYM = /^[A-Z][A-Z0-9&]{0,3}$|^(?:[A-Z]\.){2,3}$/;
 
 const wordCache = new Map<number, boolean>();
@@ -95,7 +97,9 @@ export class TermIndex {
       spec,
       folded,
       boundaryStart: isWordCode(folded.charCodeAt(0)),
-      boundaryEnd: !spec.prefix && isWordCode(folded.charCodeAt(folded.length - 1)),
+      // A Korean word carries its particles and endings (미국은, 미국의, 미국과): a Hangul term, like a prefix, may be
+      // followed by more of its word.
+      boundaryEnd: !spec.prefix && isWordCode(folded.charCodeAt(folded.length - 1)) && !HANGUL.test(folded.at(-1)!),
     });
     this.byKey.set(key, id);
     this.patternTerms[this.pattern(folded)]!.push(id);

@@ -51,6 +51,18 @@ describe('watch rules', () => {
     expect(Object.keys(fired(rules, { text: '法国AI行动峰会开幕' })).sort()).toEqual(['ai', 'summit']);
   });
 
+  it('matches a Korean term at the start of a word, whatever particle or ending follows it', () => {
+    const rules = { us: '미국', deal: '"무역 협정"' };
+    const m = fired(rules, { text: '미국은 한국과 무역 협정을 맺었다. 미국의 입장.' });
+    expect(m.us!.hits).toEqual([
+      { term: '미국', field: 'text', start: 0, end: 2 },
+      { term: '미국', field: 'text', start: 20, end: 22 },
+    ]);
+    expect(m.deal!.hits).toEqual([{ term: '무역 협정', field: 'text', start: 8, end: 13 }]);
+    // Not inside a word: 남미국가 (South American countries) holds 미국 and is no mention of it.
+    expect(Object.keys(fired(rules, { text: '남미국가 연합' }))).toEqual([]);
+  });
+
   it('keeps acronyms case-sensitive: US is not us', () => {
     expect(fired({ us: 'US' }, { text: 'Tell us what you think.' }).us).toBeUndefined();
     expect(fired({ us: 'US' }, { text: 'The US economy grew.' }).us).toBeDefined();
