@@ -60,10 +60,37 @@ export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(Object.values(queues).map((q) => q.close()));
 }
 
-/** Jobs not yet finished in all stages: waiting, active, delayed, prioritized. */
-export async function pendingJobs(queues: Queues): Promise<number> {
+const UNFINISHED = ['wait', 'paused', 'active', 'prioritized', 'delayed', 'waiting-children'] as const;
+
+// KEYS: a queue's unfinished lists (wait, paused, active), then its sets (prioritized, delayed, waiting-children).
+// ARGV: the id suffix. Counts the ids that end with it, reading 10,000 at a time.
+const COUNT_SUFFIXED = `
+local suffix, n = ARGV[1], 0
+local len = #suffix
+for i, key in ipairs(KEYS) do
+  local from = 0
+  repeat
+    local ids = i <= 3 and redis.call('LRANGE', key, from, from + 9999) or redis.call('ZRANGE', key, from, from + 9999)
+    for _, id in ipairs(ids) do if string.sub(id, -len) == suffix then n = n + 1 end end
+    from = from + 10000
+  until #ids < 10000
+end
+return n`;
+
+/**
+ * Jobs not yet finished in all stages: waiting, active, delayed, prioritized. With a run id, only that run's: its
+ * jobs' ids end in `-<runId>` (ids.ts), and the queues also hold others' (a Job Scheduler's next tick is always
+ * delayed there, and a service may be running beside the run). Counting one run reads every queued id inside Redis,
+ * so it is done only when some job is unfinished at all.
+ */
+export async function pendingJobs(queues: Queues, run?: { runId: string; redis: Redis }): Promise<number> {
   const counts = await Promise.all(
     Object.values(queues).map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
   );
-  return counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+  const all = counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+  if (!run || all === 0) return all;
+  const ofRun = await Promise.all(
+    Object.values(queues).map(async (q) => Number(await run.redis.eval(COUNT_SUFFIXED, UNFINISHED.length, ...UNFINISHED.map((k) => q.keys[k]!), `-${run.runId}`))),
+  );
+  return ofRun.reduce((a, b) => a + b, 0);
 }

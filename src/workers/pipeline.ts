@@ -64,8 +64,14 @@ export function newRunId(kind: string, now = new Date()): string {
   return `${kind}-${stamp}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Waits until no stage has waiting, active or delayed jobs (seen twice in a row, to step over hand-offs). */
-export async function waitUntilDrained(rt: Runtime, options: { pollMs?: number; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+/**
+ * Waits until no stage has waiting, active or delayed jobs (seen twice in a row, to step over hand-offs); with a run
+ * id, none of that run's.
+ */
+export async function waitUntilDrained(
+  rt: Runtime,
+  options: { pollMs?: number; timeoutMs?: number; signal?: AbortSignal; runId?: string } = {},
+): Promise<void> {
   const pollMs = options.pollMs ?? 200;
   const deadline = Date.now() + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
   let idle = 0;
@@ -73,7 +79,8 @@ export async function waitUntilDrained(rt: Runtime, options: { pollMs?: number; 
     if (options.signal?.aborted) throw new Error('interrupted');
     if (Date.now() > deadline) throw new Error('timed out waiting for the pipeline to drain');
     await new Promise((r) => setTimeout(r, pollMs));
-    idle = (await pendingJobs(rt.queues)) === 0 ? idle + 1 : 0;
+    const run = options.runId === undefined ? undefined : { runId: options.runId, redis: rt.redis.client };
+    idle = (await pendingJobs(rt.queues, run)) === 0 ? idle + 1 : 0;
   }
 }
 
@@ -92,7 +99,7 @@ export async function runBatch(rt: Runtime, runId: string, emits: readonly Emit[
   const workers = await startWorkers(rt, options.stages, options.hooks);
   try {
     await enqueue(rt.queues, emits);
-    await waitUntilDrained(rt, { signal: options.signal });
+    await waitUntilDrained(rt, { signal: options.signal, runId });
   } finally {
     await closeWorkers(workers, rt.loaded.config.workers.shutdownGraceMs, rt.log);
   }

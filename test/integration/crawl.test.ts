@@ -86,4 +86,21 @@ describe('crawl --once from a local fixture server to JSONL', () => {
     expect(summary.counts['articles-written'] ?? 0).toBe(0);
     expect(records()).toHaveLength(9);
   });
+
+  it('finishes while the queues also hold jobs of no crawl: a Job Scheduler\'s next tick, another run\'s delayed job', async () => {
+    const queue = rt.queues['fetch-feed'];
+    const data = { runId: 'scheduled', feedId: 'en-wire', url: `${server.baseUrl}/en.rss`, force: false, scheduled: true };
+    // A deployment whose feeds are scheduled (`serve`, `feeds reload`) always has each scheduler's next job delayed.
+    await queue.upsertJobScheduler('feed-en-wire', { pattern: '0 0 1 1 *', tz: 'UTC' }, { name: 'fetch-feed', data });
+    await queue.add('fetch-feed', { ...data, runId: 'crawl-other' }, { jobId: 'fetch-feed-en-wire-crawl-other', delay: 3_600_000 });
+    try {
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('crawl did not finish')), 20_000).unref());
+      const summary = await Promise.race([crawlOnce(rt), timeout]);
+      expect(summary.counts['feeds-not-modified']).toBe(3);
+      expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 2 });
+    } finally {
+      await queue.removeJobScheduler('feed-en-wire');
+      await queue.remove('fetch-feed-en-wire-crawl-other');
+    }
+  });
 });
