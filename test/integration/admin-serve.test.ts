@@ -13,22 +13,30 @@ import { dropPrefix, REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis
 const prefix = uniquePrefix('admin-serve');
 let redis: Redis;
 let configFile: string;
+/** The same, with a feeds file that does not load (an id with a space). */
+let badFeedsConfigFile: string;
 
 beforeAll(() => {
   redis = testRedis();
   const dir = mkdtempSync(path.join(tmpdir(), 'nf-admin-serve-'));
   const feedsFile = path.join(dir, 'feeds.yaml');
   writeFileSync(feedsFile, YAML.stringify({ feeds: [] }));
+  const badFeedsFile = path.join(dir, 'bad-feeds.yaml');
+  writeFileSync(badFeedsFile, YAML.stringify({ feeds: [{ id: 'bad id', url: 'https://example.com/feed.xml' }] }));
+  const config = { dataDir: dir, feedsFile, redis: { url: REDIS_URL, prefix, autoStart: false }, log: { level: 'info' } };
   configFile = path.join(dir, 'config.yaml');
-  writeFileSync(configFile, YAML.stringify({ dataDir: dir, feedsFile, redis: { url: REDIS_URL, prefix, autoStart: false }, log: { level: 'info' } }));
+  writeFileSync(configFile, YAML.stringify(config));
+  badFeedsConfigFile = path.join(dir, 'bad-feeds-config.yaml');
+  writeFileSync(badFeedsConfigFile, YAML.stringify({ ...config, feedsFile: badFeedsFile }));
 });
 afterAll(async () => {
   await dropPrefix(redis, prefix);
   await redis.quit();
 });
 
-function startServe(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin/newsflow.js'), '--config', configFile, 'serve', '--no-schedule', ...args], {
+function startServe(args: string[], env: Record<string, string> = {}, options: { config?: string; schedule?: boolean } = {}) {
+  const cli = ['--config', options.config ?? configFile, 'serve', ...(options.schedule ? [] : ['--no-schedule']), ...args];
+  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin/newsflow.js'), ...cli], {
     env: { ...process.env, REDIS_URL, NEWSFLOW_CONFIG: '', NEWSFLOW_FEEDS: '', NEWSFLOW_ADMIN_TOKEN: '', NEWSFLOW_ADMIN_HOST: '', NEWSFLOW_ADMIN_PORT: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -81,6 +89,34 @@ describe('serve --admin-port', () => {
       expect(await serve.exited).toBe(2);
       expect(serve.stderr()).toContain('newsflow: the admin server would listen on 0.0.0.0 without a token');
       expect(serve.stderr()).not.toContain('"msg":"serving"');
+    } finally {
+      serve.child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 2 with one line when the feeds file does not load, leaving no worker or endpoint behind', async () => {
+    const serve = startServe(['--admin-port', '0'], {}, { config: badFeedsConfigFile, schedule: true });
+    try {
+      const timeout = new Promise<string>((r) => setTimeout(() => r('still running'), 20_000).unref());
+      expect(await Promise.race([serve.exited, timeout]), serve.stderr()).toBe(2);
+      expect(serve.stderr()).toMatch(/newsflow: .*bad-feeds\.yaml: feeds\.0\.id/);
+      expect(serve.stderr()).not.toContain('"msg":"serving"');
+    } finally {
+      serve.child.kill('SIGKILL');
+    }
+  });
+
+  it('takes SIGHUP without schedules to reload as a note, not as the end of the process', async () => {
+    const serve = startServe(['--admin-port', '0']);
+    try {
+      const url = (await serve.logLine('admin server listening')).url as string;
+      await serve.logLine('serving');
+      serve.child.kill('SIGHUP');
+      await serve.logLine('SIGHUP: this process runs no schedules (--no-schedule), nothing to reload');
+      expect(serve.child.exitCode).toBeNull();
+      expect((await fetch(`${url}/livez`)).status).toBe(200);
+      serve.child.kill('SIGTERM');
+      expect(await serve.exited).toBe(0);
     } finally {
       serve.child.kill('SIGKILL');
     }
