@@ -108,7 +108,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       : path.resolve(pathKeySources(layers, (d) => d.feedsFile), config.feedsFile);
   // The classify section's files resolve against the folder of the last config file that has a classify section.
   const classifyBaseDir = pathKeySources(layers, (d) => d.classify);
-  return { config, files, paths: { dataDir: path.resolve(cwd, config.dataDir), feedsFile, classifyBaseDir } };
+  // The shipped default (./data) and NEWSFLOW_DATA_DIR are the working directory's; a config file's, its folder's,
+  // so a service started from anywhere (systemd's WorkingDirectory, another host) finds the same data.
+  const dataDirBase = env.NEWSFLOW_DATA_DIR ? cwd : pathKeySources(layers, (d) => d.dataDir);
+  const dataDir = path.resolve(dataDirBase === path.dirname(DEFAULT_CONFIG_FILE) ? cwd : dataDirBase, config.dataDir);
+  return { config, files, paths: { dataDir, feedsFile, classifyBaseDir } };
 }
 
 /** A YAML file read and checked against `schema`; a ConfigError naming the file and each key at fault otherwise. */

@@ -33,6 +33,17 @@ describe('loadConfig', () => {
     expect(paths.feedsFile).toBe(path.join(path.dirname(file), 'my-feeds.yaml'));
   });
 
+  it("resolves a config file's dataDir against its folder, and the default and NEWSFLOW_DATA_DIR against the working directory", () => {
+    const file = tempFile('my.yaml', 'dataDir: ./var\n');
+    const cwd = mkdtempSync(path.join(tmpdir(), 'newsflow-cwd-'));
+    expect(loadConfig({ configPath: file, env: {}, cwd }).paths.dataDir).toBe(path.join(path.dirname(file), 'var'));
+    expect(loadConfig({ configPath: file, env: { NEWSFLOW_DATA_DIR: 'elsewhere' }, cwd }).paths.dataDir).toBe(path.join(cwd, 'elsewhere'));
+    // A config file that sets no dataDir keeps the default, ./data where the command runs.
+    const other = tempFile('other.yaml', 'log:\n  level: warn\n');
+    expect(loadConfig({ configPath: other, env: {}, cwd }).paths.dataDir).toBe(path.join(cwd, 'data'));
+    expect(loadConfig({ env: {}, cwd }).paths.dataDir).toBe(path.join(cwd, 'data'));
+  });
+
   it('rejects an unknown key naming the file, the key path and the key', () => {
     const file = tempFile('bad.yaml', 'workers:\n  concurrncy: {}\n');
     expect(() => loadConfig({ configPath: file, env: {} })).toThrow(ConfigError);
