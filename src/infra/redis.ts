@@ -77,6 +77,18 @@ export async function connectRedis(options: ConnectOptions): Promise<RedisHandle
   const client = createRedis(url);
   client.on('error', (err) => log.warn({ err }, 'redis connection error'));
   await client.ping();
+  // ioredis reports a SELECT that fails on connect as a connection error and carries on in database 0: the jobs and
+  // keys of another deployment, perhaps. A database the server does not have is a configuration mistake.
+  const db = client.options.db ?? 0;
+  if (db !== 0) {
+    try {
+      await client.select(db);
+    } catch (err) {
+      client.disconnect();
+      if (server) await stopPrivateServer(server);
+      throw new RedisUnavailableError(`Redis at ${redactUrl(url)} has no database ${db}: ${(err as Error).message}`);
+    }
+  }
   await checkEvictionPolicy(client, log);
   let closing: Promise<void> | null = null;
   return {

@@ -24,6 +24,17 @@ describe('connectRedis', () => {
     expect((err as Error).message).not.toContain('s3cret');
   });
 
+  it('refuses a database the server does not have, instead of carrying on in database 0', async () => {
+    const base = REDIS_URL.replace(/\/\d*$/, '');
+    const err = await connectRedis({ url: `${base}/99`, autoStart: false, dataDir: '/tmp', log }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RedisUnavailableError);
+    expect((err as Error).message).toMatch(/has no database 99: .*out of range/i);
+    // A database it has is selected.
+    const handle = await connectRedis({ url: `${base}/1`, autoStart: false, dataDir: '/tmp', log });
+    expect(await handle.client.client('INFO')).toMatch(/ db=1 /);
+    await handle.close();
+  });
+
   it('starts a private server for a local URL that does not answer, and stops it when no one else uses it', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'nf-autostart-'));
