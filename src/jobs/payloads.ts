@@ -68,6 +68,12 @@ export const CleanPayloadSchema = z.object({
   /** html: a web page or feed content; markdown: a Markdown dump with YAML front matter. */
   format: z.enum(['html', 'markdown']),
   fetchedAt: z.iso.datetime({ offset: true }),
+  /**
+   * The Content-Type the page was served with: its charset decides the decoding over the page's own <meta>, as in a
+   * browser. Absent in payloads queued or journaled before it was carried, and for ingested files; those are decoded
+   * by their declaration and the bytes alone.
+   */
+  contentType: z.string().optional(),
 });
 export type CleanPayload = z.infer<typeof CleanPayloadSchema>;
 

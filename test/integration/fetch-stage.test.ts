@@ -10,6 +10,8 @@ import { FetchError } from '../../src/infra/http/errors.js';
 import { NewsflowError } from '../../src/domain/errors.js';
 import { fetchArticle } from '../../src/stages/fetch/fetch-article.js';
 import { fetchFeed as fetchFeedCore } from '../../src/stages/fetch/fetch-feed.js';
+import { cleanArticle } from '../../src/stages/clean/clean-article.js';
+import { CleanConfigSchema } from '../../src/stages/clean/config.js';
 import type { FetchDeps } from '../../src/stages/fetch/deps.js';
 import type { Emit, StageResult } from '../../src/stages/types.js';
 import { ENCODING_SAMPLES, sampleFeed } from '../fixtures/feeds/encoding-samples.js';
@@ -454,6 +456,48 @@ describe('fetchArticle', () => {
     expect(ctx.counts['articles-from-feed-text']).toBe(1);
     const err = await fetchArticle(article(`${srv.url}/flaky`), testContext(), deps).catch((e: unknown) => e);
     expect((err as FetchError).kind).toBe('retryable');
+  });
+
+  describe('with the clean stage after it', () => {
+    const RU = 'Новости дня: погода в Москве.';
+    const EL = 'Η κυβέρνηση ανακοίνωσε νέα μέτρα στήριξης.';
+    /** A short legacy page, too short for a detector, named only by the HTTP charset; its <meta>, if any, is wrong. */
+    const serveLegacy = (route: string, text: string, charset: string, meta = '') =>
+      srv.route(route, (_req, res) => {
+        res.setHeader('content-type', `text/html; charset=${charset}`);
+        res.end(iconv.encode(`<html><head>${meta}<title>T</title></head><body><article><p>${text}</p></article></body></html>`, charset));
+      });
+    /** Runs clean on a clean job as the worker shell does: the payload validated by its schema first. */
+    async function cleanText(emit: Emit): Promise<string> {
+      const result = await cleanArticle(CleanPayloadSchema.parse(emit.payload), testContext(), { raw, config: CleanConfigSchema.parse({}) });
+      return 'emit' in result ? (result.emit[0]!.payload as { article: { text: string } }).article.text : `dropped: ${result.drop}`;
+    }
+
+    it('carries the page\'s Content-Type to clean, whose charset decides over a missing or wrong <meta>', async () => {
+      serveLegacy('/legacy/ru', RU, 'windows-1251');
+      serveLegacy('/legacy/el', EL, 'iso-8859-7', '<meta charset="windows-1252">');
+      const ru = emits(await fetchArticle(article(`${srv.url}/legacy/ru`), testContext(), deps));
+      const el = emits(await fetchArticle(article(`${srv.url}/legacy/el`), testContext(), deps));
+      expect(CleanPayloadSchema.parse(ru[0]!.payload).contentType).toBe('text/html; charset=windows-1251');
+      expect(await cleanText(ru[0]!)).toBe(RU);
+      expect(await cleanText(el[0]!)).toBe(EL);
+    });
+
+    it('reads the feed text of an item in a feed named only by its HTTP charset (decoded with the feed, stored as UTF-8)', async () => {
+      const body = `<p>${RU} ${'Правительство объявило о новых мерах поддержки экономики. '.repeat(5)}</p>`;
+      srv.route('/legacy/feed', (_req, res) => {
+        res.setHeader('content-type', 'application/rss+xml; charset=windows-1251');
+        res.end(iconv.encode(`<?xml version="1.0"?><rss version="2.0"><channel><title>Лента</title><link>/</link><item><title>Новости</title><link>/legacy/item</link><guid>legacy-1</guid><description><![CDATA[${body}]]></description></item></channel></rss>`, 'windows-1251'));
+      });
+      const out = emits(await fetchFeed(payload({ feedId: 'legacy-feed', url: `${srv.url}/legacy/feed`, fullText: 'never' }), testContext(), deps));
+      expect(out.map((e) => e.queue)).toEqual(['clean']);
+      expect(await cleanText(out[0]!)).toContain(RU);
+    });
+
+    it('reads the feed text that stands in for an unavailable page', async () => {
+      const out = emits(await fetchArticle({ ...article(`${srv.url}/private/ru`), hints: { ...article('').hints, summary: `<p>${RU}</p>` } }, testContext(), deps));
+      expect(await cleanText(out[0]!)).toContain(RU);
+    });
   });
 
   it('reads Crawl-delay (2 s here), capped by config (100 ms here)', async () => {

@@ -59,7 +59,8 @@ function pickCanonical(pageCanonical: string | null, url: string): string {
 function readBody(payload: CleanPayload, body: Buffer, config: CleanConfig): Extracted {
   try {
     if (payload.format === 'markdown') return parseMarkdownDump(body.toString('utf8'), { config }).extracted;
-    return extract(body, payload.url, { config });
+    // The HTTP charset outranks the page's <meta>; a payload from before it was carried has none (see the schema).
+    return extract(body, payload.url, { config, contentType: payload.contentType ?? null });
   } catch (err) {
     throw poison('clean-parse', `cannot extract ${payload.url}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

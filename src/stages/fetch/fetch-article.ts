@@ -10,8 +10,15 @@ import { keptHeaders } from './fetch-feed.js';
 import { itemDocument } from './full-text.js';
 import { politeGet } from './polite-get.js';
 
-function cleanJob(payload: FetchArticlePayload, url: string, rawRef: string, fetchedAt: string) {
-  const clean: CleanPayload = { runId: payload.runId, articleId: payload.articleId, url, source: payload.source, hints: payload.hints, rawRef, format: 'html', fetchedAt };
+/** The feed's text for an item, as the UTF-8 document itemDocument writes. */
+const FEED_TEXT_TYPE = 'text/html; charset=utf-8';
+
+/** The clean job of stored bytes; `contentType` goes along so that clean decodes by the charset they were served with. */
+function cleanJob(payload: FetchArticlePayload, url: string, rawRef: string, fetchedAt: string, contentType: string | undefined) {
+  const clean: CleanPayload = {
+    runId: payload.runId, articleId: payload.articleId, url, source: payload.source, hints: payload.hints, rawRef, format: 'html', fetchedAt,
+    ...(contentType ? { contentType } : {}),
+  };
   return { queue: 'clean' as const, id: jobId('clean', payload.articleId, payload.runId), payload: clean };
 }
 
@@ -27,14 +34,14 @@ async function fromFeedText(payload: FetchArticlePayload, reason: string, ctx: S
     url: payload.url,
     finalUrl: payload.url,
     status: 200,
-    headers: { 'content-type': 'text/html; charset=utf-8' },
+    headers: { 'content-type': FEED_TEXT_TYPE },
     fetchedAt,
     feedId: payload.source.id,
     kind: 'article',
   });
   ctx.count('articles-from-feed-text');
   ctx.log.info({ articleId: payload.articleId, url: payload.url, reason }, 'page unavailable; using the feed text');
-  return { emit: [cleanJob(payload, payload.url, rawRef, fetchedAt)] };
+  return { emit: [cleanJob(payload, payload.url, rawRef, fetchedAt, FEED_TEXT_TYPE)] };
 }
 
 export async function fetchArticle(payload: FetchArticlePayload, ctx: StageContext, deps: FetchDeps): Promise<StageResult> {
@@ -65,5 +72,5 @@ export async function fetchArticle(payload: FetchArticlePayload, ctx: StageConte
     kind: 'article',
   });
   ctx.count('articles-fetched');
-  return { emit: [cleanJob(payload, res.finalUrl, rawRef, fetchedAt)] };
+  return { emit: [cleanJob(payload, res.finalUrl, rawRef, fetchedAt, res.headers['content-type'])] };
 }

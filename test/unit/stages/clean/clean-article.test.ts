@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../../src/domain/ids.js';
 import { CleanArticleSchema } from '../../../../src/domain/record.js';
 import { permanent } from '../../../../src/domain/errors.js';
-import type { CleanPayload } from '../../../../src/jobs/payloads.js';
+import { CleanPayloadSchema, type CleanPayload } from '../../../../src/jobs/payloads.js';
 import type { FetchManifest, RawStore } from '../../../../src/stages/raw-store.js';
 import { cleanArticle } from '../../../../src/stages/clean/clean-article.js';
 import { CleanConfigSchema } from '../../../../src/stages/clean/config.js';
@@ -125,5 +126,39 @@ describe('cleanArticle', () => {
     const raw = new MemoryRawStore();
     const payload = { ...(await payloadFor(raw, '<p>x</p>', 'https://x.example/a', 'html')), rawRef: 'f'.repeat(64) };
     await expect(cleanArticle(payload, context().ctx, deps(raw))).rejects.toMatchObject({ kind: 'permanent', code: 'raw-missing' });
+  });
+});
+
+describe('cleanArticle decoding by the Content-Type the page was served with', () => {
+  const RU = 'Новости дня: погода в Москве.';
+  const EL = 'Η κυβέρνηση ανακοίνωσε νέα μέτρα στήριξης.';
+  /** A short page in a legacy charset, too short for a detector to tell; its <meta>, if any, is wrong. */
+  async function legacyPayload(raw: RawStore, text: string, charset: string, meta = '', contentType?: string): Promise<CleanPayload> {
+    const bytes = iconv.encode(`<html><head>${meta}<title>T</title></head><body><article><p>${text}</p></article></body></html>`, charset);
+    const payload = await payloadFor(raw, '', 'https://news.example/a', 'html');
+    return { ...payload, rawRef: await raw.put(bytes, manifest(payload.url)), ...(contentType ? { contentType } : {}) };
+  }
+  const textOf = (result: Awaited<ReturnType<typeof cleanArticle>>) =>
+    'emit' in result ? (result.emit[0]!.payload as { article: { text: string } }).article.text : `dropped: ${result.drop}`;
+
+  it('decodes a page whose charset only the HTTP header names', async () => {
+    const raw = new MemoryRawStore();
+    const ru = await legacyPayload(raw, RU, 'windows-1251', '', 'text/html; charset=windows-1251');
+    const el = await legacyPayload(raw, EL, 'iso-8859-7', '', 'text/html; charset=ISO-8859-7');
+    expect(textOf(await cleanArticle(ru, context().ctx, deps(raw)))).toBe(RU);
+    expect(textOf(await cleanArticle(el, context().ctx, deps(raw)))).toBe(EL);
+  });
+
+  it('lets the HTTP charset win over a wrong <meta> charset', async () => {
+    const raw = new MemoryRawStore();
+    const el = await legacyPayload(raw, EL, 'iso-8859-7', '<meta charset="windows-1252">', 'text/html; charset=iso-8859-7');
+    expect(textOf(await cleanArticle(el, context().ctx, deps(raw)))).toBe(EL);
+  });
+
+  it('decodes a payload queued before contentType was carried by the page alone', async () => {
+    const raw = new MemoryRawStore();
+    const ru = await legacyPayload(raw, RU, 'windows-1251', '<meta charset="windows-1251">');
+    expect(ru).not.toHaveProperty('contentType');
+    expect(textOf(await cleanArticle(CleanPayloadSchema.parse(ru), context().ctx, deps(raw)))).toBe(RU);
   });
 });
