@@ -4,9 +4,12 @@
 // retentionDays / generations; every key of generation g expires together at the end of g plus the retention.
 // Within a generation, entries live as fields of small hashes ("buckets"), which Redis stores as compact
 // listpacks, with integer fields and values where possible:
-//   P:m:<g>            "exactBits,bandBits": bucket counts of the generation, fixed when it starts
+//   P:m:<g>            "exactBits,bandBits,fieldBits": bucket counts of the generation, fixed when it starts, and
+//                      the exact keys' field width (without it, 23: generations written before it was 32)
 //   P:n:<g>            article counter; an article's number <seq> in g addresses its record
-//   P:x:<g>:<bucket>   exact keys (text hash, canonical URL, feed item): field = 23 bits of the hash, value = seq
+//   P:x:<g>:<bucket>   exact keys (text hash, canonical URL, feed item): field = the low 32 bits of the hash,
+//                      value = seq; a key is thus a fingerprint of bucket bits + 32 (a text hit is checked against
+//                      the record's shingle count and signature as well)
 //   P:b:<g>:<bucket>   MinHash band values: field = 12 bits r of the band hash, value = seq of its first owner;
 //                      field -1-r: the latest near duplicate that shared the value (reaches edits of edits)
 //   P:r:<g>:<seq/64>   records: field = seq % 64, value = id (8 bytes) + shingle count (2) + flags (1) + site (2)
@@ -39,6 +42,8 @@ type CheckCommand = (key: string, ...args: (string | number | Buffer)[]) => Prom
 export interface DedupeIndexOptions {
   /** Clock in ms (tests and benchmarks simulate days passing). */
   now?: () => number;
+  /** Judge articles against the index without adding them (a replay that must leave the live index as it is). */
+  readOnly?: boolean;
 }
 
 /** Wraps the prefix in a hash tag unless it has one, so all of an article's keys share one Redis Cluster slot. */
@@ -78,7 +83,7 @@ export function siteHash(canonicalUrl: string): number {
   return (createHash('sha256').update(site).digest().readUInt16BE(0) % 65535) + 1;
 }
 
-export function checkArgs(keys: DedupeKeys, config: DedupeConfig, nowMs: number): (string | number | Buffer)[] {
+export function checkArgs(keys: DedupeKeys, config: DedupeConfig, nowMs: number, readOnly = false): (string | number | Buffer)[] {
   const genMs = (config.retentionDays * DAY_MS) / config.generations;
   const hexId = HEX_ID.test(keys.id);
   const idBin = hexId ? Buffer.from(keys.id, 'hex') : createHash('sha256').update(keys.id).digest().subarray(0, 8);
@@ -110,6 +115,7 @@ export function checkArgs(keys: DedupeKeys, config: DedupeConfig, nowMs: number)
     sig,
     siteHash(keys.canonicalUrl),
     config.sameSiteJaccard,
+    readOnly ? '1' : '0',
     ...textPair(keys.textHash),
     ...exactPair('u', keys.canonicalUrl),
     ...exactPair('i', keys.feedItemKey),
@@ -125,7 +131,7 @@ export function createRedisDedupeIndex(redis: Redis, keyPrefix: string, config: 
   const check = (redis as unknown as Record<string, CheckCommand>)[COMMAND]!.bind(redis);
   return {
     async checkAndInsert(keys: DedupeKeys): Promise<DedupeResult> {
-      const [status, duplicateOf, clusterId, similarity, reason, updateOf] = await check(prefix, ...checkArgs(keys, config, now()));
+      const [status, duplicateOf, clusterId, similarity, reason, updateOf] = await check(prefix, ...checkArgs(keys, config, now(), options.readOnly));
       return DedupeResultSchema.parse({
         status,
         duplicateOf: duplicateOf || null,

@@ -162,6 +162,70 @@ describe('Redis dedupe index', () => {
     expect(await check(index, v3)).toMatchObject({ status: 'near-duplicate', duplicateOf: v2.id, clusterId: v1.id });
   });
 
+  it('takes a text key that another text shares for no copy: a text hit needs the same signature', async () => {
+    const { index, prefix } = fresh();
+    const [a, b] = loadArticles('en');
+    const first = article(a!.paragraphs.join('\n\n'));
+    await check(index, first);
+    // Keys are fingerprints of their hashes: plant the other text's key on the first article's record, as a
+    // collision would (at both field widths, so the old 23-bit fields collide too).
+    const other = article(b!.paragraphs.join('\n\n'));
+    const P = taggedPrefix(prefix);
+    const g = Math.floor(clock / (5 * DAY));
+    const [xb, , fieldBits] = (await redis.get(`${P}:m:${g}`))!.split(',').map(Number);
+    expect(fieldBits).toBe(32);
+    const hash = dedupeKeysOf(other).textHash;
+    const [hi, lo] = [parseInt(hash.slice(0, 8), 16), parseInt(hash.slice(8, 16), 16)];
+    const bucket = `${P}:x:${g}:${Math.floor(hi / 2 ** (32 - xb!))}`;
+    await redis.hset(bucket, String(lo), '1', String(lo % 2 ** 23), '1');
+    expect(await check(index, other)).toMatchObject({ status: 'unique', clusterId: other.id });
+  });
+
+  it('reads and extends a generation written with 23-bit exact-key fields', async () => {
+    const { index, prefix } = fresh();
+    const P = taggedPrefix(prefix);
+    const g = Math.floor(clock / (5 * DAY));
+    // A generation started before fields were 32 bits: its meta names no field width.
+    await redis.set(`${P}:m:${g}`, '0,0', 'PX', DAY);
+    const text = loadArticles('en')[2]!.paragraphs.join('\n\n');
+    const original = article(text);
+    await check(index, original);
+    const fields = (await redis.hkeys(`${P}:x:${g}:0`)).map(Number);
+    expect(fields).toHaveLength(2);
+    for (const f of fields) expect(f).toBeLessThan(2 ** 23);
+    expect(await check(index, article(text))).toMatchObject({ status: 'duplicate', reason: 'content-hash', duplicateOf: original.id });
+  });
+
+  it('gives an article seen before the verdict it got then, even when its text has changed since', async () => {
+    const { index, prefix } = fresh();
+    const text = loadArticles('en')[1]!.paragraphs.join('\n\n');
+    const first = article(text, { url: 'https://news.example.com/ports', item: 'item-9' });
+    const verdict = await check(index, first);
+    // The same article after a clean rule changed its text (a replay), or its page fetched again.
+    const again = article(`${text}\n\nRelated: more stories from our port desk.`, { id: first.id, url: first.url, item: 'item-9' });
+    expect(await check(index, again)).toEqual(verdict);
+    const g = Math.floor(clock / (5 * DAY));
+    expect(await redis.get(`${taggedPrefix(prefix)}:m:${g}`)).not.toBeNull();
+    expect(await redis.get(`${taggedPrefix(prefix)}:n:${g}`)).toBe('1');
+  });
+
+  it('judges without adding anything when read-only', async () => {
+    const { index, prefix } = fresh();
+    const readOnly = createRedisDedupeIndex(redis, prefix, config, { now: () => clock, readOnly: true });
+    const [a, b] = loadArticles('zh');
+    const text = a!.paragraphs.join('\n\n');
+    const unseen = article(b!.paragraphs.join('\n\n'), { lang: 'zh' });
+    expect(await readOnly.checkAndInsert(dedupeKeysOf(unseen))).toMatchObject({ status: 'unique', clusterId: unseen.id });
+    expect(await redis.keys(`${taggedPrefix(prefix)}:*`)).toEqual([]);
+    const original = article(text, { lang: 'zh' });
+    await check(index, original);
+    const keys = (await redis.keys(`${taggedPrefix(prefix)}:*`)).sort();
+    expect(await readOnly.checkAndInsert(dedupeKeysOf(article(text, { lang: 'zh' })))).toMatchObject({ status: 'duplicate', duplicateOf: original.id });
+    expect(await readOnly.checkAndInsert(dedupeKeysOf(unseen))).toMatchObject({ status: 'unique' });
+    expect((await redis.keys(`${taggedPrefix(prefix)}:*`)).sort()).toEqual(keys);
+    expect(await redis.get(`${taggedPrefix(prefix)}:n:${Math.floor(clock / (5 * DAY))}`)).toBe('1');
+  });
+
   it('uses non-hex article ids as they are', async () => {
     const { index } = fresh();
     const text = loadArticles('en')[3]!.paragraphs.join('\n\n');

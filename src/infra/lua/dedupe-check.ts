@@ -4,18 +4,19 @@
 // KEYS[1] = the key prefix (carries the hash tag, so every key below shares its Redis Cluster slot).
 // ARGV: now, generationMs, generations, retentionMs, articlesPerGeneration, nearJaccard, nearContainment,
 //       containmentMinJaccard, minShingles, maxCandidates, id, idBin(8 bytes), rawId ('' when id is 16 hex),
-//       size, sig(32 bytes), site (16-bit hash, 0 unknown), sameSiteJaccard, then text/url/item as (hi, lo) pairs ('' when absent), bandCount, (hi, lo) per band.
+//       size, sig(32 bytes), site (16-bit hash, 0 unknown), sameSiteJaccard, readOnly ('1': judge, insert nothing),
+//       then text/url/item as (hi, lo) pairs ('' when absent), bandCount, (hi, lo) per band.
 // Returns { status, duplicateOf, clusterId, similarity, reason, updateOf }, '' for null.
 export const DEDUPE_CHECK_LUA = `
 local P = KEYS[1]
 local now, genMs, G, retentionMs, perGen = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local tJ, tC, tCJ, minSh, maxCand = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local id, idBin, rawId, size, sig = ARGV[11], ARGV[12], ARGV[13], tonumber(ARGV[14]), ARGV[15]
-local site, tSite = tonumber(ARGV[16]), tonumber(ARGV[17])
+local site, tSite, readOnly = tonumber(ARGV[16]), tonumber(ARGV[17]), ARGV[18] == '1'
 local exact = {}
-local a = 18
+local a = 19
 for k = 1, 3 do
-  if ARGV[a] ~= '' then exact[k] = { tonumber(ARGV[a]), tonumber(ARGV[a + 1]) % 8388608 } end
+  if ARGV[a] ~= '' then exact[k] = { tonumber(ARGV[a]), tonumber(ARGV[a + 1]) } end
   a = a + 2
 end
 -- A text too short to compare (a paywall stub, "photo gallery") says nothing about identity: no text key.
@@ -31,13 +32,17 @@ local SEP = '\\31'
 
 local cur = math.floor(now / genMs)
 local expireAt = (cur + 1) * genMs + retentionMs
--- live generations, oldest first: { g, exactBits, bandBits }
+-- Exact-key fields hold the low 32 bits of the key's hash (bucket bits + 32 name a key); generations written before
+-- that held 23 and say so by a meta value without a third number.
+local FIELD_BITS = 32
+-- live generations, oldest first: { g, exactBits, bandBits, x prefix, b prefix, band bucket divisor, field modulus }
 local gens = {}
 for g = cur - G, cur do
   local m = redis.call('GET', P .. ':m:' .. g)
   if m then
-    local xb, bb = string.match(m, '^(%d+),(%d+)$')
-    gens[#gens + 1] = { g, tonumber(xb), tonumber(bb), P .. ':x:' .. g .. ':', P .. ':b:' .. g .. ':', 2 ^ (32 - tonumber(bb)) }
+    local xb, bb, fb = string.match(m, '^(%d+),(%d+),?(%d*)$')
+    gens[#gens + 1] = { g, tonumber(xb), tonumber(bb), P .. ':x:' .. g .. ':', P .. ':b:' .. g .. ':', 2 ^ (32 - tonumber(bb)),
+      2 ^ (tonumber(fb) or 23) }
   end
 end
 
@@ -103,28 +108,28 @@ local function containment(j, sa, sb)
 end
 local function fmt(x) return string.format('%.3f', x) end
 
--- exact keys: oldest owner of text hash, canonical URL, feed item
+-- exact keys: oldest owner of text hash, canonical URL, feed item. A key is a fingerprint of its hash, so another
+-- key can share it: a text hit counts only with the same shingle count and signature, which the same text has.
 local found = {}
 for k = 1, 3 do
   local e = exact[k]
   if e then
     for _, gm in ipairs(gens) do
-      local s = redis.call('HGET', xkey(gm[1], gm[2], e[1]), e[2])
+      local s = redis.call('HGET', xkey(gm[1], gm[2], e[1]), e[2] % gm[7])
       if s then
         local seq = tonumber(s)
         local r = getRecord(gm[1], seq)
-        if r then found[k] = { gm[1], seq, r } break end
+        if r and (k ~= 1 or (rsize(r) == size and rsig(r) == sig)) then found[k] = { gm[1], seq, r } break end
       end
     end
   end
 end
 
--- the same article seen before (redelivery, replay): the verdict it got then
+-- the same article seen before (redelivery, replay, a re-fetch): the verdict it got then. Its text may have changed
+-- meanwhile (a replay after a clean rule changed, a page fetched again); it is still no copy or update of itself.
 for k = 1, 3 do
   local f = found[k]
-  if f and string.sub(f[3], 1, 8) == idBin and (k == 1 or (rsig(f[3]) == sig and rsize(f[3]) == size)) then
-    return storedVerdict(f[1], f[2], f[3])
-  end
+  if f and string.sub(f[3], 1, 8) == idBin then return storedVerdict(f[1], f[2], f[3]) end
 end
 
 local status, dupOf, cluster, sim, reason, updateOf = 'unique', '', id, '', '', ''
@@ -202,6 +207,9 @@ if status == 'unique' and size >= minSh then
   end
 end
 
+local verdict = { status, dupOf, cluster, sim, reason, updateOf }
+if readOnly then return verdict end
+
 -- insert into the current generation
 local meta = P .. ':m:' .. cur
 local cg = gens[#gens]
@@ -219,7 +227,8 @@ if not cg or cg[1] ~= cur then
   end
   cg = { cur, bits(n * 3), bits(n * math.max(nb, 1)) }
   cg[6] = 2 ^ (32 - cg[3])
-  redis.call('SET', meta, cg[2] .. ',' .. cg[3], 'PXAT', expireAt)
+  cg[7] = 2 ^ FIELD_BITS
+  redis.call('SET', meta, cg[2] .. ',' .. cg[3] .. ',' .. FIELD_BITS, 'PXAT', expireAt)
 end
 local counter = P .. ':n:' .. cur
 local seq = redis.call('INCR', counter)
@@ -234,10 +243,10 @@ if rawId ~= '' then flags = flags + 2 end
 put(skey('r', cur, seq), seq % 64, idBin .. string.char(math.floor(size / 256), size % 256, flags, math.floor(site / 256), site % 256) .. sig)
 if rawId ~= '' then put(skey('i', cur, seq), seq % 64, rawId) end
 if status ~= 'unique' then
-  put(skey('v', cur, seq), seq % 64, encodeVerdict({ status, dupOf, cluster, sim, reason, updateOf }))
+  put(skey('v', cur, seq), seq % 64, encodeVerdict(verdict))
 end
 for k = 1, 3 do
-  if exact[k] and not found[k] then put(xkey(cur, cg[2], exact[k][1]), exact[k][2], seq, 'HSETNX') end
+  if exact[k] and not found[k] then put(xkey(cur, cg[2], exact[k][1]), exact[k][2] % cg[7], seq, 'HSETNX') end
 end
 -- Band values already taken stay with their first owner (often another copy of the same story): a copy that
 -- resembles several members then reports the first seen. New values of a near duplicate extend its cluster.
@@ -248,5 +257,5 @@ if status ~= 'duplicate' and size >= minSh then
     elseif status == 'near-duplicate' then put(key, -1 - bands[k][2], seq) end
   end
 end
-return { status, dupOf, cluster, sim, reason, updateOf }
+return verdict
 `;

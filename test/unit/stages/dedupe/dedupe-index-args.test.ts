@@ -31,15 +31,17 @@ describe('checkArgs', () => {
     expect(args[11]).toEqual(Buffer.from('0123456789abcdef', 'hex'));
     expect(args[12]).toBe('');
     expect(args[14]).toHaveLength(32);
-    const bandCount = args.length - 24;
+    expect(args[17]).toBe('0');
+    const bandCount = args.length - 25;
     expect(bandCount).toBe(2 * DEFAULT_DEDUPE_CONFIG.bands);
-    expect(args[23]).toBe(DEFAULT_DEDUPE_CONFIG.bands);
+    expect(args[24]).toBe(DEFAULT_DEDUPE_CONFIG.bands);
     // the feed item is absent: its pair is empty
-    expect(args.slice(21, 23)).toEqual(['', '']);
+    expect(args.slice(22, 24)).toEqual(['', '']);
     const raw = checkArgs({ ...keys, id: 'ingest:a.md', fingerprint: null }, DEFAULT_DEDUPE_CONFIG, 1_000);
     expect(raw[12]).toBe('ingest:a.md');
     expect(raw[13]).toBe(0);
-    expect(raw[23]).toBe(0);
+    expect(raw[24]).toBe(0);
+    expect(checkArgs(keys, DEFAULT_DEDUPE_CONFIG, 1_000, true)[17]).toBe('1');
   });
 
   it('keeps a given hash tag and adds one otherwise', () => {
