@@ -4,11 +4,12 @@
 // `YYYY-MM-DD.1.jsonl`, `.2.jsonl`, … at a size limit. One writer per day at a time, by a lease in Redis. Under the
 // lease a writer: (1) reconciles the current file's tail with the ledger — bytes past the offset the ledger last
 // recorded were written by a writer that died before recording them: a torn last line is cut off, whole lines are
-// recorded as written; (2) skips records already in the ledger; (3) appends the batch in one write and fsyncs;
-// (4) records the ids and the new offset in one MULTI. A crash anywhere leaves no line, a torn line (cut at the next
-// reconcile) or a whole line that the next reconcile records, so a record appears once even when its job is delivered
-// twice or a worker dies between writing and acknowledging. The files, not Redis, are the truth: a Redis that lost
-// its data rebuilds the ledger from the day's files.
+// recorded as written; (2) skips records already in the ledger, or in another day's within ledgerDays (the same
+// article fetched again later); (3) appends the batch in one write and fsyncs; (4) records the ids and the new
+// offset in one MULTI. A crash anywhere leaves no line, a torn line (cut at the next reconcile) or a whole line that
+// the next reconcile records, so a record appears once even when its job is delivered twice or a worker dies between
+// writing and acknowledging. The files, not Redis, are the truth: a Redis that lost its data rebuilds a day's ledger
+// from that day's files.
 import { createHash, randomBytes } from 'node:crypto';
 import { withLease, type Lease } from './lease.js';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -141,16 +142,35 @@ export class JsonlOutput implements RecordOutput {
    */
   private async segmentsOf(day: string): Promise<Array<{ n: number; compressed: boolean }>> {
     const names = await readdir(this.options.dir).catch(() => [] as string[]);
-    const byNumber = new Map<number, boolean>();
-    for (const m of names.map((name) => SEGMENT.exec(name))) {
-      if (!m || m[1] !== day) continue;
-      const n = Number(m[2] ?? 0);
-      byNumber.set(n, (byNumber.get(n) ?? false) || m[3] !== undefined);
-    }
-    for (const [n, compressed] of byNumber) {
+    const segments = segmentsIn(names).get(day) ?? [];
+    for (const { n, compressed } of segments) {
       if (compressed && names.includes(segmentName(day, n))) await removed(path.join(this.options.dir, segmentName(day, n)));
     }
-    return [...byNumber].map(([n, compressed]) => ({ n, compressed })).sort((a, b) => a.n - b.n);
+    return segments;
+  }
+
+  /**
+   * Which of the ids were written under another day: the ledgers of the folder's other days within `ledgerDays` of
+   * this one (an article fetched again on a later day, a replay into this folder). A ledger Redis lost is rebuilt from
+   * its day's files first. Each day has its own lease, so this is not atomic across days: two copies of one record
+   * written under two days in the same instant could both land; a copy that comes after the first is written is not.
+   */
+  private async writtenOnOtherDays(day: string, ids: string[]): Promise<boolean[]> {
+    const windowMs = (this.options.ledgerDays ?? 45) * DAY_MS;
+    const at = Date.parse(day);
+    const names = await readdir(this.options.dir).catch(() => [] as string[]);
+    const days = [...segmentsIn(names)].filter(([d]) => d !== day && Math.abs(Date.parse(d) - at) <= windowMs);
+    const out = ids.map(() => false);
+    if (!days.length) return out;
+    const present = await Promise.all(days.map(([d]) => this.redis.exists(this.keys(d).ledger)));
+    for (const [i, [d, segments]] of days.entries()) if (!present[i]) await this.rebuildLedger(d, segments);
+    const m = this.redis.multi();
+    for (const [d] of days) m.smismember(this.keys(d).ledger, ...ids);
+    for (const [err, known] of (await m.exec()) ?? []) {
+      if (err) throw err;
+      for (const [i, k] of (known as number[]).entries()) if (k) out[i] = true;
+    }
+    return out;
   }
 
   private compressFailed(err: unknown, files: string[]): void {
@@ -181,6 +201,12 @@ export class JsonlOutput implements RecordOutput {
         const closed = segments.filter((s) => s.n < n && !s.compressed).map((s) => segmentName(day, s.n));
         const ids = records.map(recordKey);
         const known = await this.redis.smismember(keys.ledger, ...ids);
+        const unknown = ids.filter((_, i) => !known[i]);
+        if (unknown.length) {
+          const elsewhere = await this.writtenOnOtherDays(day, unknown);
+          const written = new Set(unknown.filter((_, i) => elsewhere[i]));
+          for (const [i, id] of ids.entries()) if (written.has(id)) known[i] = 1;
+        }
         const fresh = new Set<string>();
         const file = segmentName(day, n);
         const result = ids.map((id, i) => {
@@ -263,6 +289,8 @@ export class JsonlOutput implements RecordOutput {
     }
     const { ledger } = this.keys(day);
     const m = this.redis.multi();
+    // '' is no record's key: it keeps the ledger of a day whose files hold no record from being rebuilt again.
+    m.sadd(ledger, '');
     for (let i = 0; i < ids.length; i += 10_000) m.sadd(ledger, ...ids.slice(i, i + 10_000));
     await m.expire(ledger, this.ledgerTtl).exec();
   }
@@ -343,6 +371,24 @@ export class JsonlOutput implements RecordOutput {
     const busy = () => retryable('sink-busy', `output lease ${key} not acquired in time`);
     return withLease(this.redis, key, { ttlMs: this.leaseMs, waitMs: this.leaseMs * 2, busy }, fn);
   }
+}
+
+/**
+ * The segments of each day among a folder's file names, ascending; a segment is compressed when its .gz is there (a
+ * plain file beside it is one a compress left behind: the .gz, renamed into place only when complete, holds it all).
+ */
+function segmentsIn(names: string[]): Map<string, Array<{ n: number; compressed: boolean }>> {
+  const days = new Map<string, Map<number, boolean>>();
+  for (const m of names.map((name) => SEGMENT.exec(name))) {
+    if (!m) continue;
+    const byNumber = days.get(m[1]!) ?? new Map<number, boolean>();
+    days.set(m[1]!, byNumber);
+    const n = Number(m[2] ?? 0);
+    byNumber.set(n, (byNumber.get(n) ?? false) || m[3] !== undefined);
+  }
+  return new Map(
+    [...days].map(([day, byNumber]) => [day, [...byNumber].map(([n, compressed]) => ({ n, compressed })).sort((a, b) => a.n - b.n)]),
+  );
 }
 
 /** Output files of a folder in write order: days ascending, then segments; compressed ones included. */

@@ -45,6 +45,27 @@ describe('JsonlOutput', () => {
     expect(lines(path.join(dir, '2025-02-13.jsonl')).map((l) => JSON.parse(l).id)).toEqual(['b']);
   });
 
+  it('skips a record written under another day within ledgerDays, however its ledger is kept', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nf-out-'));
+    const root = `{${prefix}}days`;
+    const out = new JsonlOutput(redis, { dir, root, fsync: 'never', ledgerDays: 45 });
+    expect(await out.write(record('a'))).toMatchObject({ written: true });
+    // The same article fetched again two days later (crawl --force, an ingest repeated) is the same record.
+    expect(await out.write(record('a', '2025-02-14T09:00:00.000Z'))).toMatchObject({ written: false });
+    // Redis lost the ledgers: the first day's files say what was written there, compressed or not.
+    writeFileSync(path.join(dir, '2025-02-12.jsonl.gz'), gzipSync(readFileSync(path.join(dir, '2025-02-12.jsonl'))));
+    await deleteKeysMatching(redis, `${root}:*`);
+    expect(await out.write(record('a', '2025-02-15T09:00:00.000Z'))).toMatchObject({ written: false });
+    // Beyond ledgerDays the record is written again, as the option says; another record is written at once.
+    expect(await out.write(record('a', '2025-04-10T09:00:00.000Z'))).toMatchObject({ written: true });
+    expect(await out.write(record('b', '2025-02-14T09:00:00.000Z'))).toMatchObject({ written: true });
+    expect((await readRecords(await listOutputFiles(dir))).map((r) => `${r.id} ${r.fetchedAt.slice(0, 10)}`)).toEqual([
+      'a 2025-02-12',
+      'b 2025-02-14',
+      'a 2025-04-10',
+    ]);
+  });
+
   it('concurrent writers of the same records produce each line once and whole', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nf-out-'));
     const writers = [0, 1, 2].map(() => new JsonlOutput(redis, { dir, root: `{${prefix}}c`, fsync: 'never' }));
