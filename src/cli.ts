@@ -23,7 +23,7 @@ import { DEFAULT_VECTOR_LIMIT } from './stages/classify/model/word-vectors.js';
 import { runDedupeCheck } from './commands/dedupe.js';
 import { exportOpml, importOpml, runFetch, runParseFeed } from './commands/feeds.js';
 import { syncSchedules } from './jobs/schedules.js';
-import { formatReplay, progressReporter, replay, type ReplayReport } from './commands/replay.js';
+import { DEFAULT_MAX_PENDING, formatReplay, progressReporter, replay, type ReplayReport } from './commands/replay.js';
 import { createLogger } from './infra/logger.js';
 import { STAGES, type StageName } from './jobs/names.js';
 
@@ -39,6 +39,12 @@ function loadOptions(cmd: Command): LoadOptions {
 function parseMinutes(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 1440) throw new InvalidArgumentError('a whole number of minutes from 1 to 1440');
+  return n;
+}
+
+function parseJobCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1_000_000) throw new InvalidArgumentError('a whole number of jobs from 1 to 1000000');
   return n;
 }
 
@@ -126,9 +132,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--from-stage <stage>', 'stage to start from: clean (from raw payloads), classify or dedupe (from stored articles)').choices(['clean', 'classify', 'dedupe']).default('clean'))
     .option('--out <dir>', 'output folder (default: <dataDir>/replay/<run id>)')
     .addOption(new Option('--dedupe <index>', 'live: the deployment\'s duplicate index (same verdicts); fresh: a new one, for changed thresholds').choices(['live', 'fresh']).default('live'))
+    .option('--max-pending <n>', 'most of the replay\'s jobs in Redis at once (one per article on its way); more are enqueued as these finish', parseJobCount, DEFAULT_MAX_PENDING)
     .option('--dry-run', 'only say what would be replayed')
     .option('--diff', 'report, per field, how many records changed, with examples')
-    .action(async (opts: { since?: string; until?: string; feed?: string; fromStage: 'clean' | 'classify' | 'dedupe'; out?: string; dedupe: 'live' | 'fresh'; dryRun?: boolean; diff?: boolean }, cmd: Command) => {
+    .action(async (opts: { since?: string; until?: string; feed?: string; fromStage: 'clean' | 'classify' | 'dedupe'; out?: string; dedupe: 'live' | 'fresh'; maxPending: number; dryRun?: boolean; diff?: boolean }, cmd: Command) => {
       const loaded = loadConfig(loadOptions(cmd));
       const progress = progressReporter();
       // The first Ctrl-C or SIGTERM stops the replay so it removes its queues (thousands of jobs, no expiry); a
@@ -149,6 +156,7 @@ export function buildProgram(): Command {
           fromStage: opts.fromStage,
           outDir: opts.out,
           dedupe: opts.dedupe,
+          maxPending: opts.maxPending,
           dryRun: opts.dryRun ?? false,
           onProgress: progress.update,
           log: createLogger({ level: loaded.config.log.level === 'info' ? 'warn' : loaded.config.log.level }),

@@ -13,7 +13,8 @@ export { readRecords };
 import { deleteKeysMatching } from '../infra/redis.js';
 import type { Logger } from '../infra/logger.js';
 import { STAGES, type StageName } from '../jobs/names.js';
-import { enqueue, keyRoot } from '../jobs/queues.js';
+import { enqueue, keyRoot, pendingJobs, type Queues } from '../jobs/queues.js';
+import type { Emit } from '../stages/types.js';
 import { closeWorkers } from '../workers/shutdown.js';
 import { newRunId, startWorkers, waitUntilDrained } from '../workers/pipeline.js';
 import { openRuntime } from '../workers/runtime.js';
@@ -27,12 +28,19 @@ export interface ReplayOptions {
   dryRun?: boolean;
   /** live: verdicts as the deployment's index gave them (reproducible); fresh: a new index, for changed thresholds. */
   dedupe?: 'live' | 'fresh';
+  /**
+   * Most of the replay's jobs waiting or running in Redis at once (default DEFAULT_MAX_PENDING): stored inputs are
+   * enqueued as earlier ones finish, since classify and dedupe jobs carry the whole article.
+   */
+  maxPending?: number | undefined;
   /** Called with (done, total) while the replay runs. */
   onProgress?: (done: number, total: number) => void;
   log?: Logger;
   /** Stops waiting for the replay (Ctrl-C); it then throws, after removing its queues as a finished replay does. */
   signal?: AbortSignal;
 }
+
+export const DEFAULT_MAX_PENDING = 2_000;
 
 export interface FieldChange {
   field: string;
@@ -43,12 +51,19 @@ export interface FieldChange {
 export interface ReplayReport {
   runId: string;
   outDir: string;
+  /** Stored inputs replayed, the last of each article; `droppedBefore` of them had been dropped when first run. */
   read: number;
+  droppedBefore: number;
+  /** Records the replay wrote: changed + unchanged + new + recovered. */
   processed: number;
   changed: number;
   unchanged: number;
   /** Replayed records with no original in the output (e.g. the original was written under another folder). */
   new: number;
+  /** Replayed records of inputs that had been dropped when first run (a page without text before a site rule). */
+  recovered: number;
+  /** Inputs a stage dropped again in the replay, so no record came of them. */
+  dropped: number;
   failed: number;
   fields: FieldChange[];
   /** Dry run: entries per day and feed. */
@@ -57,15 +72,20 @@ export interface ReplayReport {
 
 const EXAMPLES = 3;
 
-/** Per top-level field, how many replayed records differ from their originals, with a few examples. */
-export function diffRecords(before: Map<string, ArticleRecord>, after: ArticleRecord[]) {
+/**
+ * Per top-level field, how many replayed records differ from their originals, with a few examples. A record without
+ * an original is `recovered` when its input had been dropped before, `fresh` otherwise.
+ */
+export function diffRecords(before: Map<string, ArticleRecord>, after: ArticleRecord[], droppedBefore: ReadonlySet<string> = new Set()) {
   const fields = new Map<string, FieldChange>();
   let changed = 0;
   let fresh = 0;
+  let recovered = 0;
   for (const rec of after) {
     const old = before.get(rec.id);
     if (!old) {
-      fresh += 1;
+      if (droppedBefore.has(rec.id)) recovered += 1;
+      else fresh += 1;
       continue;
     }
     let any = false;
@@ -82,56 +102,126 @@ export function diffRecords(before: Map<string, ArticleRecord>, after: ArticleRe
     }
     if (any) changed += 1;
   }
-  return { changed, fresh, fields: [...fields.values()].sort((x, y) => y.changed - x.changed) };
+  return { changed, fresh, recovered, fields: [...fields.values()].sort((x, y) => y.changed - x.changed) };
 }
 
-function planOf(entries: JournalEntry[]): Record<string, number> {
+async function planOf(entries: AsyncIterable<JournalEntry>): Promise<Record<string, number>> {
   const plan: Record<string, number> = {};
-  for (const e of entries) {
+  for await (const e of entries) {
     const key = `${e.fetchedAt.slice(0, 10)} ${e.feedId ?? '-'}`;
     plan[key] = (plan[key] ?? 0) + 1;
   }
   return plan;
 }
 
+/** How long a replay waits at most before it looks again whether its jobs left room for more. */
+const WINDOW_POLL_MS = 100;
+
+/**
+ * The replay's articles that finished (written, dropped, failed for good), as this process's workers report them:
+ * only they take the replay's jobs, since its queues are its own.
+ */
+function finishedArticles() {
+  const seen = { count: 0, dropped: 0 };
+  let waiter: { at: number; wake: () => void } | undefined;
+  return {
+    seen,
+    add(dropped: boolean): void {
+      seen.count += 1;
+      if (dropped) seen.dropped += 1;
+      if (waiter && seen.count >= waiter.at) waiter.wake();
+    },
+    /** Resolves once `n` more articles have finished, or after `ms`. */
+    next(n: number, ms: number): Promise<void> {
+      return new Promise((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          waiter = undefined;
+          resolve();
+        };
+        const timer = setTimeout(wake, ms);
+        waiter = { at: seen.count + n, wake };
+      });
+    },
+  };
+}
+
+/**
+ * Enqueues the entries a window at a time: each article has one job in flight (at the stage it has reached), so
+ * topping up to `maxPending` jobs in flight keeps at most that many articles in Redis, however many are replayed.
+ */
+async function enqueueInWindows(
+  queues: Queues,
+  entries: AsyncIterable<JournalEntry>,
+  toJob: (e: JournalEntry) => Emit,
+  options: { maxPending: number; finished: ReturnType<typeof finishedArticles>; signal?: AbortSignal | undefined },
+): Promise<void> {
+  const { maxPending, finished, signal } = options;
+  const iterator = entries[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      if (signal?.aborted) throw new Error('interrupted');
+      const batch: Emit[] = [];
+      for (let room = maxPending - (await pendingJobs(queues)); batch.length < room; ) {
+        const next = await iterator.next();
+        if (next.done) return await enqueue(queues, batch);
+        batch.push(toJob(next.value));
+      }
+      await enqueue(queues, batch);
+      // Counting the jobs costs a round trip per stage: top up when a quarter of the window has room again.
+      await finished.next(Math.ceil(maxPending / 4), WINDOW_POLL_MS);
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
 export async function replay(loaded: LoadedConfig, options: ReplayOptions): Promise<ReplayReport> {
   const runId = newRunId('replay');
   const journal = new Journal(path.join(loaded.paths.dataDir, 'journal'));
-  const entries = await journal.read(options.fromStage, { since: options.since, until: options.until, feedId: options.feedId });
+  const entries = await journal.select(options.fromStage, { since: options.since, until: options.until, feedId: options.feedId });
+  const total = entries.count;
   const outDir = path.resolve(options.outDir ?? path.join(loaded.paths.dataDir, 'replay', runId));
-  const base: ReplayReport = { runId, outDir, read: entries.length, processed: 0, changed: 0, unchanged: 0, new: 0, failed: 0, fields: [] };
-  if (options.dryRun) return { ...base, plan: planOf(entries) };
+  const base: ReplayReport = {
+    runId, outDir, read: total, droppedBefore: entries.dropped,
+    processed: 0, changed: 0, unchanged: 0, new: 0, recovered: 0, dropped: 0, failed: 0, fields: [],
+  };
+  if (options.dryRun) return { ...base, plan: await planOf(entries) };
+  const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+  if (!Number.isInteger(maxPending) || maxPending < 1) throw new RangeError(`maxPending must be a whole number from 1, not ${maxPending}`);
 
   const prefix = loaded.config.redis.prefix;
   const queuePrefix = `${prefix}-replay-${runId}`;
   const dedupeRoot = options.dedupe === 'fresh' ? `${keyRoot(prefix)}:dedupe-${runId}` : undefined;
   const rt = await openRuntime({ loaded, outDir, queuePrefix, journal: false, ...(dedupeRoot ? { dedupeRoot } : {}), ...(options.log ? { log: options.log } : {}) });
+  // A finished replay job is of no use to anyone (the queues go when the replay ends), and it would keep its article
+  // in Redis. Stages run in a sandbox enqueue through queues of their own, which keep the deployment's retention.
+  for (const q of Object.values(rt.queues)) q.jobsOpts = { ...q.jobsOpts, removeOnComplete: true };
   try {
     const stages = STAGES.slice(STAGES.indexOf(options.fromStage as StageName));
-    const workers = await startWorkers(rt, stages);
-    const ticker = setInterval(() => {
-      void rt.stats.get(runId).then((c) => {
-        const done = Object.entries(c)
-          .filter(([k]) => k === 'articles-written' || k === 'errors' || k.startsWith('dropped-'))
-          .reduce((s, [, v]) => s + v, 0);
-        options.onProgress?.(Math.min(done, entries.length), entries.length);
-      });
-    }, 500);
+    const finished = finishedArticles();
+    const workers = await startWorkers(rt, stages, {
+      onOutcome: (stage, outcome) => {
+        // The sink's drop (a record already written) leaves a record; an earlier stage's leaves none.
+        if (stage === 'sink' && outcome !== 'failed') finished.add(false);
+        else if (outcome === 'dropped') finished.add(true);
+      },
+      onFinalFailure: async () => finished.add(false),
+    });
+    const ticker = setInterval(() => options.onProgress?.(Math.min(finished.seen.count, total), total), 500);
+    const droppedBefore = new Set<string>();
     try {
-      await enqueue(
-        rt.queues,
-        entries.map((e) => ({
-          queue: options.fromStage,
-          id: jobId(options.fromStage, e.articleId, runId),
-          payload: { ...e.payload, runId },
-        })),
-      );
+      const toJob = (e: JournalEntry): Emit => {
+        if (e.dropped) droppedBefore.add(e.articleId);
+        return { queue: options.fromStage, id: jobId(options.fromStage, e.articleId, runId), payload: { ...e.payload, runId } };
+      };
+      await enqueueInWindows(rt.queues, entries, toJob, { maxPending, finished, signal: options.signal });
       await waitUntilDrained(rt, { signal: options.signal });
     } finally {
       clearInterval(ticker);
       await closeWorkers(workers, loaded.config.workers.shutdownGraceMs, rt.log);
     }
-    options.onProgress?.(entries.length, entries.length);
+    options.onProgress?.(total, total);
     const counts = await rt.stats.get(runId);
     // Every job that failed for good left a letter in the replay's own queue (closeWorkers waited for them); the
     // counter covers a letter that could not be filed.
@@ -142,13 +232,15 @@ export async function replay(loaded: LoadedConfig, options: ReplayOptions): Prom
       days.has(path.basename(f).slice(0, 10)),
     );
     const before = new Map((await readRecords(originalFiles)).map((r) => [r.id, r]));
-    const diff = diffRecords(before, replayed);
+    const diff = diffRecords(before, replayed, droppedBefore);
     return {
       ...base,
       processed: replayed.length,
       changed: diff.changed,
-      unchanged: replayed.length - diff.changed - diff.fresh,
+      unchanged: replayed.length - diff.changed - diff.fresh - diff.recovered,
       new: diff.fresh,
+      recovered: diff.recovered,
+      dropped: finished.seen.dropped,
       failed: Math.max(counts.errors ?? 0, letters),
       fields: diff.fields,
     };
@@ -190,13 +282,15 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): {
 export function formatReplay(r: ReplayReport, showDiff: boolean): string {
   if (r.plan) {
     const rows = Object.entries(r.plan).map(([k, n]) => `  ${k}  ${n}`);
-    return [`dry run: ${r.read} stored articles would be replayed`, ...rows].join('\n');
+    const dropped = r.droppedBefore ? ` (${r.droppedBefore} of them dropped when first run)` : '';
+    return [`dry run: ${r.read} stored articles would be replayed${dropped}`, ...rows].join('\n');
   }
   const lines = [
     `replay ${r.runId}`,
-    `  read        ${r.read}`,
+    `  read        ${r.read}${r.droppedBefore ? `   (dropped when first run ${r.droppedBefore})` : ''}`,
     `  processed   ${r.processed}`,
-    `  changed     ${r.changed}   (unchanged ${r.unchanged}, without an original ${r.new})`,
+    `  changed     ${r.changed}   (unchanged ${r.unchanged}, without an original ${r.new}, recovered ${r.recovered})`,
+    `  dropped     ${r.dropped}`,
     `  failed      ${r.failed}`,
     `output: ${r.outDir}`,
   ];

@@ -1,7 +1,7 @@
 // Wiring: each stage core bound to its I/O (Redis-backed stores, the raw store, the output) as a StageDefinition.
 import { STAGES, type StageName } from '../jobs/names.js';
 import { PAYLOAD_SCHEMAS, type CleanPayload, type ClassifyPayload, type DedupePayload } from '../jobs/payloads.js';
-import type { JournalEntry, JournalStage } from '../infra/journal.js';
+import { journalsDrop, type JournalEntry, type JournalStage } from '../infra/journal.js';
 import { sinkRecord } from '../stages/sink/sink-record.js';
 import { dedupeArticle } from '../stages/dedupe/dedupe-article.js';
 import { cleanArticle } from '../stages/clean/clean-article.js';
@@ -19,14 +19,14 @@ export type AnyStageDefinition = StageDefinition<any>;
 
 type JournaledPayload = CleanPayload | ClassifyPayload | DedupePayload;
 
-/** What a replay needs of a stage input: the payload without the run it came in. */
-function journalEntry(payload: JournaledPayload): JournalEntry {
+/** What a replay needs of a stage input: the payload without the run it came in, and why it was dropped, if it was. */
+function journalEntry(payload: JournaledPayload, dropped?: string): JournalEntry {
   const { runId: _, ...rest } = payload;
-  if ('article' in payload) {
-    const a = payload.article;
-    return { articleId: a.id, feedId: a.source.id, fetchedAt: a.fetchedAt, payload: rest };
-  }
-  return { articleId: payload.articleId, feedId: payload.source.id, fetchedAt: payload.fetchedAt, payload: rest };
+  const { articleId, feedId, fetchedAt } =
+    'article' in payload
+      ? { articleId: payload.article.id, feedId: payload.article.source.id, fetchedAt: payload.article.fetchedAt }
+      : { articleId: payload.articleId, feedId: payload.source.id, fetchedAt: payload.fetchedAt };
+  return { articleId, feedId, fetchedAt, ...(dropped === undefined ? {} : { dropped }), payload: rest };
 }
 
 export interface StageSet {
@@ -48,11 +48,14 @@ export async function createStageDefinitions(rt: Runtime, stages: readonly Stage
   const fetchDeps = lazy(() => createFetchDeps(rt.redis.client, `${rt.root}:fetch`, config.fetch, rt.raw), wants('fetch-feed', 'fetch-article'));
   const classifier = lazy(() => loadClassifier(config.classify, rt.loaded.paths.classifyBaseDir), wants('classify'));
   const dedupeIndex = lazy(() => createRedisDedupeIndex(rt.redis.client, rt.dedupeRoot, config.dedupe), wants('dedupe'));
+  // An input is journaled when the stage passes it on, and when it drops it for what it holds (a page without text),
+  // so that a replay after a rule change can still make an article of it; see journalsDrop for the drops left out.
   const journaled = <P extends JournaledPayload>(stage: JournalStage, def: AnyStageDefinition): AnyStageDefinition => ({
     ...def,
     run: async (payload: P, ctx) => {
       const result = await def.run(payload, ctx);
       if (rt.journal && 'emit' in result) await rt.journal.append(stage, journalEntry(payload));
+      else if (rt.journal && 'drop' in result && journalsDrop(result.drop)) await rt.journal.append(stage, journalEntry(payload, result.drop));
       return result;
     },
   });
