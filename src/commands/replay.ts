@@ -193,7 +193,12 @@ export async function replay(loaded: LoadedConfig, options: ReplayOptions): Prom
   const prefix = loaded.config.redis.prefix;
   const queuePrefix = `${prefix}-replay-${runId}`;
   const dedupeRoot = options.dedupe === 'fresh' ? `${keyRoot(prefix)}:dedupe-${runId}` : undefined;
-  const rt = await openRuntime({ loaded, outDir, queuePrefix, journal: false, ...(dedupeRoot ? { dedupeRoot } : {}), ...(options.log ? { log: options.log } : {}) });
+  // Against the deployment's index, a replay reads the verdicts it holds and adds nothing: an article whose entry
+  // expired is judged against the index as it stands, and stays out of it.
+  const rt = await openRuntime({
+    loaded, outDir, queuePrefix, journal: false, dedupeReadOnly: !dedupeRoot,
+    ...(dedupeRoot ? { dedupeRoot } : {}), ...(options.log ? { log: options.log } : {}),
+  });
   // A finished replay job is of no use to anyone (the queues go when the replay ends), and it would keep its article
   // in Redis. Stages run in a sandbox enqueue through queues of their own, which keep the deployment's retention.
   for (const q of Object.values(rt.queues)) q.jobsOpts = { ...q.jobsOpts, removeOnComplete: true };

@@ -36,6 +36,8 @@ export interface Runtime {
   journal: Journal | null;
   /** Key prefix of the dedupe index this runtime checks against. */
   dedupeRoot: string;
+  /** Judge duplicates against the index without adding to it (a replay against the deployment's index). */
+  dedupeReadOnly: boolean;
   /** Package version + a hash of the settings that change records, so a rule change yields a new version. */
   pipelineVersion: string;
   /** Registers something to release when the runtime closes (before Redis). */
@@ -52,6 +54,8 @@ export interface RuntimeOptions extends LoadOptions {
   queuePrefix?: string;
   /** Check duplicates against this index instead of the deployment's (a replay with a fresh index). */
   dedupeRoot?: string;
+  /** Leave the dedupe index as it is: judge articles against it without adding them (default false). */
+  dedupeReadOnly?: boolean;
   /** Keep journals of stage inputs (default true). */
   journal?: boolean;
 }
@@ -105,6 +109,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     outDir,
     journal: options.journal === false ? null : new Journal(path.join(paths.dataDir, 'journal')),
     dedupeRoot: options.dedupeRoot ?? `${root}:dedupe`,
+    dedupeReadOnly: options.dedupeReadOnly ?? false,
     pipelineVersion: pipelineVersionOf(loaded),
     onClose: (fn) => void closers.push(fn),
     close: () =>

@@ -63,6 +63,19 @@ describe('replay', () => {
     expect(new Set(replayed.map((r) => r.pipelineVersion))).toEqual(new Set([pipelineVersionOf(changed)]));
   });
 
+  it("judges against the deployment's dedupe index without adding to it", async () => {
+    const pattern = `${rt.dedupeRoot}:*`;
+    const keys = async () => (await rt.redis.client.keys(pattern)).sort();
+    const before = await keys();
+    expect(before.length).toBeGreaterThan(0);
+    // An article whose index entry expired is judged, and left out of the live index.
+    const records = before.filter((k) => /:r:/.test(k));
+    await rt.redis.client.del(...records);
+    const report = await replay(rt.loaded, { fromStage: 'dedupe', log: log() });
+    expect(report).toMatchObject({ read: 9, processed: 9, failed: 0 });
+    expect(await keys()).toEqual(before.filter((k) => !records.includes(k)));
+  });
+
   it('a dry run says what it would replay, per day and feed, and runs nothing', async () => {
     const report = await replay(rt.loaded, { fromStage: 'dedupe', dryRun: true, feedId: 'wechat-city-tech' });
     expect(report.read).toBe(4);
