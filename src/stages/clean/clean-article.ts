@@ -94,7 +94,6 @@ export async function cleanArticle(payload: CleanPayload, ctx: StageContext, dep
   ctx.signal.throwIfAborted();
   const page = readBody(payload, body, deps.config);
   if (!page.text.trim()) {
-    ctx.count('dropped-empty');
     ctx.log.info({ url: payload.url, rawRef: payload.rawRef }, 'no article text found');
     return { drop: 'empty-text' };
   }
