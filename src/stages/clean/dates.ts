@@ -1,28 +1,58 @@
-// Dates as pages write them (ISO 8601, RFC 2822, "2025年2月12日 10:30", "12. Februar 2025", Unix seconds) to ISO 8601
-// with an offset. A date without a zone takes the page's default offset (Beijing time for Chinese pages, else UTC).
+// Dates as pages write them (ISO 8601, RFC 2822, "2025年2月12日 下午3:05", "12. Februar 2025", "Feb 12, 2025 3:05 PM
+// EST", Unix seconds) to ISO 8601 with an offset. A date without a zone takes the page's default offset.
 
-const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
-  januar: 1, februar: 2, märz: 3, maerz: 3, mai: 5, juni: 6, juli: 7, okt: 10, dez: 12,
-  janv: 1, févr: 2, fevr: 2, mars: 3, avr: 4, juin: 6, juil: 7, août: 8, aout: 8, déc: 12,
-  ene: 1, abr: 4, ago: 8, dic: 12,
-};
+// Full month names; a written month is matched by its full name or by an unambiguous prefix ("Sept", "févr", "Mär").
+const MONTH_NAMES = [
+  'january february march april may june july august september october november december',
+  'januar februar märz april mai juni juli august september oktober november dezember',
+  'jänner feber', // Austrian
+  'janvier février mars avril mai juin juillet août septembre octobre novembre décembre',
+  'enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre',
+  'gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre',
+  'janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro',
+  'januari februari maart april mei juni juli augustus september oktober november december',
+  'stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia', // Polish, genitive
+];
+const EXTRA_MONTHS: Record<string, number> = { feber: 2, setiembre: 9 };
+
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const MONTHS = new Map<string, number>();
+for (const line of MONTH_NAMES) {
+  const names = line.split(' ');
+  names.forEach((n, i) => MONTHS.set(fold(n), names.length === 12 ? i + 1 : (EXTRA_MONTHS[n] ?? 1)));
+}
+
+/** The month a written name stands for; null when unknown or when the prefix fits more than one month ("ju"). */
+export function monthOf(name: string): number | null {
+  const n = fold(name.replace(/\.$/, ''));
+  const exact = MONTHS.get(n);
+  if (exact) return exact;
+  if (n.length < 3) return null;
+  let found: number | null = null;
+  for (const [full, month] of MONTHS) {
+    if (!full.startsWith(n)) continue;
+    if (found !== null && found !== month) return null;
+    found = month;
+  }
+  return found;
+}
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** "+08:00" from "+0800", "+08", "Z", "GMT", "UTC"; null when absent or not a zone. */
+// Abbreviations that are unambiguous enough in news. CST is China Standard Time: it is what Chinese pages mean.
+const ZONE_NAMES: Record<string, string> = {
+  Z: '+00:00', UT: '+00:00', UTC: '+00:00', GMT: '+00:00', WET: '+00:00', BST: '+01:00', WEST: '+01:00', CET: '+01:00',
+  MEZ: '+01:00', CEST: '+02:00', MESZ: '+02:00', EET: '+02:00', EEST: '+03:00', MSK: '+03:00', CST: '+08:00',
+  BJT: '+08:00', HKT: '+08:00', SGT: '+08:00', 北京时间: '+08:00', JST: '+09:00', KST: '+09:00', AEST: '+10:00',
+  AEDT: '+11:00', EST: '-05:00', EDT: '-04:00', CDT: '-05:00', MST: '-07:00', MDT: '-06:00', PST: '-08:00', PDT: '-07:00',
+};
+
+/** "+08:00" from "+0800", "+08", "Z", "GMT", "GMT+8", "UTC+05:30", "EST"; null when absent or not a zone. */
 export function normalizeOffset(zone: string | undefined): string | null {
   if (!zone) return null;
-  const z = zone.trim().toUpperCase();
-  if (z === 'Z' || z === 'GMT' || z === 'UTC' || z === 'UT') return '+00:00';
-  if (z === 'CST' || z === 'BJT' || z === '北京时间') return '+08:00';
-  if (z === 'CET') return '+01:00';
-  if (z === 'CEST') return '+02:00';
-  if (z === 'EST') return '-05:00';
-  if (z === 'EDT') return '-04:00';
-  if (z === 'PST') return '-08:00';
-  if (z === 'PDT') return '-07:00';
-  const m = z.match(/^(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$/);
+  const z = zone.replace(/\s+/g, '').toUpperCase();
+  if (ZONE_NAMES[z]) return ZONE_NAMES[z]!;
+  const m = z.match(/^(?:GMT|UTC|UT)?([+-])(\d{1,2})(?::?(\d{2}))?$/);
   if (!m) return null;
   const h = Number(m[2]);
   const min = Number(m[3] ?? 0);
@@ -51,18 +81,47 @@ export function formatInstant(ms: number, offset: string): string | null {
   return formatLocal(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), offset);
 }
 
-const TIME = String.raw`(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2}\b|GMT|UTC|CST|CET|CEST|EST|EDT|PST|PDT)?)?`;
-const NUMERIC = new RegExp(String.raw`(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})` + TIME, 'i');
-const CHINESE = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?(?:\s*(?:上午|下午)?\s*(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2}))?)?/;
-const DMY_NUMERIC = new RegExp(String.raw`\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})` + TIME.replace('[T\\s]+', '[,\\s]+(?:um\\s+)?'), 'i');
-const DMY_WORDS = /\b(\d{1,2})\.?\s+([A-Za-zÀ-ÿ]{3,})\.?\s+(\d{4})(?:[,\s]+(?:um\s+|at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?)?/;
-const MDY_WORDS = /\b([A-Za-z]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:[,\s]+(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?)?/i;
-const UNIX = /^\s*(\d{10}|\d{13})\s*$/;
+// A zone after the time: an offset ("+08:00", "GMT+0800", "UTC+8"), a name ("EST", "CET"), maybe in parentheses.
+const ZONE = String.raw`(?:\(\s*)?((?:GMT|UTC|UT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|[+-]\d{2}(?!\d)|(?:${Object.keys(ZONE_NAMES).join('|')})(?![\p{L}\p{N}]))`;
+// A time of day: weekday, Chinese half-day, h:mm[:ss], am/pm, zone ("星期三 下午3:05", "3:05 p.m. EST", "15:05 GMT+0800").
+// Every `\s*` follows a required token, so a long run of spaces cannot make the match backtrack polynomially.
+const CLOCK =
+  String.raw`(?:(?:星期|周|週)[一二三四五六日天]\s*)?(?:(上午|下午|早上|早晨|中午|傍晚|晚上|凌晨)\s*)?(\d{1,2})\s*[:：时時h]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?(?:[.,]\d+)?` +
+  String.raw`(?:\s*[分秒])?(?:\s*([ap])\.?\s?m(?![\p{L}])\.?)?(?:\s*Uhr)?(?:\s*${ZONE})?`;
+// The time that follows a date, after a connector ("T", "at", "um", "à").
+const TIME = new RegExp(String.raw`^[\s,]*(?:(?:T|at|um|à|às|a las|a la|alle|ore|om|kl\.?|@|-|–|\|)(?![\p{L}])[\s,]*)?` + CLOCK, 'iu');
+// A time anywhere, for texts that put it before the date ("15:05 EST, Feb 12, 2025").
+const TIME_ANYWHERE = new RegExp(String.raw`(?<![\d:])` + CLOCK, 'iu');
 
-function monthOf(name: string): number | null {
-  const n = name.toLowerCase().replace(/\.$/, '');
-  return MONTHS[n] ?? MONTHS[n.slice(0, 3)] ?? null;
+interface Clock {
+  h: number;
+  mi: number;
+  s: number;
+  zone: string | null;
 }
+
+function clockOf(m: RegExpMatchArray | null): Clock | null {
+  if (!m) return null;
+  const [, period, hh, mm, ss, ampm, zone] = m;
+  let h = Number(hh);
+  const half = ampm?.toLowerCase() ?? period ?? '';
+  if (h < 12 && (half === 'p' || /下午|傍晚|晚上/.test(half) || (half === '中午' && h < 11))) h += 12;
+  if (h === 12 && (half === 'a' || half === '凌晨')) h = 0;
+  return { h, mi: Number(mm), s: Number(ss ?? 0), zone: normalizeOffset(zone) };
+}
+
+/** The time written after the date, else one written before it; midnight when there is none. */
+function clockAround(s: string, date: RegExpMatchArray): Clock {
+  const end = date.index! + date[0].length;
+  return clockOf(s.slice(end).match(TIME)) ?? clockOf(s.slice(0, date.index).match(TIME_ANYWHERE)) ?? { h: 0, mi: 0, s: 0, zone: null };
+}
+
+const NUMERIC = /(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/;
+const CHINESE = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?/;
+const DMY_NUMERIC = /(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)/;
+const DMY_WORDS = /(?<![\p{L}\p{N}])(\d{1,2})(?:\.|er|º|°|st|nd|rd|th)?\s+(?:de\s+|of\s+)?(\p{L}{3,})\.?,?\s+(?:de\s+|del\s+)?(\d{4})(?!\d)/iu;
+const MDY_WORDS = /(?<![\p{L}\p{N}])(\p{L}{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)/iu;
+const UNIX = /^\s*(\d{10}|\d{13})\s*$/;
 
 /**
  * Parses a date as pages write it. `defaultOffset` applies when the text carries no zone. Returns ISO 8601 with an
@@ -77,40 +136,21 @@ export function parseDate(input: string | null | undefined, defaultOffset = '+00
     const n = Number(unix[1]);
     return formatInstant(unix[1]!.length === 13 ? n : n * 1000, defaultOffset);
   }
-  let m = s.match(NUMERIC);
-  if (m) {
-    const zone = normalizeOffset(m[7]);
-    return formatLocal(+m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), zone ?? defaultOffset);
-  }
-  m = s.match(CHINESE);
-  if (m) {
-    let h = +(m[4] ?? 0);
-    if (/下午/.test(s) && h < 12) h += 12;
-    return formatLocal(+m[1]!, +m[2]!, +m[3]!, h, +(m[5] ?? 0), +(m[6] ?? 0), defaultOffset);
-  }
+  // "北京时间" may stand before the date rather than after the time.
+  const fallback = /北京时间/.test(s) ? '+08:00' : defaultOffset;
+  const at = (y: number, mo: number, d: number, m: RegExpMatchArray) => {
+    const c = clockAround(s, m);
+    return formatLocal(y, mo, d, c.h, c.mi, c.s, c.zone ?? fallback);
+  };
+  let m = s.match(NUMERIC) ?? s.match(CHINESE);
+  if (m) return at(+m[1]!, +m[2]!, +m[3]!, m);
   m = s.match(DMY_NUMERIC);
-  if (m) {
-    const zone = normalizeOffset(m[7]);
-    return formatLocal(+m[3]!, +m[2]!, +m[1]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), zone ?? defaultOffset);
-  }
-  // RFC 2822 and other English forms: take the wall-clock fields ourselves so the written zone is kept.
-  const zoneMatch = s.match(/(?:\d{1,2}:\d{2}(?::\d{2})?)\s*(Z|[+-]\d{2}:?\d{2}|GMT|UTC|UT|CST|CET|CEST|EST|EDT|PST|PDT)\b/i);
-  const zone = normalizeOffset(zoneMatch?.[1]) ?? defaultOffset;
+  if (m) return at(+m[3]!, +m[2]!, +m[1]!, m);
   m = s.match(DMY_WORDS);
-  if (m) {
-    const mo = monthOf(m[2]!);
-    if (mo) return formatLocal(+m[3]!, mo, +m[1]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), zone);
-  }
+  const dmyMonth = m ? monthOf(m[2]!) : null;
+  if (m && dmyMonth) return at(+m[3]!, dmyMonth, +m[1]!, m);
   m = s.match(MDY_WORDS);
-  if (m) {
-    const mo = monthOf(m[1]!);
-    if (mo) {
-      let h = +(m[4] ?? 0);
-      const ampm = m[7]?.toLowerCase();
-      if (ampm?.startsWith('p') && h < 12) h += 12;
-      if (ampm?.startsWith('a') && h === 12) h = 0;
-      return formatLocal(+m[3]!, mo, +m[2]!, h, +(m[5] ?? 0), +(m[6] ?? 0), zone);
-    }
-  }
+  const mdyMonth = m ? monthOf(m[1]!) : null;
+  if (m && mdyMonth) return at(+m[3]!, mdyMonth, +m[2]!, m);
   return null;
 }
