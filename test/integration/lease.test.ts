@@ -18,9 +18,10 @@ afterAll(async () => {
 describe('withLease', () => {
   it('keeps the lease while work outlasts its ttl, and no one else takes it meanwhile', async () => {
     const key = `{${prefix}}:long`;
-    await withLease(redis, key, { ttlMs: 100, waitMs: 0, busy }, async (lease) => {
-      await new Promise((r) => setTimeout(r, 400));
-      await expect(withLease(redis, key, { ttlMs: 100, waitMs: 0, busy }, async () => 'taken')).rejects.toThrow('busy');
+    // A ttl long enough that a loaded machine's event-loop stalls do not outlast it between two renewals (ttl / 3).
+    await withLease(redis, key, { ttlMs: 600, waitMs: 0, busy }, async (lease) => {
+      await new Promise((r) => setTimeout(r, 2000));
+      await expect(withLease(redis, key, { ttlMs: 600, waitMs: 0, busy }, async () => 'taken')).rejects.toThrow('busy');
       expect(await lease.held()).toBe(true);
     });
     expect(await redis.exists(key)).toBe(0);
