@@ -42,7 +42,8 @@ function nextPoll(f: FeedStatus, now: Date): string {
   if (f.condition === 'paused') return 'paused';
   // A schedule whose time has come waits for a worker to take its job.
   if (f.nextPollAt && Date.parse(f.nextPollAt) <= now.getTime()) return 'due';
-  return relativeTime(f.nextPollAt, now);
+  // A failing feed's poll waits out its backoff: say so, or it looks like a schedule slower than the file's.
+  return `${relativeTime(f.nextPollAt, now)}${f.nextPollReason === 'backoff' ? ' (backoff)' : ''}`;
 }
 
 function feedRows(feeds: FeedStatus[], now: Date): string[][] {

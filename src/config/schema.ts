@@ -1,4 +1,5 @@
 // The config file and feeds file schemas. Strict: an unknown key is an error, not a silent no-op.
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { FetchConfigSchema } from '../stages/fetch/config.js';
 import { CleanConfigSchema } from '../stages/clean/config.js';
@@ -109,15 +110,27 @@ export const FeedSchema = z
     interval: z
       .string()
       .regex(/^(\d+(s|m|h|d)|auto)$/, 'a duration such as 90s, 15m, 2h or 1d, or auto')
+      // A zero interval passes the pattern but is no schedule: BullMQ refuses `every: 0` when `serve` starts.
+      .refine((v) => v === 'auto' || isPositiveDuration(v), 'a duration greater than zero, such as 90s, 15m, 2h or 1d')
       .default('30m'),
     /** This feed's fetch.maxNewItemsPerPoll, e.g. for a firehose that publishes more than that between polls. */
     maxNewItemsPerPoll: z.number().int().positive().optional(),
     /** A cron pattern instead of an interval, e.g. "0 7-22 * * *". */
     cron: z.string().optional(),
     /** Time zone of the cron pattern, e.g. Asia/Shanghai; UTC by default. */
-    tz: z.string().optional(),
+    tz: z
+      .string()
+      .refine(isTimeZone, { error: (issue) => `not a time zone: "${String(issue.input)}" (an IANA name such as Europe/Paris, Asia/Shanghai or UTC)` })
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((feed, ctx) => {
+    // The pattern is checked here, as BullMQ will read it, so a bad one stops `config check`, `serve` and
+    // `feeds reload` with the feed's place in the file instead of a stack trace halfway through a sync.
+    if (!feed.cron) return;
+    const problem = cronProblem(feed.cron, feed.tz !== undefined && isTimeZone(feed.tz) ? feed.tz : 'UTC');
+    if (problem) ctx.addIssue({ code: 'custom', path: ['cron'], message: problem });
+  });
 export type Feed = z.infer<typeof FeedSchema>;
 
 export const FeedsFileSchema = z
@@ -133,6 +146,34 @@ export const FeedsFileSchema = z
 export type FeedsFile = z.infer<typeof FeedsFileSchema>;
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Whether a duration is above zero and representable; anything that is not a duration is the pattern's to refuse. */
+function isPositiveDuration(text: string): boolean {
+  if (!/^\d+[smhd]$/.test(text)) return true;
+  const ms = durationMs(text);
+  return ms > 0 && Number.isSafeInteger(ms);
+}
+
+/** Whether Intl (and so luxon, which reads cron patterns' zones for cron-parser) knows the zone. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a cron pattern cannot schedule anything in `tz` (as BullMQ reads it, with cron-parser), or null when it can. */
+export function cronProblem(pattern: string, tz: string): string | null {
+  try {
+    // next() too: a pattern such as "0 0 30 2 *" parses but never fires, and BullMQ would skip its scheduler silently.
+    CronExpressionParser.parse(pattern, { currentDate: new Date(), tz }).next();
+    return null;
+  } catch (err) {
+    return `not a cron pattern BullMQ can schedule: "${pattern}": ${(err as Error).message.replace(/\s+/g, ' ')}`;
+  }
+}
 
 /** Milliseconds of a duration such as 90s, 15m, 2h, 1d. */
 export function durationMs(text: string): number {

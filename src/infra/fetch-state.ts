@@ -135,9 +135,57 @@ export async function readFeedHealth(redis: Redis, keyPrefix: string, feedIds: r
   return new Map(feedIds.map((id, i) => [id, toHealth(replies[i] ?? {})]));
 }
 
+/** The adaptive next poll of many feeds (see setNextPoll), in one round trip; null where none is recorded. */
+export async function readAdaptiveNextPolls(redis: Redis, keyPrefix: string, feedIds: readonly string[]): Promise<Map<string, string | null>> {
+  const keys = feedStateKeys(keyPrefix);
+  const pipeline = redis.pipeline();
+  for (const id of feedIds) pipeline.hget(keys.feed(id), 'nextPollAt');
+  const replies = (await pipeline.exec()) ?? [];
+  return new Map(
+    feedIds.map((id, i) => {
+      const [err, value] = replies[i] ?? [null, null];
+      if (err) throw err;
+      return [id, nullable((value as string | null) ?? undefined)];
+    }),
+  );
+}
+
 /** How many feeds are paused after repeated failures (one SCARD). */
 export async function countPausedFeeds(redis: Redis, keyPrefix: string): Promise<number> {
   return redis.scard(feedStateKeys(keyPrefix).paused);
+}
+
+/** The ids in the set of paused feeds (one SMEMBERS), e.g. to find paused feeds no longer in the feeds file. */
+export async function pausedFeedIds(redis: Redis, keyPrefix: string): Promise<string[]> {
+  return redis.smembers(feedStateKeys(keyPrefix).paused);
+}
+
+// KEYS: paused set, then each feed's record. Clears the pause and the failure backoff of a record that exists (no empty
+// record is created for a feed that never had one) and takes every feed out of the paused set.
+const FORGET_HEALTH = luaScript(`
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    redis.call('HSET', KEYS[i], 'consecutiveFailures', '0', 'nextAttemptAt', '', 'paused', '0')
+  end
+end
+return redis.call('SREM', KEYS[1], unpack(ARGV))
+`);
+
+/**
+ * Forgets the failures of feeds taken out of the feeds file: no longer paused (nor counted as paused by the metrics),
+ * no backoff. Their validators, seen items and error history stay, so a feed put back is not read again from the start
+ * of its archive, and is polled at once rather than staying paused by a failure from before it was removed.
+ * Returns how many of them were paused.
+ */
+export async function forgetFeedFailures(redis: Redis, keyPrefix: string, feedIds: readonly string[]): Promise<number> {
+  const keys = feedStateKeys(keyPrefix);
+  let paused = 0;
+  // Bounded batches: one script call per 500 feeds keeps each call short for Redis and the argument list small.
+  for (let i = 0; i < feedIds.length; i += 500) {
+    const batch = feedIds.slice(i, i + 500);
+    paused += Number(await FORGET_HEALTH.run(redis, [keys.paused, ...batch.map(keys.feed)], batch));
+  }
+  return paused;
 }
 
 /** New items per feed in the 24 hourly buckets up to `now` (the current hour included), one round trip for all feeds. */

@@ -1,7 +1,7 @@
 // The order and the text of `newsflow status`.
 import { describe, expect, it } from 'vitest';
 import { formatStatus, relativeTime } from '../../../src/admin/format-status.js';
-import { conditionOf, fixedIntervalMs, worstFirst, type FeedStatus, type StatusReport } from '../../../src/commands/status.js';
+import { conditionOf, fixedIntervalMs, nextPollOf, worstFirst, type FeedStatus, type StatusReport } from '../../../src/commands/status.js';
 
 const AT = '2026-03-01T12:00:00.000Z';
 
@@ -18,6 +18,7 @@ function feed(id: string, over: Partial<FeedStatus> = {}): FeedStatus {
     consecutiveFailures: 0,
     paused: false,
     nextPollAt: '2026-03-01T12:20:00.000Z',
+    nextPollReason: 'schedule',
     backoffUntil: null,
     itemsLastDay: 4,
     itemsWaiting: 0,
@@ -61,6 +62,49 @@ describe('feed condition', () => {
     expect(fixedIntervalMs({ interval: '20m' })).toBe(20 * 60_000);
     expect(fixedIntervalMs({ interval: '20m', cron: '0 * * * *' })).toBeNull();
     expect(fixedIntervalMs({ interval: 'auto' })).toBeNull();
+  });
+});
+
+describe('next poll', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const iso = (r: { at: number | null }) => (r.at === null ? null : new Date(r.at).toISOString());
+  // A feed scheduled every 15 minutes, next at 12:15; and one on a cron pattern, at minute 0 of 7-22h in Shanghai.
+  const every15 = { next: at('2026-03-01T12:15:00.000Z'), every: 15 * 60_000 };
+  const cron = { next: at('2026-03-01T13:00:00.000Z'), pattern: '0 7-22 * * *', tz: 'Asia/Shanghai' };
+  const none = { paused: false, backoffUntil: null, adaptiveNextPollAt: null };
+
+  it("is the schedule's next tick when nothing holds the feed back", () => {
+    expect(nextPollOf(every15, none)).toEqual({ at: every15.next, reason: 'schedule' });
+    // Holds that are over by the next tick change nothing.
+    expect(nextPollOf(every15, { ...none, backoffUntil: '2026-03-01T12:05:00.000Z', adaptiveNextPollAt: '2026-03-01T12:15:00.000Z' })).toEqual({ at: every15.next, reason: 'schedule' });
+  });
+
+  it("is the first tick after an adaptive feed's next poll, six hours away, not the schedule's next tick", () => {
+    const r = nextPollOf(every15, { ...none, adaptiveNextPollAt: '2026-03-01T18:07:00.000Z' });
+    expect([iso(r), r.reason]).toEqual(['2026-03-01T18:15:00.000Z', 'adaptive']);
+  });
+
+  it('is the first tick after a failing feed backs off for three hours, and says it is a backoff', () => {
+    const r = nextPollOf(every15, { ...none, backoffUntil: '2026-03-01T15:00:00.000Z', adaptiveNextPollAt: '2026-03-01T14:00:00.000Z' });
+    expect([iso(r), r.reason]).toEqual(['2026-03-01T15:00:00.000Z', 'backoff']);
+    // On a cron schedule: 23:00 to 06:59 in Shanghai has no tick, so a backoff to 15:30 UTC (23:30 there) waits for 07:00.
+    const c = nextPollOf(cron, { ...none, backoffUntil: '2026-03-01T15:30:00.000Z' });
+    expect([iso(c), c.reason]).toEqual(['2026-03-01T23:00:00.000Z', 'backoff']);
+    // A later adaptive poll wins over a shorter backoff.
+    expect(nextPollOf(every15, { ...none, backoffUntil: '2026-03-01T13:00:00.000Z', adaptiveNextPollAt: '2026-03-01T18:00:00.000Z' }).reason).toBe('adaptive');
+  });
+
+  it('is none for a paused feed or one without a schedule', () => {
+    expect(nextPollOf(every15, { ...none, paused: true })).toEqual({ at: null, reason: null });
+    expect(nextPollOf(undefined, { ...none, backoffUntil: '2026-03-01T15:00:00.000Z' })).toEqual({ at: null, reason: null });
+  });
+
+  it('is printed with the reason when it is a backoff', () => {
+    const failing = feed('failing', { consecutiveFailures: 4, lastErrorAt: AT, lastErrorCode: 'http-server-error', backoffUntil: '2026-03-01T15:00:00.000Z', nextPollAt: '2026-03-01T15:00:00.000Z', nextPollReason: 'backoff' });
+    const adaptive = feed('adaptive', { nextPollAt: '2026-03-01T18:15:00.000Z', nextPollReason: 'adaptive' });
+    const text = formatStatus({ at: AT, windowMinutes: 15, queues: [], feeds: [failing, adaptive] });
+    expect(text).toMatch(/^failing\s+failing\s+4\s+10m ago\s+in 3h \(backoff\)\s+4/m);
+    expect(text).toMatch(/^adaptive\s+ok\s+0\s+10m ago\s+in 6h\s+4/m);
   });
 });
 
