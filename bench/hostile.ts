@@ -3,7 +3,9 @@
 // closes it. Linear work takes about 4 times as long for 4 times the input; a pattern that rescans from every token
 // to the end takes about 16 times. Prints each reader's three steepest tokens, the ratio to its 5,000-copy run in
 // the same process, and flags anything above 8. Then a feed of unclosed elements followed by end tags that close none,
-// and extraction of markup nested 25,000 to 200,000 deep, against the parser without the nesting cap.
+// and extraction of markup nested 25,000 to 200,000 deep, against the parser without the nesting cap. Then closed
+// elements in bulk: a paragraph of 10,000 and 40,000 inline wrappers (<i>, <b>, <a>, <code>), and Markdown dump
+// lines with a long inner run of white space.
 // Run: npx tsx bench/hostile.ts [reader]
 import { parseDocument } from 'htmlparser2';
 import { parseFeed } from '../src/stages/fetch/parse-feed.js';
@@ -82,4 +84,51 @@ if (!only) {
         (uncapped === null ? '' : `; parsing alone without the cap ${uncapped.toFixed(0)} ms (${(uncapped / capped).toFixed(1)}x extract())`),
     );
   }
+}
+
+// Closed inline elements in bulk: the Markdown renderer once re-sliced everything written before each wrapper
+// (100,000 <i>x</i> took 12.7 s, 400,000 inside a few <span>s 6 minutes) and searched its list of links and images
+// for each new one.
+if (!only || only === 'page extraction') {
+  const page = (unit: (i: number) => string, n: number) =>
+    `<html><body><article><p>Lead text of the story, a sentence.</p><p>${Array.from({ length: n }, (_, i) => unit(i)).join('')}</p></article></body></html>`;
+  const units: Array<[string, (i: number) => string]> = [
+    ['<i>', () => '<i>x</i> '],
+    ['<b>', () => '<b>x</b> '],
+    ['<code>', () => '<code>x</code> '],
+    ['<span><em>', () => '<span><em>x</em></span>'],
+    ['<a> distinct', (i) => `<a href="/p/${i}">x</a> `],
+    ['<img> distinct', (i) => `<img src="/i/${i}.jpg"> `],
+  ];
+  const rows: string[] = [];
+  for (const [name, unit] of units) {
+    await ms(() => extract(page(unit, 10_000), 'https://example.org/story')); // warm-up: the first run is not the time of the rest
+    const small = await ms(() => extract(page(unit, 10_000), 'https://example.org/story'));
+    const large = await ms(() => extract(page(unit, 40_000), 'https://example.org/story'));
+    rows.push(`${name} ${small.toFixed(0)} → ${large.toFixed(0)} ms (${(large / Math.max(small, 1)).toFixed(1)}x)`);
+  }
+  console.log(`inline wrappers: one paragraph of 10,000 → 40,000: ${rows.join(', ')}`);
+}
+
+// A Markdown or front-matter line with a long inner run of white space: the heading pattern backtracked over it (# a, 80,000 spaces,
+// b: 5.5 s).
+if (!only || only === 'Markdown dump') {
+  const body = (line: string) => `---\ntitle: T\n---\n\n${line}\n\nSome text here.\n`;
+  const dumps: Array<[string, (n: number) => string]> = [
+    ['# a␠…b', (n) => body(`# a${' '.repeat(n)}b`)],
+    ['## x⇥…y', (n) => body(`## x${'\t'.repeat(n)}y`)],
+    ['# a␠…#', (n) => body(`# a${' '.repeat(n)}#x`)],
+    ['> a␠…b', (n) => body(`> a${' '.repeat(n)}b`)],
+    ['- a␠…b', (n) => body(`- a${' '.repeat(n)}b`)],
+    ['```␠…`', (n) => body(`\`\`\`${' '.repeat(n)}\``)],
+    ['title: a␠…b', (n) => `---\ntitle: a${' '.repeat(n)}b\nurl: x\n---\n\nSome text here.\n`],
+  ];
+  const rows: string[] = [];
+  for (const [name, dump] of dumps) {
+    await ms(() => parseMarkdownDump(dump(20_000)));
+    const small = await ms(() => parseMarkdownDump(dump(20_000)));
+    const large = await ms(() => parseMarkdownDump(dump(80_000)));
+    rows.push(`${name} ${small.toFixed(0)} → ${large.toFixed(0)} ms (${(large / Math.max(small, 1)).toFixed(1)}x)`);
+  }
+  console.log(`Markdown dump lines with 20,000 → 80,000 inner spaces: ${rows.join(', ')}`);
 }

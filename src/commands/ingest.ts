@@ -1,10 +1,10 @@
 // `newsflow ingest <paths…>`: local HTML files and Markdown dumps with YAML front matter, through the same stages.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import YAML from 'yaml';
 import { canonicalizeUrl } from '../domain/canonical-url.js';
 import { jobId, shortId } from '../domain/ids.js';
 import type { CleanPayload } from '../jobs/payloads.js';
+import { readFrontMatter } from '../stages/clean/markdown-dump.js';
 import type { Emit } from '../stages/types.js';
 import { newRunId, runBatch } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';
@@ -13,28 +13,6 @@ import { InputError } from '../domain/errors.js';
 
 const HTML = new Set(['.html', '.htm', '.xhtml']);
 const MARKDOWN = new Set(['.md', '.markdown', '.txt']);
-
-export interface FrontMatter {
-  title?: unknown;
-  url?: unknown;
-  source?: unknown;
-  date?: unknown;
-  fetch_date?: unknown;
-}
-
-/** The YAML front matter of a Markdown dump, or null when the text has none. */
-export function readFrontMatter(text: string): FrontMatter | null {
-  const m = text.replace(/^\uFEFF/, '').match(/^---\r?\n([\s\S]*?)\r?\n---\r?\n/);
-  if (!m) return null;
-  try {
-    const data = YAML.parse(m[1]!, { schema: 'core' }) as unknown;
-    return typeof data === 'object' && data !== null ? (data as FrontMatter) : null;
-  } catch {
-    return null;
-  }
-}
-
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : v instanceof Date ? v.toISOString() : null);
 
 /** An ISO 8601 instant with offset; a date-time without a zone is taken as UTC. */
 export function isoOrNull(value: string | null): string | null {
@@ -66,27 +44,28 @@ export async function fileJob(rt: Runtime, file: string, runId: string, fetchedA
   const bytes = await readFile(file);
   const ext = path.extname(file).toLowerCase();
   const text = HTML.has(ext) ? '' : bytes.toString('utf8');
-  const front = HTML.has(ext) ? null : readFrontMatter(text);
+  // The clean stage reads the dump with the same reader, so the record's id and url are those of the article.
+  const front = HTML.has(ext) ? null : readFrontMatter(text)?.meta;
   const format: CleanPayload['format'] = HTML.has(ext) || (!front && /^\s*</.test(text)) ? 'html' : 'markdown';
-  const url = str(front?.url) ?? `file://${file}`;
+  const url = front?.url ?? `file://${file}`;
   const articleId = shortId('url', canonicalizeUrl(url));
   const rawRef = await rt.raw.put(bytes, { url, finalUrl: url, status: 200, headers: {}, fetchedAt, feedId: null, kind: 'file' });
   const payload: CleanPayload = {
     runId,
     articleId,
     url,
-    source: { id: 'ingest', title: str(front?.source), url: null },
+    source: { id: 'ingest', title: front?.source ?? null, url: null },
     hints: {
       feedItemId: null,
-      title: str(front?.title),
+      title: front?.title ?? null,
       author: null,
-      publishedAt: str(front?.date),
+      publishedAt: front?.date ?? null,
       summary: null,
       images: [],
     },
     rawRef,
     format,
-    fetchedAt: isoOrNull(str(front?.fetch_date)) ?? fetchedAt,
+    fetchedAt: isoOrNull(front?.fetchDate ?? null) ?? fetchedAt,
   };
   return { queue: 'clean', id: jobId('clean', articleId, runId), payload };
 }

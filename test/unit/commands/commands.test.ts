@@ -1,18 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { isoOrNull, readFrontMatter } from '../../../src/commands/ingest.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileJob, isoOrNull } from '../../../src/commands/ingest.js';
+import { canonicalizeUrl } from '../../../src/domain/canonical-url.js';
+import { shortId } from '../../../src/domain/ids.js';
+import type { CleanPayload } from '../../../src/jobs/payloads.js';
+import { parseMarkdownDump } from '../../../src/stages/clean/markdown-dump.js';
+import type { Runtime } from '../../../src/workers/runtime.js';
 import { parseStages } from '../../../src/commands/serve.js';
 import { formatSummary } from '../../../src/commands/summary.js';
 import { durationMs } from '../../../src/config/schema.js';
 
-describe('readFrontMatter', () => {
-  it('reads the YAML block at the top of a Markdown dump, keeping dates as written', () => {
-    const fm = readFrontMatter('---\ntitle: 标题\nurl: https://mp.weixin.qq.com/s?__biz=X&mid=1\ndate: 2025-02-12\n---\n\n# 标题\n');
-    expect(fm).toEqual({ title: '标题', url: 'https://mp.weixin.qq.com/s?__biz=X&mid=1', date: '2025-02-12' });
+describe('ingest: fileJob', () => {
+  // A raw store that keeps nothing: the job's payload is what is checked.
+  const rt = { raw: { put: async () => 'sha256-of-file' } } as unknown as Runtime;
+  const job = async (name: string, text: string) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'newsflow-ingest-'));
+    const file = path.join(dir, name);
+    await writeFile(file, text);
+    const emit = await fileJob(rt, file, 'run-1', '2025-10-07T00:00:00.000Z');
+    await rm(dir, { recursive: true });
+    return emit.payload as CleanPayload;
+  };
+  const fm = 'url: https://mp.weixin.qq.com/s/abc\nsource: 情报分析师\ndate: 2025-02-12\nfetch_date: 2025-10-06T20:37:19.371503';
+
+  it('reads the front matter the clean stage reads: id, url and hints come from it, not from the file path', async () => {
+    const p = await job('a.md', `---\ntitle: 标题\n${fm}\n---\n\n# 标题\n`);
+    expect(p.url).toBe('https://mp.weixin.qq.com/s/abc');
+    expect(p.articleId).toBe(shortId('url', canonicalizeUrl('https://mp.weixin.qq.com/s/abc')));
+    expect(p.format).toBe('markdown');
+    expect(p.source.title).toBe('情报分析师');
+    expect(p.hints).toMatchObject({ title: '标题', publishedAt: '2025-02-12' });
+    expect(p.fetchedAt).toBe('2025-10-06T20:37:19.371Z');
   });
 
-  it('returns null for text without front matter or with broken YAML', () => {
-    expect(readFrontMatter('# just markdown\n')).toBeNull();
-    expect(readFrontMatter('---\ntitle: [unclosed\n---\nbody')).toBeNull();
+  it('keeps the url with "--- " delimiters, a file ending at the closing "---", and an unquoted YAML-special title', async () => {
+    const variants = [
+      `--- \ntitle: 标题\n${fm}\n--- \n\n正文。\n`,
+      `---\ntitle: 标题\n${fm}\n---`,
+      `---\ntitle: OpenAI: 发布新模型\n${fm}\n---\n\n正文。\n`,
+      `---\ntitle: [转载] 法国AI行动峰会\n${fm}\n---\n\n正文。\n`,
+    ];
+    for (const text of variants) {
+      const p = await job('b.md', text);
+      expect(p.url).toBe('https://mp.weixin.qq.com/s/abc');
+      expect(p.url).toBe(parseMarkdownDump(text).meta.url);
+      expect(p.source.title).toBe('情报分析师');
+    }
+    expect((await job('c.md', `---\ntitle: OpenAI: 发布新模型\n${fm}\n---\n`)).hints.title).toBe('OpenAI: 发布新模型');
+  });
+
+  it('names a Markdown file without front matter by its path', async () => {
+    const p = await job('d.md', '# just markdown\n');
+    expect(p.url).toMatch(/^file:\/\/.*d\.md$/);
+    expect(p.format).toBe('markdown');
   });
 });
 

@@ -94,3 +94,74 @@ describe.skipIf(!seedDir)('parseMarkdownDump on the shared seed article', () => 
     expect(extracted.text.split('\n\n')[0]).not.toMatch(/^(原创|文刀|情报分析师)$/);
   });
 });
+
+describe('parseMarkdownDump: front matter as archivers write it', () => {
+  const header = (title: string) =>
+    `---\ntitle: ${title}\nurl: https://mp.weixin.qq.com/s/abc\nsource: 情报分析师\ndate: 2025-02-12\n---\n\n# 正文标题\n\n正文第一段，内容足够长，用来测试抽取是否正常。\n`;
+
+  it('keeps every field when an unquoted title is YAML syntax, and takes the title as written', () => {
+    const titles = [
+      'OpenAI: 发布新模型', '[转载] 法国AI行动峰会', '"AI"的未来在哪里', '*重磅* 新规出台', '@所有人 紧急通知', '{深度} 解读',
+      'AI 周报 - 第 3 期: 要点', '100%: 年度报告', '第12期 #AI周报', '#AI 周报 第12期', '!important 提醒', '> 引用的标题', '| 竖线标题',
+    ];
+    for (const title of titles) {
+      const { meta, extracted } = parseMarkdownDump(header(title));
+      expect(meta).toEqual({ title, url: 'https://mp.weixin.qq.com/s/abc', source: '情报分析师', date: '2025-02-12', fetchDate: null });
+      expect(extracted.title).toBe(title);
+      expect(extracted.publishedAt).toBe('2025-02-12T00:00:00+08:00');
+    }
+  });
+
+  it('still reads valid YAML as YAML: quoted strings, block and multi-line values, other keys', () => {
+    const { meta } = parseMarkdownDump(
+      '---\ntitle: "OpenAI: \\"新\\" 模型" # quoted\nlink: \'It\'\'s here\'\nsite: >-\n  情报\n  分析师\ndate:\n  2025-02-12\ntags: [a, b]\n---\n正文。\n',
+    );
+    expect(meta).toEqual({ title: 'OpenAI: "新" 模型', url: "It's here", source: '情报 分析师', date: '2025-02-12', fetchDate: null });
+    const plain = parseMarkdownDump('---\ntitle: 2025\nurl: null\nsource: ~\ndate: 2025-02-12T08:30:00+08:00\n---\n').meta;
+    expect(plain).toEqual({ title: '2025', url: null, source: null, date: '2025-02-12T08:30:00+08:00', fetchDate: null });
+  });
+
+  it('reads quoted and multi-line values from their lines when the YAML is broken elsewhere', () => {
+    const { meta } = parseMarkdownDump(
+      '---\ntitle: [转载] 标题\nurl: "https://example.org/a?b=1"\nsource: 情报\n  分析师\ndate: \'2025-02-12\'\n---\n正文。\n',
+    );
+    expect(meta).toEqual({ title: '[转载] 标题', url: 'https://example.org/a?b=1', source: '情报 分析师', date: '2025-02-12', fetchDate: null });
+  });
+});
+
+describe('parseMarkdownDump: Markdown blocks and inline HTML', () => {
+  const dump = (body: string) => parseMarkdownDump(`---\ntitle: 测试文章\nurl: https://example.org/a\n---\n\n${body}\n`).extracted;
+
+  it('keeps "<" and ">" that are not HTML tags and strips those that are', () => {
+    expect(dump('当气温<5℃且湿度>80%时，道路容易结冰。Rust 中 Vec<String> 和 HashMap<K, V> 的用法。').text).toBe(
+      '当气温<5℃且湿度>80%时，道路容易结冰。Rust 中 Vec<String> 和 HashMap<K, V> 的用法。',
+    );
+    expect(dump('<span style="color: red">红色</span>文字<br/>换行<!-- 注释 -->，<sup>1</sup>完。').text).toBe('红色文字换行，1完。');
+  });
+
+  it('reads block quotes, thematic breaks and setext headings as Markdown, not as text', () => {
+    const r = dump('重要新闻标题\n======\n\n> 这是一段引用的原文\n> 记者如此写道。\n>\n> > 第二层引用。\n\n第一段。\n\n---\n\n第二段。\n\n* * *\n\n副标题\n---\n\n第三段，这一段足够长，是一个完整的句子，不会被当作页尾的杂项去掉。');
+    expect(r.text).toBe('重要新闻标题\n\n这是一段引用的原文记者如此写道。\n\n第二层引用。\n\n第一段。\n\n第二段。\n\n副标题\n\n第三段，这一段足够长，是一个完整的句子，不会被当作页尾的杂项去掉。');
+    expect(r.markdown).toContain('# 重要新闻标题');
+    expect(r.markdown).toContain('> 这是一段引用的原文记者如此写道。');
+    expect(r.markdown).toContain('## 副标题');
+  });
+
+  it('keeps a fenced code block as written, its comments not read as headings', () => {
+    const r = dump('示例代码如下：\n\n```python\n# 读取配置\nimport os\nprint(**kwargs)\n```\n\n以上就是全部代码。\n\n~~~\n## 不是标题\n~~~');
+    expect(r.text).toBe('示例代码如下：\n\n# 读取配置\nimport os\nprint(**kwargs)\n\n以上就是全部代码。\n\n## 不是标题');
+    expect(r.markdown).toContain('```python\n# 读取配置\nimport os\nprint(**kwargs)\n```');
+  });
+
+  it('reads what follows a fence that is never closed as Markdown, not as code', () => {
+    const r = dump('第一段。\n\n```\n# 标题\n\n正文。');
+    expect(r.markdown).toContain('# 标题\n\n正文。');
+    expect(r.text).toContain('\n\n标题\n\n正文。');
+  });
+
+  it('reads heading lines with 200,000 inner spaces or tabs (the heading pattern backtracked: 5.5 s for 80,000)', () => {
+    const r = parseMarkdownDump(`# a${' '.repeat(200_000)}b\n\n## x${'\t'.repeat(200_000)}#\n\n正文第一段，完整的句子。\n`);
+    expect(r.extracted.title).toBe('a b');
+    expect(r.extracted.text).toBe('x\n\n正文第一段，完整的句子。');
+  });
+});
