@@ -4,7 +4,7 @@ import path from 'node:path';
 import { canonicalizeUrl } from '../domain/canonical-url.js';
 import { jobId, shortId } from '../domain/ids.js';
 import type { CleanPayload } from '../jobs/payloads.js';
-import { readFrontMatter } from '../stages/clean/markdown-dump.js';
+import { readFrontMatter } from '../stages/clean/front-matter.js';
 import type { Emit } from '../stages/types.js';
 import { newRunId, runBatch } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';

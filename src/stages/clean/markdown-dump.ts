@@ -1,6 +1,5 @@
 // Markdown dumps of web pages (YAML front matter: title, url, source, date, fetch_date; then the page as Markdown):
 // the article's text without the page chrome that such dumps keep (WeChat follow prompts, QR promotions, link lists).
-import { parse as parseYaml } from 'yaml';
 import { canonicalizeUrl } from '../../domain/canonical-url.js';
 import { boilerplateFilter, trimBoilerplate } from './boilerplate.js';
 import type { CleanConfig } from './config.js';
@@ -8,14 +7,7 @@ import { parseDate } from './dates.js';
 import { MARKDOWN_URL_PART, type Block } from './render.js';
 import { cjkRatio, normalizeInline } from './text.js';
 import type { Extracted } from './types.js';
-
-export interface DumpMeta {
-  title: string | null;
-  url: string | null;
-  source: string | null;
-  date: string | null;
-  fetchDate: string | null;
-}
+import { readFrontMatter, type DumpMeta } from './front-matter.js';
 
 export interface ParsedDump {
   meta: DumpMeta;
@@ -26,7 +18,6 @@ export interface DumpOptions {
   config?: Partial<CleanConfig>;
 }
 
-const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 // No part of a link or image may run past a bracket that could start or end another (see MARKDOWN_URL_PART).
 /** One character of link text, or a whole image inside it (dumps wrap an image and a title in one link). */
 const LINK_TEXT_PART = String.raw`(?:[^[\]]|!\[[^[\]]*\])`;
@@ -46,90 +37,6 @@ const PROMO = /(识别|扫描|扫一扫|扫|长按).{0,8}(二维码|小程序码
 // Promotions sit at the end of a dump (or at its very top, where the edge filter takes them).
 const PROMO_ZONE = 0.6;
 const HEADER_LABEL = /^(原创|转载|翻译|编译|首发|独家|原创\s*.{0,12})$/;
-
-/** The fields a dump's front matter may name, each under the keys archivers use for it. */
-const META_KEYS: Record<keyof DumpMeta, readonly string[]> = {
-  title: ['title'],
-  url: ['url', 'link'],
-  source: ['source', 'site', 'account'],
-  date: ['date', 'published', 'publishedAt'],
-  fetchDate: ['fetch_date', 'fetchDate', 'fetched'],
-};
-/** A top-level `key: value` line; indented lines continue the key above them. */
-const META_LINE = /^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t](.*))?$/;
-/** A value only YAML reads right: quoted, or a block scalar's indicator (`|`, `>-`). */
-const YAML_VALUE = /^(?:["']|[|>][+-]?\d?[+-]?(?:[ \t]+#.*)?$)/;
-
-function asString(v: unknown): string | null {
-  if (v === null || v === undefined || typeof v === 'object') return v instanceof Date ? v.toISOString() : null;
-  const s = String(v).trim();
-  return s || null;
-}
-
-/** An unquoted value as written; a value quoted whole on its line without its quotes. */
-function plainValue(v: string): string | null {
-  if (/^(?:~|null|Null|NULL)?$/.test(v)) return null;
-  if (/^'[^']*(?:''[^']*)*'$/.test(v)) return asString(v.slice(1, -1).replace(/''/g, "'"));
-  if (/^"(?:[^"\\]|\\.)*"$/.test(v)) {
-    try {
-      return asString(JSON.parse(v));
-    } catch {
-      return asString(v.slice(1, -1));
-    }
-  }
-  return v;
-}
-
-/**
- * The front matter of a dump: its fields and the body after it, or null when the text has none. Archivers write
- * titles unquoted, as the page had them ("OpenAI: 发布新模型", "[转载] …", "*重磅* …", "第12期 #AI周报"), which YAML
- * rejects (losing every field) or reads as something else (a comment, an alias, a tag). So a one-line unquoted value
- * is taken as written; YAML reads quoted, multi-line and block values, and when it fails those fall back to the line.
- */
-export function readFrontMatter(text: string): { meta: DumpMeta; body: string } | null {
-  const m = text.match(FRONT_MATTER);
-  if (!m) return null;
-  let yaml: Record<string, unknown> | null = null;
-  try {
-    // Warnings (an unknown tag such as "!important") are no concern here: such a value is read from its line.
-    const parsed: unknown = parseYaml(m[1]!, { logLevel: 'error' });
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) yaml = parsed as Record<string, unknown>;
-  } catch {
-    // Broken YAML: every field is read from its line.
-  }
-  const lines = new Map<string, { value: string; more: string[] }>();
-  let last: { value: string; more: string[] } | undefined;
-  for (const line of m[1]!.split(/\r?\n/)) {
-    if (/^[ \t]/.test(line)) {
-      if (line.trim()) last?.more.push(line.trim());
-      continue;
-    }
-    const kv = line.match(META_LINE);
-    last = kv && !lines.has(kv[1]!) ? { value: (kv[2] ?? '').trim(), more: [] } : undefined;
-    if (last) lines.set(kv![1]!, last);
-  }
-  const fromLine = (key: string): string | null | undefined => {
-    const line = lines.get(key);
-    if (!line) return undefined;
-    if (!line.value || line.more.length || YAML_VALUE.test(line.value)) {
-      if (yaml) return undefined;
-      // YAML failed: a block scalar's lines, or a plain value's lines, joined.
-      const block = /^[|>]/.test(line.value);
-      return plainValue([...(block ? [] : [line.value]), ...line.more].join(' ').trim());
-    }
-    return plainValue(line.value);
-  };
-  const field = (keys: readonly string[]): string | null => {
-    for (const key of keys) {
-      const fromText = fromLine(key);
-      const value = fromText !== undefined ? fromText : yaml && key in yaml ? asString(yaml[key]) : null;
-      if (value !== null) return value;
-    }
-    return null;
-  };
-  const meta = Object.fromEntries(Object.entries(META_KEYS).map(([name, keys]) => [name, field(keys)])) as unknown as DumpMeta;
-  return { meta, body: text.slice(m[0].length) };
-}
 
 /**
  * An HTML tag that dumps keep (<br>, <span style=…>, <sup>): known element names only, so that "Vec<String>" and
