@@ -2,7 +2,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalizeUrl } from '../domain/canonical-url.js';
-import { jobId, shortId } from '../domain/ids.js';
+import { jobId, sha256Hex, shortId } from '../domain/ids.js';
 import type { CleanPayload } from '../jobs/payloads.js';
 import { readFrontMatter } from '../stages/clean/front-matter.js';
 import type { Emit } from '../stages/types.js';
@@ -45,10 +45,14 @@ export async function fileJob(rt: Runtime, file: string, runId: string, fetchedA
   const ext = path.extname(file).toLowerCase();
   const text = HTML.has(ext) ? '' : bytes.toString('utf8');
   // The clean stage reads the dump with the same reader, so the record's id and url are those of the article.
-  const front = HTML.has(ext) ? null : readFrontMatter(text)?.meta;
+  const dump = HTML.has(ext) ? null : readFrontMatter(text);
+  const front = dump?.meta;
   const format: CleanPayload['format'] = HTML.has(ext) || (!front && /^\s*</.test(text)) ? 'html' : 'markdown';
   const url = front?.url ?? `file://${file}`;
-  const articleId = shortId('url', canonicalizeUrl(url));
+  // The article at its URL as saved: the same dump saved twice (under URL variants, fetched on other days) is one
+  // article, and an edited one is another, which dedupe then reports as an update of the first (updateOf). The front
+  // matter is left out: archivers write their own fetch dates and URL variants there.
+  const articleId = shortId('url', canonicalizeUrl(url), sha256Hex(dump ? dump.body : bytes));
   const rawRef = await rt.raw.put(bytes, { url, finalUrl: url, status: 200, headers: {}, fetchedAt, feedId: null, kind: 'file' });
   const payload: CleanPayload = {
     runId,

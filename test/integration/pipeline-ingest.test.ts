@@ -81,6 +81,25 @@ describe('ingest through the real queues', () => {
     expect(r!.dedupe.status).toBe('unique');
   });
 
+  it('writes an edited dump at the same URL as an update of the first version, and the same dump again not at all', async () => {
+    const other = await openTestRuntime('ingest-edit');
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), 'nf-dumps-'));
+      const file = path.join(dir, 'a.md');
+      writeFileSync(file, dump(BODY));
+      await ingestFiles(other, [file]);
+      expect((await ingestFiles(other, [file])).counts['articles-written'] ?? 0).toBe(0);
+      writeFileSync(file, dump(`${BODY}\n\n更正：文中监测点数量已更新为一千二百个。`));
+      expect((await ingestFiles(other, [file])).counts['articles-written']).toBe(1);
+      const [first, edit] = readRecords(other.outDir);
+      expect(edit!.canonicalUrl).toBe(first!.canonicalUrl);
+      expect(edit!.text).toContain('更正');
+      expect(edit!.dedupe).toMatchObject({ status: 'near-duplicate', reason: 'url-update', updateOf: first!.id });
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it.skipIf(!existsSync(SEED))('ingests the founding seed article as the issue describes', async () => {
     const other = await openTestRuntime('ingest-seed');
     try {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileJob, isoOrNull } from '../../../src/commands/ingest.js';
 import { canonicalizeUrl } from '../../../src/domain/canonical-url.js';
-import { shortId } from '../../../src/domain/ids.js';
+import { sha256Hex, shortId } from '../../../src/domain/ids.js';
 import type { CleanPayload } from '../../../src/jobs/payloads.js';
 import { parseMarkdownDump } from '../../../src/stages/clean/markdown-dump.js';
 import type { Runtime } from '../../../src/workers/runtime.js';
@@ -28,7 +28,7 @@ describe('ingest: fileJob', () => {
   it('reads the front matter the clean stage reads: id, url and hints come from it, not from the file path', async () => {
     const p = await job('a.md', `---\ntitle: 标题\n${fm}\n---\n\n# 标题\n`);
     expect(p.url).toBe('https://mp.weixin.qq.com/s/abc');
-    expect(p.articleId).toBe(shortId('url', canonicalizeUrl('https://mp.weixin.qq.com/s/abc')));
+    expect(p.articleId).toBe(shortId('url', canonicalizeUrl('https://mp.weixin.qq.com/s/abc'), sha256Hex('\n# 标题\n')));
     expect(p.format).toBe('markdown');
     expect(p.source.title).toBe('情报分析师');
     expect(p.hints).toMatchObject({ title: '标题', publishedAt: '2025-02-12' });
@@ -49,6 +49,17 @@ describe('ingest: fileJob', () => {
       expect(p.source.title).toBe('情报分析师');
     }
     expect((await job('c.md', `---\ntitle: OpenAI: 发布新模型\n${fm}\n---\n`)).hints.title).toBe('OpenAI: 发布新模型');
+  });
+
+  it('names the article by its URL and body: the same body saved again is the same article, an edited one another', async () => {
+    const saved = `---\ntitle: 标题\n${fm}\n---\n\n正文。\n`;
+    const first = await job('a.md', saved);
+    // Another archiver's copy: its own fetch date and a tracking-parameter variant of the URL.
+    const again = await job('b.md', saved.replace('2025-10-06T20:37', '2025-11-01T08:00').replace('/s/abc', '/s/abc?scene=58'));
+    const edited = await job('a.md', saved.replace('正文。', '正文（更新）。'));
+    expect(again.articleId).toBe(first.articleId);
+    expect(edited.articleId).not.toBe(first.articleId);
+    expect(edited.url).toBe(first.url);
   });
 
   it('names a Markdown file without front matter by its path', async () => {
