@@ -17,7 +17,9 @@ const MARKDOWN = new Set(['.md', '.markdown', '.txt']);
 /** An ISO 8601 instant with offset; a date-time without a zone is taken as UTC. */
 export function isoOrNull(value: string | null): string | null {
   if (!value) return null;
-  const zoned = /(Z|[+-]\d\d:?\d\d)$/i.test(value) || !value.includes('T') ? value : `${value}Z`;
+  // "2025-10-06 20:37:19" as written by archivers: the space is read as a T (else it would be local time).
+  const text = value.trim().replace(/^(\d{4}-\d{2}-\d{2})[ T](\d)/, '$1T$2');
+  const zoned = /(Z|[+-]\d\d:?\d\d)$/i.test(text) || !text.includes('T') ? text : `${text}Z`;
   const ms = Date.parse(zoned);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

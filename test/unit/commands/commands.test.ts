@@ -72,6 +72,16 @@ describe('ingest: fileJob', () => {
 describe('isoOrNull', () => {
   it('takes a date-time without a zone as UTC and keeps an explicit offset', () => {
     expect(isoOrNull('2025-10-06T20:37:19.371503')).toBe('2025-10-06T20:37:19.371Z');
+    // With a space for the T, as archivers write it: still UTC, not the machine's time zone (Node reads TZ anew).
+    const tz = process.env.TZ;
+    process.env.TZ = 'Asia/Shanghai';
+    try {
+      expect(isoOrNull('2025-10-06 20:37:19')).toBe('2025-10-06T20:37:19.000Z');
+      expect(isoOrNull('2025-10-06 20:37:19+08:00')).toBe('2025-10-06T12:37:19.000Z');
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
     expect(isoOrNull('2025-02-12T08:30:00+08:00')).toBe('2025-02-12T00:30:00.000Z');
     expect(isoOrNull('not a date')).toBeNull();
     expect(isoOrNull(null)).toBeNull();
