@@ -1,6 +1,6 @@
 // Entry point: parse arguments → load config → run one command. Errors a user can fix are printed without a stack.
 import { constants as osConstants } from 'node:os';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, loadFeeds, type LoadOptions } from './config/load.js';
 import { InputError, NewsflowError } from './domain/errors.js';
 import { RedisUnavailableError } from './infra/redis.js';
@@ -26,6 +26,7 @@ import { syncSchedules } from './jobs/schedules.js';
 import { DEFAULT_MAX_PENDING, formatReplay, progressReporter, replay, type ReplayReport } from './commands/replay.js';
 import { createLogger } from './infra/logger.js';
 import { STAGES, type StageName } from './jobs/names.js';
+import { loadClassifier } from './stages/classify/classifier.js';
 
 const stageOption = () => new Option('--stage <stage>', 'only this stage').choices(STAGES);
 
@@ -75,7 +76,10 @@ export function buildProgram(): Command {
     .version(PACKAGE_VERSION)
     .addOption(new Option('-c, --config <file>', 'config file merged over config/default.yaml').env('NEWSFLOW_CONFIG'))
     .addOption(new Option('-f, --feeds <file>', 'feeds file (overrides feedsFile in the config)').env('NEWSFLOW_FEEDS'))
-    .showHelpAfterError();
+    // Usage mistakes are thrown to main(), which prints them as one line like every other mistake (subcommands
+    // inherit both settings).
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
 
   program
     .command('serve')
@@ -332,8 +336,12 @@ export function buildProgram(): Command {
     .action((_opts: unknown, cmd: Command) => {
       const loaded = loadConfig(loadOptions(cmd));
       const feeds = loadFeeds(loaded.paths.feedsFile);
+      // The classify stage's files are read as a worker reads them at start-up: a rule with a syntax error or a
+      // model file that is not there stops the check, not the service later.
+      loadClassifier(loaded.config.classify, loaded.paths.classifyBaseDir);
       out(`config ok: ${loaded.files.join(' + ')}`);
       out(`feeds ok: ${feeds.length} feeds in ${loaded.paths.feedsFile}`);
+      out(`classify ok: taxonomy, topics, rules, gazetteer${loaded.config.classify.modelFile ? ' and model' : ''} load`);
     });
 
   return program;
@@ -361,6 +369,15 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(`newsflow: ${message}\n`);
       process.exitCode = code;
     };
+    if (err instanceof CommanderError) {
+      // --help and --version end the program through here too, having printed what was asked; so does a command
+      // given without its subcommand, after printing its help (a usage mistake, so exit 2).
+      if (err.exitCode === 0 || err.code === 'commander.help') {
+        process.exitCode = err.exitCode === 0 ? 0 : 2;
+        return;
+      }
+      return fail(`${err.message.replace(/^error: /, '')} (see newsflow --help, or --help after the command)`, 2);
+    }
     const fsCode = (err as NodeJS.ErrnoException | null)?.code;
     const fsPath = (err as NodeJS.ErrnoException | null)?.path;
     if (err instanceof InputError || err instanceof RedisUnavailableError) fail(err.message, 2);

@@ -41,6 +41,10 @@ describe('newsflow on bad input', () => {
     ['too few examples for the folds', ['model', 'eval', '--in', twoLabels, '--folds', '5'], '2 examples cannot make 5 folds'],
     ['a model file of another format', ['model', 'eval', '--in', twoLabels, '--model', notModel], `${notModel}: not a `],
     ['a word-vector file with a short line', ['model', 'train', '--in', twoLabels, '--out', path.join(dir, 'v.json'), '--vectors', notVectors], `${notVectors}: not a word2vec, fastText or GloVe vector file: line 3: 2 numbers, expected 3`],
+    ['an unknown option', ['crawl', '--once', '--bogus'], "unknown option '--bogus'"],
+    ['an option value that is not allowed', ['status', '--minutes', 'abc'], "option '--minutes <n>' argument 'abc' is invalid"],
+    ['a required option left out', ['crawl'], "required option '--once' not specified"],
+    ['config check of a config whose rule does not parse', ['config', 'check', '--config', config], `${rules}:4:13: rule "ai": missing ")" to close "("`],
     ['a vector weight that is not a number', ['model', 'eval', '--in', twoLabels, '--folds', '2', '--vectors', notVectors, '--vector-weight', 'high'], '--vector-weight must be above 0, got NaN'],
   ])('%s: one line that says what and where, exit code 2', async (_case, args, expected) => {
     const { code, stdout, stderr } = await run(args);
