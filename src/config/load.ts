@@ -45,7 +45,10 @@ export function readYaml(file: string): unknown {
   try {
     return YAML.parse(text) ?? {};
   } catch (err) {
-    throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message}`);
+    // The yaml package's message ends in a code frame; the first line, with the place as file:line:column, says it.
+    const place = (err as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    const what = (err as Error).message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(`${file}${place ? `:${place.line}:${place.col}` : ''}: not valid YAML: ${what}`);
   }
 }
 
@@ -60,7 +63,9 @@ export function formatIssues(file: string, error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const where = issue.path.length ? issue.path.join('.') : '(top level)';
-      const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` ${issue.keys.map((k) => `"${k}"`).join(', ')}` : '';
+      // zod names unknown keys in its message already ('Unrecognized key: "concurrncy"'); older messages did not.
+      const named = 'keys' in issue && Array.isArray(issue.keys) ? issue.keys.map((k) => `"${k}"`) : [];
+      const keys = named.filter((k) => !issue.message.includes(k)).map((k) => ` ${k}`).join(',');
       return `${file}: ${where}: ${issue.message}${keys}`;
     })
     .join('\n');

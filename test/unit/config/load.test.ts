@@ -50,6 +50,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ configPath: file, env: {} })).toThrow(new RegExp(`${file}: workers: .*"concurrncy"`));
   });
 
+  it('says an unknown key once, and a YAML syntax error on one line with its line and column', () => {
+    const messageOf = (file: string) => {
+      try {
+        loadConfig({ configPath: file, env: {} });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    };
+    const typo = tempFile('typo.yaml', 'workers:\n  concurrncy: {}\n');
+    expect(messageOf(typo)).toBe(`${typo}: workers: Unrecognized key: "concurrncy"`);
+    const broken = tempFile('broken.yaml', 'workers:\n  concurrency: [1,\n');
+    const message = messageOf(broken);
+    expect(message).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: not valid YAML: \\S`));
+    expect(message).not.toContain('\n');
+  });
+
   it('rejects a value of the wrong type saying what was expected', () => {
     const file = tempFile('bad.yaml', 'fetch:\n  timeoutMs: soon\n');
     expect(() => loadConfig({ configPath: file, env: {} })).toThrow(/bad\.yaml: fetch\.timeoutMs: .*expected number/);
