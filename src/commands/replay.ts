@@ -90,7 +90,9 @@ export function diffRecords(before: Map<string, ArticleRecord>, after: ArticleRe
     }
     let any = false;
     for (const key of new Set([...Object.keys(old), ...Object.keys(rec)])) {
-      if (key === 'pipelineVersion') continue;
+      // Not what the stages made of it: the version names the settings, and fetchedAt is the last stored fetch of
+      // the article (a crawl --force fetched it again, unchanged, after its record was written).
+      if (key === 'pipelineVersion' || key === 'fetchedAt') continue;
       const a = (old as Record<string, unknown>)[key];
       const b = (rec as Record<string, unknown>)[key];
       if (JSON.stringify(a) === JSON.stringify(b)) continue;
