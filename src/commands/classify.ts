@@ -146,8 +146,10 @@ export function formatDetails(file: string, input: ClassifyInput, d: ClassifyDet
   }
   lines.push(`  watch rules:${c.rules.length ? '' : ' none fired'}`);
   for (const r of c.rules) {
-    lines.push(`    ${r.rule} (version ${r.version}): ${r.hits.length} hit${r.hits.length === 1 ? '' : 's'} shown`);
-    for (const h of r.hits.slice(0, 8)) {
+    const shown = r.hits.slice(0, 8);
+    const more = r.hits.length > shown.length ? `, the first ${shown.length} shown` : '';
+    lines.push(`    ${r.rule} (version ${r.version}): ${r.hits.length} hit${r.hits.length === 1 ? '' : 's'} in the record${more}`);
+    for (const h of shown) {
       const source = h.field === 'title' ? (input.title ?? '') : h.field === 'text' ? input.text : null;
       lines.push(`      ${h.field}[${h.start}-${h.end}] ${source ? snippet(source, h.start, h.end) : h.term}`);
     }

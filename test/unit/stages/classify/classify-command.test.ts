@@ -21,8 +21,18 @@ describe('runClassify', () => {
 
   it('reads a plain-text article with its first line as the title, and prints JSON on request', async () => {
     const json = JSON.parse(await runClassify(path.join(FIXTURES, 'paris-ai-summit.zh.txt'), { json: true }));
-    expect(json.lang).toBe('zh');
     const rule = json.rules.find((r: { rule: string }) => r.rule === 'ai-summit');
+    expect(json.lang).toBe('zh');
+    // The text form says how many hits the record holds and how many it shows, each on a line of its own.
+    const text = await runClassify(path.join(FIXTURES, 'paris-ai-summit.zh.txt'));
+    const block = text.slice(text.indexOf('    ai-summit ('));
+    const [head, ...rest] = block.split('\n');
+    const held = Number(/: (\d+) hits? in the record/.exec(head!)![1]);
+    const end = rest.findIndex((l) => !/^ {6}/.test(l));
+    const lines = rest.slice(0, end === -1 ? rest.length : end).filter((l) => /^ {6}(title|text)\[/.test(l)).length;
+    expect(held).toBe(rule.hits.length);
+    expect(lines).toBe(Math.min(held, 8));
+    if (held > 8) expect(head).toContain(`, the first ${lines} shown`);
     expect(rule.hits[0]).toEqual({ term: '人工智能', field: 'title', start: 2, end: 6 });
   });
 });
