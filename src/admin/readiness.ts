@@ -1,4 +1,5 @@
-// Readiness: Redis answers a PING within a short bound, and this process's workers are running.
+// Readiness: Redis answers a PING within a short bound, and this process's workers are running; and that bound on
+// Redis reads, which every admin endpoint that reads Redis shares so none of them hangs while Redis is away.
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -15,20 +16,31 @@ export interface ReadinessSources {
   pingTimeoutMs: number;
 }
 
-async function redisReason(redis: Redis, timeoutMs: number): Promise<string | null> {
-  // A client that is not connected would queue the PING until it reconnects; answer at once instead.
-  if (redis.status !== 'ready') return `redis: connection ${redis.status}`;
+/**
+ * `read` (commands on `redis`) bounded in time, for answers an operator waits for. A client that is not connected
+ * would hold the commands in its offline queue until it reconnects, so the read fails at once instead (and adds
+ * nothing to that queue); one whose Redis does not answer fails after `timeoutMs`.
+ */
+export async function readRedisWithin<T>(redis: Redis, timeoutMs: number, what: string, read: () => Promise<T>): Promise<T> {
+  if (redis.status !== 'ready') throw new Error(`connection ${redis.status}`);
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`redis: no answer to PING within ${timeoutMs} ms`), timeoutMs);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer to ${what} within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([
-      redis.ping().then((reply) => (reply === 'PONG' ? null : `redis: PING answered ${reply}`), (err: Error) => `redis: ${err.message}`),
-      timeout,
-    ]);
+    return await Promise.race([read(), timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Why Redis cannot serve this process right now ("redis: connection reconnecting"), or null when it answers a PING. */
+export async function redisReason(redis: Redis, timeoutMs: number): Promise<string | null> {
+  try {
+    const reply = await readRedisWithin(redis, timeoutMs, 'PING', () => redis.ping());
+    return reply === 'PONG' ? null : `redis: PING answered ${reply}`;
+  } catch (err) {
+    return `redis: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
 

@@ -12,7 +12,7 @@ import { countPausedFeeds } from '../infra/fetch-state.js';
 import { PipelineMetrics } from '../infra/metrics.js';
 import type { Runtime } from '../workers/runtime.js';
 import { refuseForeignRequests, requiredToken, requireToken } from './auth.js';
-import { checkReadiness } from './readiness.js';
+import { checkReadiness, readRedisWithin, redisReason } from './readiness.js';
 import { DEAD_LETTER_QUEUE } from '../jobs/dead-letters.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
@@ -22,8 +22,10 @@ export interface AdminServerOptions extends Partial<AdminConfig> {
   metrics?: PipelineMetrics;
   /** The workers /readyz checks; read at each request, so workers started later count. */
   workers?: () => readonly Worker[];
-  /** Bound of the PING /readyz sends to Redis, in ms; default 1000. */
+  /** Bound of the PING /readyz (and the dashboard's API, before each request) sends to Redis, in ms; default 1000. */
   pingTimeoutMs?: number;
+  /** Bound of each Redis read of a /metrics scrape (queue depths, paused feeds), in ms; default 2000. */
+  collectTimeoutMs?: number;
 }
 
 export interface AdminServer {
@@ -45,7 +47,19 @@ export async function startAdminServer(rt: Runtime, options: AdminServerOptions 
 
   const deadLetters = rt.deadLetters;
   const queues: Record<string, Queue> = { ...rt.queues, [DEAD_LETTER_QUEUE]: deadLetters };
-  metrics.watch({ queues, pausedFeeds: () => countPausedFeeds(rt.redis.client, `${rt.root}:fetch`), log });
+  const pingTimeoutMs = options.pingTimeoutMs ?? 1000;
+  // Without a bound, a scrape while Redis is away waits in ioredis's offline queue until Redis is back; bounded, a
+  // failed read is what the metrics count (newsflow_metrics_collect_errors_total) and the scrape goes without it.
+  const collectTimeoutMs = options.collectTimeoutMs ?? 2000;
+  const bounded = <T>(what: string, read: () => Promise<T>) => readRedisWithin(rt.redis.client, collectTimeoutMs, what, read);
+  metrics.watch({
+    // BullMQ's commands have no timeout of their own: each queue's job counts are read within the bound.
+    queues: Object.fromEntries(
+      Object.entries(queues).map(([name, q]) => [name, { getJobCounts: (...types: Parameters<Queue['getJobCounts']>) => bounded(`the job counts of ${name}`, () => q.getJobCounts(...types)) }]),
+    ),
+    pausedFeeds: () => bounded('the paused-feeds count', () => countPausedFeeds(rt.redis.client, `${rt.root}:fetch`)),
+    log,
+  });
 
   const board = new ExpressAdapter().setBasePath(DASHBOARD_PATH);
   createBullBoard({
@@ -66,12 +80,20 @@ export async function startAdminServer(rt: Runtime, options: AdminServerOptions 
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const r = await checkReadiness({ redis: rt.redis.client, workers, pingTimeoutMs: options.pingTimeoutMs ?? 1000 });
+    const r = await checkReadiness({ redis: rt.redis.client, workers, pingTimeoutMs });
     res.status(r.ready ? 200 : 503).json(r.ready ? { status: 'ok' } : { status: 'unavailable', reasons: r.reasons });
   });
   app.get('/metrics', async (_req, res) => {
     const { contentType, body } = await metrics.render();
     res.type(contentType).send(body);
+  });
+  // The dashboard's API reads Redis through BullMQ without a bound: ask Redis first, so that while it is away the API
+  // answers 503 at once instead of holding the request (and the browser's polling) until it is back.
+  app.use(`${DASHBOARD_PATH}/api`, (_req, res, next) => {
+    redisReason(rt.redis.client, pingTimeoutMs).then((reason) => {
+      if (reason) res.status(503).json({ error: 'unavailable', reasons: [reason] });
+      else next();
+    }, next);
   });
   app.use(DASHBOARD_PATH, board.getRouter());
   app.use((_req, res) => {

@@ -12,8 +12,8 @@ export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'wai
 
 /** What the scrape-time gauges read. */
 export interface MetricsSources {
-  /** Queues by name: every stage queue, plus e.g. the dead letters. */
-  queues: Readonly<Record<string, Queue>>;
+  /** Queues by name: every stage queue, plus e.g. the dead letters (their job counts are all that is read). */
+  queues: Readonly<Record<string, Pick<Queue, 'getJobCounts'>>>;
   /** The number of feeds paused after repeated failures. */
   pausedFeeds?: () => Promise<number>;
   log?: Logger;

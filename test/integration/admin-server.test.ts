@@ -224,6 +224,63 @@ describe('admin server readiness when Redis goes away', () => {
   });
 });
 
+describe('admin server while Redis does not answer', () => {
+  let redis: PrivateRedis;
+  let rt: TestRuntime;
+  let admin: AdminServer;
+  let control: Redis;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    rt = await openTestRuntime('admin-gone', { redisUrl: redis.url });
+    admin = await startAdminServer(rt, { port: 0, workers: () => [], metrics: new PipelineMetrics({ processMetrics: false }), pingTimeoutMs: 300, collectTimeoutMs: 300 });
+    control = new Redis(redis.url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+    control.on('error', () => {});
+    await control.connect();
+  });
+  afterAll(async () => {
+    await admin?.close();
+    control?.disconnect();
+    await redis?.restart();
+    await rt?.dispose();
+    await redis?.stop();
+  });
+
+  /** A scrape, which must answer (no hang) with the Redis-backed gauges left out and the failed reads counted. */
+  async function scrapeWithoutRedis(): Promise<Sample[]> {
+    const res = await get(`${admin.url}/metrics`);
+    expect(res.status).toBe(200);
+    const { samples } = parseExposition(await res.text());
+    expect(samples.filter((s) => s.name === 'newsflow_queue_jobs')).toEqual([]);
+    expect(value(samples, 'newsflow_feeds_paused')).toBeNaN();
+    return samples;
+  }
+
+  it('answers /metrics and a 503 from the dashboard API while Redis is connected but silent', async () => {
+    expect((await get(`${admin.url}/admin/queues/api/queues`)).status).toBe(200);
+    // Every client's commands wait for 2 s: the connection stays "ready", nothing answers.
+    await control.call('CLIENT', 'PAUSE', '2000', 'ALL');
+    const samples = await scrapeWithoutRedis();
+    expect(value(samples, 'newsflow_metrics_collect_errors_total', { source: 'queues' })).toBe(1);
+    expect(value(samples, 'newsflow_metrics_collect_errors_total', { source: 'feeds' })).toBe(1);
+    const api = await get(`${admin.url}/admin/queues/api/queues`);
+    expect(api.status).toBe(503);
+    expect(((await api.json()) as { reasons: string[] }).reasons).toEqual(['redis: no answer to PING within 300 ms']);
+  });
+
+  it('answers /metrics and a 503 from the dashboard API while Redis is down; the dashboard page still loads', async () => {
+    // (Once the pause of the test before has ended.)
+    await control.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
+    for (let i = 0; rt.redis.client.status === 'ready' && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+    const before = value(await scrapeWithoutRedis(), 'newsflow_metrics_collect_errors_total', { source: 'queues' })!;
+    expect(value(await scrapeWithoutRedis(), 'newsflow_metrics_collect_errors_total', { source: 'queues' })).toBe(before + 1);
+    const api = await get(`${admin.url}/admin/queues/api/queues`);
+    expect(api.status).toBe(503);
+    expect(((await api.json()) as { reasons: string[] }).reasons[0]).toMatch(/^redis: connection /);
+    expect((await get(`${admin.url}/admin/queues/`)).status).toBe(200);
+  });
+});
+
 describe('admin server bound beyond loopback', () => {
   const token = 'admin-test-token-0123456789';
   let rt: TestRuntime;
