@@ -264,8 +264,8 @@ export function buildProgram(): Command {
     .argument('<file|url>')
     .option('--url <url>', 'the page\'s address, for relative links and site rules, when the input is a file')
     .addOption(new Option('--format <format>', 'output').choices(['json', 'text', 'markdown']).default('json'))
-    .action(async (input: string, opts: { url?: string; format: 'json' | 'text' | 'markdown' }) => {
-      out(await runExtract(input, opts));
+    .action(async (input: string, opts: { url?: string; format: 'json' | 'text' | 'markdown' }, cmd: Command) => {
+      out(await runExtract(input, { ...opts, load: loadOptions(cmd) }));
     });
   program
     .command('classify')

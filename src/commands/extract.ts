@@ -1,29 +1,38 @@
-// `newsflow extract <file|url>`: runs main-content extraction on one page and returns what the CLI prints.
+// `newsflow extract <file|url>`: runs main-content extraction on one page and returns what the CLI prints; also the
+// reading of a local document as the clean stage reads it, which `dedupe check` shares.
 import { readFile } from 'node:fs/promises';
-import { permanent, retryable } from '../domain/errors.js';
+import path from 'node:path';
+import { loadConfig, type LoadOptions } from '../config/load.js';
+import { createHttpClient } from '../infra/http/client.js';
 import { extract } from '../stages/clean/extract.js';
+import { readFrontMatter } from '../stages/clean/front-matter.js';
 import { parseMarkdownDump } from '../stages/clean/markdown-dump.js';
 import type { Extracted } from '../stages/clean/types.js';
+import type { FetchConfig } from '../stages/fetch/config.js';
 
 export interface ExtractCommandOptions {
   /** The page's address, for relative links and site rules, when the input is a file. */
   url?: string;
   format: 'json' | 'text' | 'markdown';
+  /** Settings of the HTTP client for a URL (`fetch.*`: guard, allowHosts, caps, user agent); read from the config when not given. */
+  fetch?: FetchConfig;
+  /** Where the config is read from when `fetch` is not given (the CLI's --config); NEWSFLOW_CONFIG or the defaults otherwise. */
+  load?: LoadOptions;
 }
 
-async function fetchPage(url: string): Promise<{ body: Buffer; contentType: string | null; finalUrl: string }> {
-  let res: Response;
-  try {
-    res = await fetch(url, { redirect: 'follow', headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' } });
-  } catch (err) {
-    throw retryable('fetch-network', `cannot fetch ${url}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-  if (!res.ok) throw (res.status >= 500 || res.status === 429 ? retryable : permanent)(`http-${res.status}`, `${url} answered HTTP ${res.status}`);
-  return { body: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type'), finalUrl: res.url || url };
-}
+const HTML_EXTENSIONS = new Set(['.html', '.htm', '.xhtml']);
 
-// Markdown dumps start with YAML front matter; anything else is read as HTML.
-const looksLikeDump = (head: string) => /^\uFEFF?---[ \t]*\r?\n/.test(head);
+/**
+ * A local file's article as the pipeline reads it, choosing the reader as `ingest` does: HTML by its extension, or
+ * when it has no front matter and starts with markup; a Markdown dump otherwise.
+ */
+export function extractLocal(file: string, body: Buffer, url?: string): Extracted {
+  const text = body.toString('utf8');
+  const isHtml = HTML_EXTENSIONS.has(path.extname(file).toLowerCase()) || (!readFrontMatter(text) && /^\s*</.test(text));
+  if (isHtml) return extract(body, url);
+  const { extracted } = parseMarkdownDump(text);
+  return url && !extracted.canonicalUrl ? { ...extracted, canonicalUrl: url } : extracted;
+}
 
 function format(result: Extracted, as: ExtractCommandOptions['format']): string {
   if (as === 'text') return result.text;
@@ -31,21 +40,20 @@ function format(result: Extracted, as: ExtractCommandOptions['format']): string 
   return JSON.stringify(result, null, 2);
 }
 
-/** Extracts `input` (a file path or an http(s) URL) and returns the output in the requested format. */
+/**
+ * Extracts `input` (a file path or an http(s) URL) and returns the output in the requested format. A URL goes through
+ * the one HTTP client, as `newsflow fetch` does, so its failures carry the codes of src/infra/http/errors.ts; a file
+ * that cannot be read fails with its fs error, which the CLI prints as `<path>: no such file or folder` (exit 2).
+ */
 export async function runExtract(input: string, opts: ExtractCommandOptions): Promise<string> {
   if (/^https?:\/\//i.test(input)) {
-    const page = await fetchPage(input);
-    return format(extract(page.body, opts.url ?? page.finalUrl, { contentType: page.contentType }), opts.format);
+    const client = createHttpClient(opts.fetch ?? loadConfig(opts.load).config.fetch);
+    try {
+      const page = await client.get(input, { purpose: 'page' });
+      return format(extract(page.body, opts.url ?? page.finalUrl, { contentType: page.headers['content-type'] ?? null }), opts.format);
+    } finally {
+      await client.close();
+    }
   }
-  let body: Buffer;
-  try {
-    body = await readFile(input);
-  } catch (err) {
-    throw permanent('file-unreadable', `cannot read ${input}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-  if (looksLikeDump(body.subarray(0, 16).toString('utf8'))) {
-    const { extracted } = parseMarkdownDump(body.toString('utf8'));
-    return format(opts.url && !extracted.canonicalUrl ? { ...extracted, canonicalUrl: opts.url } : extracted, opts.format);
-  }
-  return format(extract(body, opts.url), opts.format);
+  return format(extractLocal(input, await readFile(input), opts.url), opts.format);
 }

@@ -12,7 +12,8 @@ import { FeedSchema, FeedsFileSchema, type Feed } from '../config/schema.js';
 import { createHttpClient } from '../infra/http/client.js';
 import type { FetchConfig } from '../stages/fetch/config.js';
 import { parseFeed } from '../stages/fetch/parse-feed.js';
-import { ConfigError } from '../config/load.js';
+import { ConfigError, formatIssues } from '../config/load.js';
+import { InputError } from '../domain/errors.js';
 
 export interface OpmlImportResult {
   added: Feed[];
@@ -29,9 +30,17 @@ interface OpmlFeed {
   tags: string[];
 }
 
-/** Feeds in an OPML document; each outline's ancestors (folders) and its category attribute become tags. */
-export function readOpml(xml: string): OpmlFeed[] {
+/**
+ * Feeds in an OPML document; each outline's ancestors (folders) and its category attribute become tags. A document
+ * whose root is not `<opml>` (a YAML file, an HTML page) is an InputError naming `source`, not an empty import.
+ */
+export function readOpml(xml: string, source = 'input'): OpmlFeed[] {
   const $ = load(xml, { xml: true });
+  const root = $.root().children().first();
+  const rootName = root.length ? (root.prop('tagName') ?? '').toLowerCase() : '';
+  if (rootName !== 'opml') {
+    throw new InputError(`${source}: not an OPML document: ${rootName ? `its root element is <${rootName}>, not <opml>` : 'no <opml> root element'}`);
+  }
   const out: OpmlFeed[] = [];
   $('outline').each((_, el) => {
     const node = $(el);
@@ -67,10 +76,15 @@ function feedIdFor(feed: OpmlFeed, taken: Set<string>): string {
 
 /** Merges an OPML file into the YAML feeds file (created when missing), keeping its comments; returns what changed. */
 export async function importOpml(file: string, feedsFile: string): Promise<OpmlImportResult> {
-  const entries = readOpml(await readFile(file, 'utf8'));
+  const entries = readOpml(await readFile(file, 'utf8'), file);
   const doc = existsSync(feedsFile) ? YAML.parseDocument(await readFile(feedsFile, 'utf8')) : new YAML.Document({ feeds: [] });
   if (doc.errors.length) throw new ConfigError(`${feedsFile}: not valid YAML: ${doc.errors[0]!.message}`);
-  const current = FeedsFileSchema.parse(doc.toJS() ?? { feeds: [] });
+  // A file that holds only `feeds:` (null) is the empty list a user starts from; the list goes in its place.
+  if (doc.has('feeds') && doc.get('feeds') == null) doc.set('feeds', doc.createNode([]));
+  // Checked as `config check` checks it, so an invalid file stops the import with its place in the file.
+  const parsed = FeedsFileSchema.safeParse(doc.toJS() ?? { feeds: [] });
+  if (!parsed.success) throw new ConfigError(formatIssues(feedsFile, parsed.error));
+  const current = parsed.data;
   const byUrl = new Map(current.feeds.map((f, i) => [canonicalizeUrl(f.url), i]));
   const taken = new Set(current.feeds.map((f) => f.id));
   const result: OpmlImportResult = { added: [], existing: 0, skipped: [] };
@@ -110,7 +124,12 @@ export async function importOpml(file: string, feedsFile: string): Promise<OpmlI
       ...(entry.siteUrl ? { siteUrl: entry.siteUrl } : {}),
       tags: entry.tags,
     };
-    const feed = FeedSchema.parse(written);
+    const checked = FeedSchema.safeParse(written);
+    if (!checked.success) {
+      result.skipped.push({ url: entry.url, reason: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      continue;
+    }
+    const feed = checked.data;
     byUrl.set(key, current.feeds.length);
     current.feeds.push(feed);
     (doc.get('feeds') as YAML.YAMLSeq).add(doc.createNode(written));

@@ -37,7 +37,14 @@ export async function listInputs(paths: string[]): Promise<string[]> {
         const ext = path.extname(e).toLowerCase();
         if (HTML.has(ext) || MARKDOWN.has(ext)) out.push(path.join(abs, e));
       }
-    } else out.push(abs);
+    } else {
+      // A file named on purpose is refused when ingest cannot read it, rather than read as a Markdown dump.
+      const ext = path.extname(abs).toLowerCase();
+      if (!HTML.has(ext) && !MARKDOWN.has(ext)) {
+        throw new InputError(`${p}: not an HTML page or Markdown dump (ingest takes ${[...HTML, ...MARKDOWN].join(', ')} files)`);
+      }
+      out.push(abs);
+    }
   }
   return out;
 }

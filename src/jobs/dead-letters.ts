@@ -56,9 +56,18 @@ export async function listDeadLetters(dlq: Queue, stage?: StageName): Promise<Li
     .sort((a, b) => a.failedAt.localeCompare(b.failedAt));
 }
 
+/** The letters `select` names (by letter id or original job id; every letter without ids), and the ids that name none. */
+export async function selectDeadLetters(dlq: Queue, select: { ids?: string[]; stage?: StageName }): Promise<{ letters: ListedLetter[]; unknown: string[] }> {
+  const listed = await listDeadLetters(dlq, select.stage);
+  const ids = select.ids;
+  if (!ids) return { letters: listed, unknown: [] };
+  const letters = listed.filter((l) => ids.includes(l.id) || ids.includes(l.jobId));
+  const unknown = [...new Set(ids)].filter((id) => !letters.some((l) => l.id === id || l.jobId === id));
+  return { letters, unknown };
+}
+
 /** Sends letters back to their stage under a new job id (the old one may still sit in the failed set). */
-export async function retryDeadLetters(dlq: Queue, queues: Queues, select: { ids?: string[]; stage?: StageName }): Promise<ListedLetter[]> {
-  const letters = (await listDeadLetters(dlq, select.stage)).filter((l) => !select.ids || select.ids.includes(l.id) || select.ids.includes(l.jobId));
+export async function sendBackDeadLetters(dlq: Queue, queues: Queues, letters: ListedLetter[]): Promise<ListedLetter[]> {
   for (const letter of letters) {
     const retries = letter.retries + 1;
     const payload = { ...(letter.payload as Record<string, unknown>), __retries: retries };

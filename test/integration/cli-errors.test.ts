@@ -33,6 +33,8 @@ describe('newsflow on bad input', () => {
   const twoLabels = write('two.jsonl', '{"text": "央行降息", "label": "finance"}\n{"text": "球队夺冠", "label": "sports"}\n');
   const notModel = write('model.json', '{"format": "something else"}\n');
   const notVectors = write('words.vec', '2 3\n央行 0.1 0.2 0.3\n球队 0.1 0.2\n');
+  const badFeeds = write('feeds-tz.yaml', 'feeds:\n  - id: a\n    url: https://example.org/a.xml\n    cron: "0 7 * * *"\n    tz: Mars/Olympus\n');
+  const opml = write('subs.opml', '<opml version="2.0"><body><outline text="A" xmlUrl="https://example.org/b.xml"/></body></opml>');
 
   it.each([
     ['a rule with a syntax error', ['classify', article, '--config', config], `${rules}:4:13: rule "ai": missing ")" to close "("`],
@@ -46,6 +48,9 @@ describe('newsflow on bad input', () => {
     ['a required option left out', ['crawl'], "required option '--once' not specified"],
     ['config check of a config whose rule does not parse', ['config', 'check', '--config', config], `${rules}:4:13: rule "ai": missing ")" to close "("`],
     ['a vector weight that is not a number', ['model', 'eval', '--in', twoLabels, '--folds', '2', '--vectors', notVectors, '--vector-weight', 'high'], '--vector-weight must be above 0, got NaN'],
+    ['an invalid feeds file, on OPML import', ['--feeds', badFeeds, 'feeds', 'import', opml], `${badFeeds}: feeds.0.tz: not a time zone: "Mars/Olympus"`],
+    ['a file that is not OPML, on import', ['--feeds', path.join(dir, 'new-feeds.yaml'), 'feeds', 'import', config], `${config}: not an OPML document: no <opml> root element`],
+    ['a page file that is not there, on extract', ['extract', path.join(dir, 'missing.html')], `${path.join(dir, 'missing.html')}: no such file or folder`],
   ])('%s: one line that says what and where, exit code 2', async (_case, args, expected) => {
     const { code, stdout, stderr } = await run(args);
     expect(stdout).toBe('');

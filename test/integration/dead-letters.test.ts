@@ -10,7 +10,8 @@ import { closeWorkers } from '../../src/workers/shutdown.js';
 import { startWorkers, waitUntilDrained } from '../../src/workers/pipeline.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { permanent } from '../../src/domain/errors.js';
+import { InputError, permanent } from '../../src/domain/errors.js';
+import type { Job } from 'bullmq';
 import { startStageWorker } from '../../src/workers/shell.js';
 import { openTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';
@@ -74,8 +75,8 @@ describe('dead letters', () => {
       await waitUntilDrained(rt, { timeoutMs: 30_000 });
       expect(written().filter((t) => t === 'Report 99')).toHaveLength(1);
       expect((await listDeadLetters(rt.deadLetters)).map((l) => l.code)).toEqual(['bad-payload']);
-      // A second retry of the same letter finds nothing to send.
-      expect(await jobsRetry(rt, { ids: [missing.id] })).toBe('nothing to retry');
+      // A second retry of the same letter names it as unknown: it was sent back already.
+      await expect(jobsRetry(rt, { ids: [missing.id] })).rejects.toThrow(new InputError(`no dead letter with id "${missing.id}"; nothing was sent back (\`newsflow jobs failed\` lists the ids)`));
     } finally {
       await closeWorkers(workers, 2000, rt.log);
     }
@@ -127,6 +128,31 @@ describe('dead letters', () => {
       await own.close();
       await dropPrefix(redis, own.prefix);
       await redis.quit();
+    }
+  });
+
+  it('`jobs retry` names ids that match no dead letter and sends nothing back, not even the ids that match', async () => {
+    const own = await openTestRuntime('dlq-ids');
+    try {
+      const file = (id: string) => addDeadLetter(own.deadLetters, { id, data: { runId: 'run-i', url: `https://x.example/${id}` }, attemptsMade: 1 } as unknown as Job, 'clean', { code: 'raw-missing', message: 'gone' });
+      await file('clean-1');
+      await file('clean-2');
+      const [one, two] = await listDeadLetters(own.deadLetters);
+
+      await expect(jobsRetry(own, { ids: ['nosuchid'] })).rejects.toThrow(new InputError('no dead letter with id "nosuchid"; nothing was sent back (`newsflow jobs failed` lists the ids)'));
+      await expect(jobsRetry(own, { ids: [one!.id, 'nosuch-1', 'nosuch-2'] })).rejects.toThrow('no dead letters with ids "nosuch-1", "nosuch-2"; nothing was sent back');
+      // A letter of another stage than --stage is not one of that stage's.
+      await expect(jobsRetry(own, { ids: [one!.id], stage: 'dedupe' })).rejects.toThrow(`no dead letter of stage dedupe with id "${one!.id}"`);
+      expect(await listDeadLetters(own.deadLetters)).toHaveLength(2);
+      expect(await own.queues.clean.getJobCountByTypes('waiting')).toBe(0);
+
+      // By letter id or by the original job id.
+      expect(await jobsRetry(own, { ids: [one!.id, two!.jobId] })).toBe('sent 2 jobs back: clean/clean-1, clean/clean-2');
+      expect(await own.queues.clean.getJobCountByTypes('waiting')).toBe(2);
+      // --all with nothing left is no mistake.
+      expect(await jobsRetry(own, { ids: [], all: true })).toBe('nothing to retry');
+    } finally {
+      await own.dispose();
     }
   });
 });

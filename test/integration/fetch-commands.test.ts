@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { exportOpml, importOpml, readOpml, runFetch, runParseFeed } from '../../src/commands/feeds.js';
+import { ConfigError } from '../../src/config/load.js';
 import { FeedsFileSchema } from '../../src/config/schema.js';
+import { InputError } from '../../src/domain/errors.js';
 import { startServer, testConfig, type TestServer } from './fetch-support.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/feeds');
@@ -60,6 +62,38 @@ describe('OPML', () => {
     const again = await importOpml(path.join(fixtures, 'opml/subscriptions.opml'), feedsFile);
     expect(again.added).toEqual([]);
     expect(FeedsFileSchema.parse(YAML.parse(await readFile(feedsFile, 'utf8'))).feeds).toHaveLength(4);
+  });
+
+  it('imports into a feeds file that holds only `feeds:` (an empty list), keeping its comment', async () => {
+    const feedsFile = path.join(dir, 'only-key.yaml');
+    await writeFile(feedsFile, '# mine\nfeeds:\n');
+    const result = await importOpml(path.join(fixtures, 'opml/subscriptions.opml'), feedsFile);
+    expect(result.added).toHaveLength(4);
+    const text = await readFile(feedsFile, 'utf8');
+    expect(text.startsWith('# mine')).toBe(true);
+    expect(FeedsFileSchema.parse(YAML.parse(text)).feeds).toHaveLength(4);
+  });
+
+  it('stops on an invalid feeds file as `config check` does, with its place in the file, and leaves it alone', async () => {
+    const feedsFile = path.join(dir, 'bad-tz.yaml');
+    const bad = 'feeds:\n  - id: a\n    url: https://example.org/a.xml\n    cron: "0 7 * * *"\n    tz: Mars/Olympus\n';
+    await writeFile(feedsFile, bad);
+    const importing = importOpml(path.join(fixtures, 'opml/subscriptions.opml'), feedsFile);
+    await expect(importing).rejects.toBeInstanceOf(ConfigError);
+    await expect(importing).rejects.toThrow(`${feedsFile}: feeds.0.tz: not a time zone: "Mars/Olympus"`);
+    expect(await readFile(feedsFile, 'utf8')).toBe(bad);
+  });
+
+  it('refuses a document that is not OPML (a YAML file, an HTML page) instead of importing nothing', async () => {
+    const feedsFile = path.join(dir, 'untouched.yaml');
+    const yaml = path.join(dir, 'cfg.yaml');
+    const html = path.join(dir, 'page.html');
+    await writeFile(yaml, 'redis:\n  url: redis://127.0.0.1:6379\n');
+    await writeFile(html, '<!DOCTYPE html>\n<html><body><a href="https://x.example/feed">feed</a></body></html>');
+    await expect(importOpml(yaml, feedsFile)).rejects.toThrow(new InputError(`${yaml}: not an OPML document: no <opml> root element`));
+    await expect(importOpml(html, feedsFile)).rejects.toThrow(new InputError(`${html}: not an OPML document: its root element is <html>, not <opml>`));
+    expect(() => readOpml('<?xml version="1.0"?>\n<!-- exported -->\n<opml version="2.0"><body/></opml>')).not.toThrow();
+    await expect(readFile(feedsFile)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('exports OPML that imports back to the same feeds and tags', async () => {

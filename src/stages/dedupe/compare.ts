@@ -12,8 +12,12 @@ export interface Comparison {
 
 /** Exact Jaccard/containment of the two texts' shingles, judged by the default (or given) thresholds. */
 export function compare(textA: string, textB: string, lang?: string, thresholds: Thresholds = DEFAULT_DEDUPE_CONFIG): Comparison {
-  const normA = normalizeText(textA);
-  if (normA.length > 0 && normA === normalizeText(textB)) return { similarity: 1, status: 'duplicate' };
-  const { status, similarity } = decide(exactOverlap(shingleHashes(textA, lang), shingleHashes(textB, lang)), thresholds);
+  const shinglesA = shingleHashes(textA, lang);
+  const shinglesB = shingleHashes(textB, lang);
+  // As in the index: a text with fewer shingles than minShingles (a stub) gets no text key, so two equal stubs are no
+  // duplicates there, and decide() calls them unique.
+  const comparable = Math.min(shinglesA.size, shinglesB.size) >= thresholds.minShingles;
+  if (comparable && normalizeText(textA) === normalizeText(textB)) return { similarity: 1, status: 'duplicate' };
+  const { status, similarity } = decide(exactOverlap(shinglesA, shinglesB), thresholds);
   return { status, similarity: Math.round(similarity * 1000) / 1000 };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileJob, isoOrNull } from '../../../src/commands/ingest.js';
+import { fileJob, isoOrNull, listInputs } from '../../../src/commands/ingest.js';
+import { InputError } from '../../../src/domain/errors.js';
 import { canonicalizeUrl } from '../../../src/domain/canonical-url.js';
 import { sha256Hex, shortId } from '../../../src/domain/ids.js';
 import type { CleanPayload } from '../../../src/jobs/payloads.js';
@@ -66,6 +67,24 @@ describe('ingest: fileJob', () => {
     const p = await job('d.md', '# just markdown\n');
     expect(p.url).toMatch(/^file:\/\/.*d\.md$/);
     expect(p.format).toBe('markdown');
+  });
+});
+
+describe('ingest: listInputs', () => {
+  it('refuses a named file of a type ingest does not read, and filters folders silently', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'newsflow-inputs-'));
+    try {
+      await writeFile(path.join(dir, 'page.html'), '<html><body><p>x</p></body></html>');
+      await writeFile(path.join(dir, 'dump.md'), '---\ntitle: T\n---\n\nText.\n');
+      await writeFile(path.join(dir, 'data.json'), '{"title": "not an article"}');
+      const json = path.join(dir, 'data.json');
+      await expect(listInputs([json])).rejects.toBeInstanceOf(InputError);
+      await expect(listInputs([path.join(dir, 'page.html'), json])).rejects.toThrow(`${json}: not an HTML page or Markdown dump`);
+      expect(await listInputs([dir])).toEqual([path.join(dir, 'dump.md'), path.join(dir, 'page.html')]);
+      expect(await listInputs([path.join(dir, 'dump.md')])).toEqual([path.join(dir, 'dump.md')]);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 });
 

@@ -5,6 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExtract } from '../../../src/commands/extract.js';
+import { FetchConfigSchema } from '../../../src/stages/fetch/config.js';
+
+// The local test server is on loopback, which the HTTP client's SSRF guard refuses unless allowed, as the demo does.
+const fetch = FetchConfigSchema.parse({ allowHosts: ['127.0.0.1'], userAgent: 'newsflow-extract-test' });
+const seen: Array<{ url: string | undefined; userAgent: string | undefined }> = [];
 
 const PAGE = `<html lang="en"><head><title>Lighthouse restored | Coast Daily</title></head><body><nav><a href="/">Home</a></nav>
 <article><p>The lighthouse on the north cape shines again after a two-year restoration, the heritage trust said on Sunday.</p>
@@ -15,7 +20,11 @@ let base: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    if (req.url === '/lighthouse') {
+    seen.push({ url: req.url, userAgent: req.headers['user-agent'] });
+    if (req.url === '/big') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<html><body><p>${'x'.repeat(4096)}</p></body></html>`);
+    } else if (req.url === '/lighthouse') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(PAGE);
     } else {
@@ -29,8 +38,9 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('runExtract', () => {
-  it('prints the text of a page fetched over HTTP', async () => {
-    const out = await runExtract(`${base}/lighthouse`, { format: 'text' });
+  it('prints the text of a page fetched over HTTP, with the configured user agent', async () => {
+    const out = await runExtract(`${base}/lighthouse`, { format: 'text', fetch });
+    expect(seen.at(-1)).toEqual({ url: '/lighthouse', userAgent: 'newsflow-extract-test' });
     expect(out).toBe(
       'The lighthouse on the north cape shines again after a two-year restoration, the heritage trust said on Sunday.\n\n' +
         'Volunteers replaced the lamp room windows and repainted the tower in its original red and white bands.',
@@ -54,8 +64,18 @@ describe('runExtract', () => {
     expect(await runExtract(file, { format: 'markdown' })).toBe('# Lighthouse restored\n\nThe lighthouse **shines** again after a long restoration.');
   });
 
-  it('fails permanently on a missing page and an unreadable file', async () => {
-    await expect(runExtract(`${base}/missing`, { format: 'text' })).rejects.toMatchObject({ kind: 'permanent', code: 'http-404' });
-    await expect(runExtract('/nonexistent/file.html', { format: 'text' })).rejects.toMatchObject({ code: 'file-unreadable' });
+  it('fetches through the HTTP client: the SSRF guard, the size cap and its error codes', async () => {
+    const before = seen.length;
+    await expect(runExtract(`${base}/lighthouse`, { format: 'text', fetch: { ...fetch, allowHosts: [] } })).rejects.toMatchObject({
+      kind: 'permanent',
+      code: 'ssrf-blocked',
+    });
+    expect(seen.length).toBe(before);
+    await expect(runExtract(`${base}/big`, { format: 'text', fetch: { ...fetch, maxBytes: 1024 } })).rejects.toMatchObject({ code: 'too-large' });
+    await expect(runExtract(`${base}/missing`, { format: 'text', fetch })).rejects.toMatchObject({ kind: 'permanent', code: 'http-not-found' });
+  });
+
+  it('leaves a file that is not there to the CLI, which names the path and exits 2 as for other commands', async () => {
+    await expect(runExtract('/nonexistent/file.html', { format: 'text' })).rejects.toMatchObject({ code: 'ENOENT', path: '/nonexistent/file.html' });
   });
 });

@@ -7,10 +7,15 @@ const caught = (status: string) => status === 'duplicate' || status === 'near-du
 
 describe('compare', () => {
   it('calls texts equal after normalization duplicates', () => {
-    const a = 'The Port of Harwick reopened on Tuesday.\n\nCranes were back at work by noon.';
-    const b = 'the port of  HARWICK reopened on Tuesday;  cranes were back at work by noon!';
+    const a = 'The Port of Harwick reopened on Tuesday after a week of storms.\n\nCranes were back at work by noon, and the first ferry left at two.';
+    const b = 'the port of  HARWICK reopened on Tuesday after a week of storms;  cranes were back at work by noon, and the first ferry left at two!';
     expect(compare(a, b)).toEqual({ similarity: 1, status: 'duplicate' });
-    expect(compare('全角ＡＢＣ，测试。', '全角abc 测试')).toEqual({ similarity: 1, status: 'duplicate' });
+    expect(compare('全角ＡＢＣ，港口在周二重新开放，起重机中午恢复作业。', '全角abc 港口在周二重新开放 起重机中午恢复作业')).toEqual({ similarity: 1, status: 'duplicate' });
+  });
+
+  it('calls two equal stubs unique, as the index does (too few shingles for a text key)', () => {
+    expect(compare('Photo gallery', 'Photo gallery')).toEqual({ similarity: 1, status: 'unique' });
+    expect(compare('全角ＡＢＣ，测试。', '全角abc 测试').status).toBe('unique');
   });
 
   for (const lang of LANGS) {
