@@ -26,6 +26,7 @@ import { syncSchedules } from './jobs/schedules.js';
 import { DEFAULT_MAX_PENDING, formatReplay, progressReporter, replay, type ReplayReport } from './commands/replay.js';
 import { createLogger } from './infra/logger.js';
 import { STAGES, type StageName } from './jobs/names.js';
+import { FILE_ERRORS } from './commands/read-input.js';
 import { loadClassifier } from './stages/classify/classifier.js';
 
 const stageOption = () => new Option('--stage <stage>', 'only this stage').choices(STAGES);
@@ -346,15 +347,6 @@ export function buildProgram(): Command {
 
   return program;
 }
-
-/** File-system failures on a path the user named (or their config named): the path and the reason say it all. */
-const FILE_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file or folder',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a folder, not a file',
-  ENOTDIR: 'a part of the path is not a folder',
-};
 
 /**
  * Runs the CLI. What the user can fix (their input, their files, an unreachable Redis, a source that failed) is

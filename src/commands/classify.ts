@@ -1,5 +1,6 @@
 // `newsflow classify <file>`: labels one HTML, Markdown or text file and prints them with their evidence.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInputText } from './read-input.js';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as cheerio from 'cheerio';
@@ -23,7 +24,7 @@ export interface RunClassifyOptions {
 }
 
 export async function runClassify(file: string, opts: RunClassifyOptions = {}): Promise<string> {
-  const raw = readFileSync(file, 'utf8');
+  const raw = readInputText(file);
   const doc = await readDocument(file, raw, opts.url);
   const input: ClassifyInput = { ...doc, url: opts.url ?? doc.url ?? null, sourceId: opts.sourceId ?? null };
   const classifier = loadClassifier(ClassifyConfigSchema.parse(opts.config ?? {}), opts.baseDir ?? DEFAULT_CLASSIFY_CONFIG_DIR);

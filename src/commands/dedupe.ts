@@ -1,5 +1,5 @@
 // `newsflow dedupe check <fileA> <fileB>`: how similar two documents are and what the dedupe stage would call them.
-import { readFile } from 'node:fs/promises';
+import { readInput } from './read-input.js';
 import * as cheerio from 'cheerio';
 import { compare } from '../stages/dedupe/compare.js';
 import { limitNesting } from '../domain/html.js';
@@ -32,7 +32,7 @@ export function readableText(content: string): string {
  * verdict is the one the pipeline gives: a repost with other chrome is the duplicate the pipeline calls it.
  */
 export async function runDedupeCheck(fileA: string, fileB: string): Promise<string> {
-  const textOf = async (file: string) => extractLocal(file, await readFile(file)).text;
+  const textOf = async (file: string) => extractLocal(file, await readInput(file)).text;
   const [a, b] = await Promise.all([textOf(fileA), textOf(fileB)]);
   const { similarity, status } = compare(a, b);
   return JSON.stringify({ similarity, status });

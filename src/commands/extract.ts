@@ -1,6 +1,6 @@
 // `newsflow extract <file|url>`: runs main-content extraction on one page and returns what the CLI prints; also the
 // reading of a local document as the clean stage reads it, which `dedupe check` shares.
-import { readFile } from 'node:fs/promises';
+import { readInput } from './read-input.js';
 import path from 'node:path';
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import { createHttpClient } from '../infra/http/client.js';
@@ -55,5 +55,5 @@ export async function runExtract(input: string, opts: ExtractCommandOptions): Pr
       await client.close();
     }
   }
-  return format(extractLocal(input, await readFile(input), opts.url), opts.format);
+  return format(extractLocal(input, await readInput(input), opts.url), opts.format);
 }

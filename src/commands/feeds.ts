@@ -1,6 +1,7 @@
 // Feed-source commands: OPML import/export (users arrive from feed readers) and the two debugging commands
 // that print what the fetch stage sees for one URL or file.
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readInput } from './read-input.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'cheerio';
@@ -76,7 +77,7 @@ function feedIdFor(feed: OpmlFeed, taken: Set<string>): string {
 
 /** Merges an OPML file into the YAML feeds file (created when missing), keeping its comments; returns what changed. */
 export async function importOpml(file: string, feedsFile: string): Promise<OpmlImportResult> {
-  const entries = readOpml(await readFile(file, 'utf8'), file);
+  const entries = readOpml((await readInput(file)).toString('utf8'), file);
   const doc = existsSync(feedsFile) ? YAML.parseDocument(await readFile(feedsFile, 'utf8')) : new YAML.Document({ feeds: [] });
   if (doc.errors.length) throw new ConfigError(`${feedsFile}: not valid YAML: ${doc.errors[0]!.message}`);
   // A file that holds only `feeds:` (null) is the empty list a user starts from; the list goes in its place.
@@ -211,7 +212,7 @@ export async function runParseFeed(fileOrUrl: string, config: FetchConfig): Prom
       await client.close();
     }
   }
-  const body = await readFile(fileOrUrl);
+  const body = await readInput(fileOrUrl);
   const contentType = /\.json$/i.test(fileOrUrl) ? 'application/feed+json' : undefined;
   const feed = await parseFeed(body, { ...(contentType ? { contentType } : {}), defaultEncoding: config.defaultEncoding });
   return JSON.stringify(feed, null, 2);

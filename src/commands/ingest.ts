@@ -1,5 +1,6 @@
 // `newsflow ingest <paths…>`: local HTML files and Markdown dumps with YAML front matter, through the same stages.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readInput } from './read-input.js';
 import path from 'node:path';
 import { canonicalizeUrl } from '../domain/canonical-url.js';
 import { jobId, sha256Hex, shortId } from '../domain/ids.js';
@@ -50,7 +51,7 @@ export async function listInputs(paths: string[]): Promise<string[]> {
 }
 
 export async function fileJob(rt: Runtime, file: string, runId: string, fetchedAt: string): Promise<Emit> {
-  const bytes = await readFile(file);
+  const bytes = await readInput(file);
   const ext = path.extname(file).toLowerCase();
   const text = HTML.has(ext) ? '' : bytes.toString('utf8');
   // The clean stage reads the dump with the same reader, so the record's id and url are those of the article.

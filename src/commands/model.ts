@@ -1,5 +1,5 @@
 // `newsflow model train` and `newsflow model eval`: train a topic model on the user's labelled JSONL, measure it.
-import { readFileSync } from 'node:fs';
+import { readInputText } from './read-input.js';
 import { z } from 'zod';
 import { DEFAULT_MODEL_OPTIONS, TextModel, loadModel, type Example, type ModelTrainOptions, type ModelType } from '../stages/classify/model/text-model.js';
 import { readWordVectors } from '../stages/classify/model/word-vectors.js';
@@ -15,7 +15,7 @@ const ExampleSchema = z.object({
 /** Reads `{"text": ..., "label": ..., "title"?: ...}` lines; a bad line is an error naming its number. */
 export function readExamples(file: string): Example[] {
   const out: Example[] = [];
-  readFileSync(file, 'utf8')
+  readInputText(file)
     .split('\n')
     .forEach((line, i) => {
       if (!line.trim()) return;

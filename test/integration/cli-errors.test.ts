@@ -39,6 +39,8 @@ describe('newsflow on bad input', () => {
   it.each([
     ['a rule with a syntax error', ['classify', article, '--config', config], `${rules}:4:13: rule "ai": missing ")" to close "("`],
     ['a file that is not there', ['classify', path.join(dir, 'missing.txt')], `${path.join(dir, 'missing.txt')}: no such file or folder`],
+    ['a folder where a file is expected', ['classify', dir], `${dir}: is a folder, not a file`],
+    ['a folder for the labels file', ['model', 'train', '--in', dir, '--out', path.join(dir, 'm.json')], `${dir}: is a folder, not a file`],
     ['a labels line that is not JSON', ['model', 'train', '--in', labels, '--out', path.join(dir, 'out.json')], `${labels}:2: not JSON`],
     ['too few examples for the folds', ['model', 'eval', '--in', twoLabels, '--folds', '5'], '2 examples cannot make 5 folds'],
     ['a model file of another format', ['model', 'eval', '--in', twoLabels, '--model', notModel], `${notModel}: not a `],

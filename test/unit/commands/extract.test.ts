@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExtract } from '../../../src/commands/extract.js';
+import { InputError } from '../../../src/domain/errors.js';
 import { FetchConfigSchema } from '../../../src/stages/fetch/config.js';
 
 // The local test server is on loopback, which the HTTP client's SSRF guard refuses unless allowed, as the demo does.
@@ -75,7 +76,7 @@ describe('runExtract', () => {
     await expect(runExtract(`${base}/missing`, { format: 'text', fetch })).rejects.toMatchObject({ kind: 'permanent', code: 'http-not-found' });
   });
 
-  it('leaves a file that is not there to the CLI, which names the path and exits 2 as for other commands', async () => {
-    await expect(runExtract('/nonexistent/file.html', { format: 'text' })).rejects.toMatchObject({ code: 'ENOENT', path: '/nonexistent/file.html' });
+  it('fails on a file that is not there as an input mistake naming the path (the CLI exits 2)', async () => {
+    await expect(runExtract('/nonexistent/file.html', { format: 'text' })).rejects.toThrow(new InputError('/nonexistent/file.html: no such file or folder'));
   });
 });
