@@ -16,7 +16,9 @@ const WORDLIKE = /[\p{L}\p{N}]/u;
 /** A piece starting with a letter or mark; a piece ending with a letter (jieba cuts nestlé as nestl|é). */
 const LETTER = /^[\p{L}\p{M}]/u;
 const LETTER_END = /\p{L}$/u;
-const WORD_RUN = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)?/gu;
+// Bounded: the regexp engine's stack grows with a run's length, and a run of millions of letters overflowed it. No
+// word is that long; a longer run comes out in pieces of 256.
+const WORD_RUN = /[\p{L}\p{M}\p{N}]{1,256}(?:['’]\p{L}{1,256})?/gu;
 // One segmenter per process, with the plain dictionary, whatever the rules: models need segmentation that does not
 // change with the rules, and a dictionary costs ~0.3 s and ~36 MB, so classifiers and models share it.
 let jieba: Jieba | undefined;

@@ -92,4 +92,12 @@ describe('model input words from the fields’ segmentation', () => {
     expect(modelInputWords({ title: 'Summit', text: 'opens in Paris', titleWords: null, textWords: null }, 'summit opens in paris')).toBeNull();
     expect(jiebaWords('峰会').map((t) => t.text)).toEqual(['峰会']);
   });
+
+  it('cuts a run of millions of letters into words instead of overflowing the stack', () => {
+    const tokenizer = new Tokenizer();
+    const words = tokenizer.tokenize(`don’${'t'.repeat(3_000_000)} stop`, 'en');
+    expect(words.at(-1)).toMatchObject({ text: 'stop' });
+    expect(Math.max(...words.map((w) => w.text.length))).toBeLessThanOrEqual(260);
+    expect(words.slice(0, -1).reduce((n, w) => n + w.text.length, 0)).toBe(3_000_004);
+  });
 });
