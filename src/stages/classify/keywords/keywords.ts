@@ -30,6 +30,10 @@ function hasHan(word: string): boolean {
   return other && HAN.test(word);
 }
 const NUMERIC = /^[\p{N}.,%]+$/u;
+/** Codes and measures rather than words: a hash or id (12+ hex digits), a number with a unit (44c, 10km, 5mm). */
+const CODE = /^(?=[a-f]*\d)[\da-f]{12,}$|^\d[\d.,]*[a-z]{1,2}$/;
+/** Longer than any word: a token cut from a run of letters, a base64 blob. */
+const MAX_WORD = 40;
 /** A word starting in U+4E00–U+9FFF, all letters (Lo), cannot be NUMERIC: most Chinese words skip the regex. */
 const startsWithIdeograph = (w: string) => w.charCodeAt(0) >= 0x4e00 && w.charCodeAt(0) <= 0x9fff;
 
@@ -118,9 +122,12 @@ export interface KeywordOptions {
   maxTerms?: number;
 }
 
-/** Whether (w, score) ranks before an entry: higher score first, then the word in code-unit order. */
-function before(w: string, score: number, [other, otherScore]: Ranked): boolean {
-  return score > otherScore || (score === otherScore && w < other);
+/**
+ * Whether (score, index) ranks before an entry: higher score first, then the word seen first (title, then the lede):
+ * words of one frequency tie while the running table has no data, and code-unit order put digits and "a…" first.
+ */
+function before(score: number, index: number, [, otherScore, otherIndex]: Ranked): boolean {
+  return score > otherScore || (score === otherScore && index < otherIndex);
 }
 /** A candidate keyword: the folded word, its score and its index in first-seen order. */
 type Ranked = [word: string, score: number, index: number];
@@ -207,13 +214,13 @@ export class KeywordExtractor {
       const w = words[i]!;
       const f = tf[i]!;
       const han = hasHan(w);
-      if (w.length < (han ? 2 : 3) || stopwords.has(w) || (!startsWithIdeograph(w) && NUMERIC.test(w))) continue;
+      if (w.length < (han ? 2 : 3) || stopwords.has(w) || (!startsWithIdeograph(w) && (NUMERIC.test(w) || w.length > MAX_WORD || CODE.test(w)))) continue;
       kept?.push(w);
       if (max <= 0) continue;
       const score = (1 + Math.log(f)) * this.idf(w, han);
-      if (top.length === max && !before(w, score, top[max - 1]!)) continue;
+      if (top.length === max && !before(score, i, top[max - 1]!)) continue;
       let at = top.length === max ? max - 1 : top.length;
-      while (at > 0 && before(w, score, top[at - 1]!)) {
+      while (at > 0 && before(score, i, top[at - 1]!)) {
         top[at] = top[at - 1]!;
         at--;
       }

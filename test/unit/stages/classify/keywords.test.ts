@@ -15,6 +15,19 @@ describe('keywords', () => {
     for (const w of ['the', 'and', 'is', 'in', '2025', 'it']) expect(out).not.toContain(w);
   });
 
+  it('ranks words of one weight by where they first appear, and leaves out hashes, measures and blobs', () => {
+    const k = new KeywordExtractor({ maxKeywords: 20, learn: false });
+    const text =
+      'Firefighters evacuated villages near Athens as temperatures reached 44c. ' +
+      'The transfer 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 moved 12.5km of ' +
+      `cable; ${'q'.repeat(60)} zebra.`;
+    const out = k.extract([], tokens(text));
+    expect(out.slice(0, 4)).toEqual(['Firefighters', 'evacuated', 'villages', 'Athens']);
+    expect(out.at(-1)).toBe('zebra');
+    for (const junk of ['44c', '12.5km', 'q'.repeat(60)]) expect(out).not.toContain(junk);
+    expect(out.some((w) => w.startsWith('9f86'))).toBe(false);
+  });
+
   it('ranks Chinese words by jieba IDF before the running table has data', () => {
     const k = new KeywordExtractor({ maxKeywords: 3, learn: false });
     // 卫星 and 我们 both occur twice; the stop word 我们 is out and 卫星 outranks the once-seen 轨道.
