@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Redis } from 'ioredis';
 import { JsonlOutput, listOutputFiles, readRecords } from '../../src/infra/jsonl-output.js';
-import type { ArticleRecord } from '../../src/domain/record.js';
+import { articleRecord } from '../helpers/record.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 
 const hooks = vi.hoisted(() => ({ duringGzip: null as null | (() => Promise<void>), folderSyncs: [] as string[] }));
@@ -53,16 +53,7 @@ vi.mock('node:zlib', async (importOriginal) => {
 const prefix = uniquePrefix('jsonl-gz');
 let redis: Redis;
 
-function record(id: string): ArticleRecord {
-  return {
-    id, url: `https://example.org/${id}`, canonicalUrl: `https://example.org/${id}`,
-    source: { id: 'example', title: null, url: null }, title: `Title ${id}`, author: null, publishedAt: null,
-    fetchedAt: '2025-02-12T01:00:00.000Z', lang: 'en', text: `Text of ${id}.`, summary: null, images: [], topics: [],
-    rules: [], entities: [], keywords: [], needsReview: false,
-    dedupe: { status: 'unique', duplicateOf: null, clusterId: id, similarity: null, reason: null, updateOf: null },
-    pipelineVersion: '0.1.0+test', schemaVersion: 1,
-  };
-}
+const record = (id: string) => articleRecord(id);
 
 beforeAll(() => {
   redis = testRedis();

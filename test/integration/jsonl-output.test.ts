@@ -7,22 +7,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Redis } from 'ioredis';
 import { JsonlOutput, listOutputFiles, readRecords } from '../../src/infra/jsonl-output.js';
 import { deleteKeysMatching } from '../../src/infra/redis.js';
-import type { ArticleRecord } from '../../src/domain/record.js';
+import { articleRecord } from '../helpers/record.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 
 const prefix = uniquePrefix('jsonl');
 let redis: Redis;
 
-function record(id: string, fetchedAt = '2025-02-12T01:00:00.000Z'): ArticleRecord {
-  return {
-    id, url: `https://example.org/${id}`, canonicalUrl: `https://example.org/${id}`,
-    source: { id: 'example', title: null, url: null }, title: `Title ${id}`, author: null, publishedAt: null, fetchedAt,
-    lang: 'en', text: `Text of ${id}.`, summary: null, images: [], topics: [], rules: [], entities: [], keywords: [],
-    needsReview: false,
-    dedupe: { status: 'unique', duplicateOf: null, clusterId: id, similarity: null, reason: null, updateOf: null },
-    pipelineVersion: '0.1.0+test', schemaVersion: 1,
-  };
-}
+const record = (id: string, fetchedAt?: string) => articleRecord(id, fetchedAt ? { fetchedAt } : {});
 
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
