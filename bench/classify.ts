@@ -4,6 +4,7 @@
 // CV accuracy of the topic model on ../shared/corpus/classify-dev against Naive Bayes over character 1-2-grams.
 // With --vectors <file> (word2vec, fastText or GloVe), the CV rows and the learning curve also give the default model
 // with those word vectors. Run: npx tsx bench/classify.ts [--quick] [--vectors <file>]
+import { langSets } from './lang-sets.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,17 +41,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const tmp = mkdtempSync(path.join(tmpdir(), 'newsflow-bench-'));
 
 // ---- language detection ----------------------------------------------------------------------------------
-const sentences = readFileSync(path.join(FIXTURES, 'lang-sentences.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => l.split('\t') as [string, string]);
-const byLang = new Map<string, string[]>();
-for (const [l, s] of sentences) byLang.set(l, [...(byLang.get(l) ?? []), s]);
-/** Every ordered pair of a language's sentences, cut to 50–109 characters: 1,320 texts of 50+ characters. */
-const long: Array<[string, string]> = [];
-for (const [l, list] of byLang)
-  list.forEach((a, i) => list.forEach((b, j) => i !== j && long.push([l, `${a} ${b}`.slice(0, 50 + ((i * 7 + j * 13) % 60))])));
-const short: Array<[string, string]> = sentences.map(([l, s]) => [l, s.slice(0, 20)]);
+const { byLang, long, short } = langSets(FIXTURES);
 const ISO3: Record<string, string> = { cmn: 'zh', eng: 'en', fra: 'fr', deu: 'de', spa: 'es', rus: 'ru', jpn: 'ja', arb: 'ar', por: 'pt', ita: 'it' };
 const detectors: Record<string, (t: string) => string> = {
   'newsflow (scripts + eld)': (t) => detectLanguage(t).lang.split('-')[0]!,

@@ -8,6 +8,7 @@ const BENCHES: Record<string, string> = {
   fetch: 'fetch.ts',
   extraction: 'extraction.ts',
   classify: 'classify.ts',
+  lang: 'lang.ts',
   dedupe: 'dedupe.ts',
   admin: 'admin.ts',
   hostile: 'hostile.ts',

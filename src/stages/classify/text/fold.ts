@@ -171,7 +171,22 @@ export function toOriginalRange(f: FoldedText, start: number, end: number): { st
   return { start: f.origStart[start]!, end: f.origEnd[end - 1]! };
 }
 
-/** Counts characters that exist only in Traditional and only in Simplified script, to tell zh-Hant from zh-Hans. */
+/**
+ * Simplified characters that OpenCC converts to another character, yet Traditional text also writes: 台 (Taiwan's
+ * everyday form of 臺), 里 (公里), 后 (皇后), 干 (干涉), 范 and 余 (surnames), 云 (云云), 吃, 温, 户 (Hong Kong forms), ...
+ * Counted as Simplified-only, one of them turned a Traditional headline Simplified. The list is every character that
+ * OpenCC 1.4.2's STCharacters maps away and that its phrase or regional tables (STPhrases, TW/HK variants and phrases)
+ * keep in some Traditional output; test/unit/stages/classify/fold.test.ts derives it again from those tables.
+ */
+export const SHARED_HAN_CHARS =
+  '万丑丰么于云仆价伙余佣党准几凶划占厂厘台叶吁吃后咨咸夸尸岩岳帘干广征恒愿据斗朴杠杰柜涂涌淀游熏皂确种筑胜腊腌膻苧苹范荐虫虱蜡' +
+  '跖辟适郁采里霉唇峰床灶痴秘粽群兑卧叁囱媪悦愠户捝揾敚棁榅氲涚温煴税緼脱腽葱蒀藴蜕輼醖别冲咏姗强韵';
+const SHARED_HAN = new Set(SHARED_HAN_CHARS);
+
+/**
+ * Counts characters that exist only in Traditional and only in Simplified script, to tell zh-Hant from zh-Hans;
+ * characters both scripts write (above) count for neither.
+ */
 export function countChineseVariants(text: string): { traditional: number; simplified: number } {
   let traditional = 0;
   let simplified = 0;
@@ -182,7 +197,8 @@ export function countChineseVariants(text: string): { traditional: number; simpl
     let v = variantOf[code - 0x4e00]!;
     if (v === 0) {
       const ch = text[i]!;
-      variantOf[code - 0x4e00] = v = toSimplified(ch) !== ch ? TRADITIONAL : toTraditional(ch) !== ch ? SIMPLIFIED : SHARED;
+      variantOf[code - 0x4e00] = v =
+        toSimplified(ch) !== ch ? TRADITIONAL : toTraditional(ch) !== ch && !SHARED_HAN.has(ch) ? SIMPLIFIED : SHARED;
     }
     if (v === TRADITIONAL) traditional++;
     else if (v === SIMPLIFIED) simplified++;

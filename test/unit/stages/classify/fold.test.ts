@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldText, toOriginalRange } from '../../../../src/stages/classify/text/fold.js';
+import { countChineseVariants, foldText, SHARED_HAN_CHARS, toOriginalRange } from '../../../../src/stages/classify/text/fold.js';
 import { AhoCorasick } from '../../../../src/stages/classify/match/aho-corasick.js';
 import { rng } from '../../../../src/domain/random.js';
 
@@ -75,5 +75,27 @@ describe('AhoCorasick', () => {
       });
       expect(found.sort()).toEqual(expected.sort());
     }
+  });
+});
+
+describe('countChineseVariants', () => {
+  it('counts characters that Traditional text also writes (台, 里, 后, 干, 范, 云, 余) for neither script', () => {
+    for (const ch of '台里后干范云余准冲') expect(countChineseVariants(ch), ch).toEqual({ traditional: 0, simplified: 0 });
+    expect(countChineseVariants('台股今日收高')).toEqual({ traditional: 0, simplified: 0 });
+    expect(countChineseVariants('颱風來襲 台南停班停課')).toEqual({ traditional: 5, simplified: 0 });
+    expect(countChineseVariants('国务院发布新规')).toEqual({ traditional: 0, simplified: 4 });
+  });
+
+  it('shares exactly the characters that OpenCC maps away but keeps in some Traditional phrase or regional form', async () => {
+    const table = async (name: string): Promise<string[][]> => {
+      const mod = (await import(`opencc-js/dict/${name}`)) as { default: string };
+      return mod.default.split('|').map((e) => e.split(' '));
+    };
+    const mappedAway = (await table('STCharacters')).filter(([s, t]) => s !== t && !(t ?? '').includes(s!)).map(([s]) => s!);
+    const kept = new Set<string>();
+    for (const name of ['STPhrases', 'STPhrases_GeneratedFromRegionalPhrases', 'TWVariants', 'HKVariants', 'TWPhrases', 'HKPhrases', 'TWVariantsPhrases', 'HKVariantsPhrases']) {
+      for (const [, ...forms] of await table(name)) for (const form of forms) for (const ch of form) kept.add(ch);
+    }
+    expect([...SHARED_HAN_CHARS].sort()).toEqual(mappedAway.filter((ch) => kept.has(ch)).sort());
   });
 });
