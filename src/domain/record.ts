@@ -20,11 +20,13 @@ export const TopicSchema = z.object({
 });
 export type Topic = z.infer<typeof TopicSchema>;
 
+const OFFSET_UNIT =
+  'in UTF-16 code units, as JavaScript and Elasticsearch count them; they equal code points unless the field has characters beyond U+FFFF (emoji) before the hit';
 export const RuleHitSchema = z.object({
   term: z.string(),
-  field: z.string(),
-  start: z.number().int().nonnegative(),
-  end: z.number().int().nonnegative(),
+  field: z.string().describe('"title" or "text"'),
+  start: z.number().int().nonnegative().describe(`Where the hit starts in the field, ${OFFSET_UNIT}`),
+  end: z.number().int().nonnegative().describe(`Where the hit ends (exclusive), ${OFFSET_UNIT}`),
 });
 export const RuleMatchSchema = z.object({
   rule: z.string(),
