@@ -80,6 +80,11 @@ export class TextClassifier implements Classifier {
       return s;
     };
     const tokensOf = (field: string): Token[] => segmentOf(field).words;
+    // Before anything counts a hit: 中国 in 其中|国内 is no mention (jieba's own words: the merged ones are made from
+    // these hits), and an alias a blocker takes (中美 in 中美洲) is none for rules either. The words segmented here
+    // serve NEAR, the model and keywords too.
+    index.dropCrossWordHits(hits, (field) => segmentOf(field).jieba);
+    gazetteer.suppressBlocked(hits);
     // A hit's words: from the first token that ends after its start ("#AI" starts at "#", in no token) to the last
     // that starts before its end. A hit of no word (punctuation, emoji) sits between the two tokens around it.
     const tokenRange = (field: string, start: number, end: number) => {
@@ -100,7 +105,7 @@ export class TextClassifier implements Classifier {
       if (evidence) ruleMatches.push({ rule: rule.id, version: rule.version, hits: this.reportHits(evidence, fields) });
     }
 
-    // The model reads the fields' jieba words when they are segmented anyway (for keywords, or by NEAR rules).
+    // The model reads the fields' jieba words when they are segmented anyway (for keywords, NEAR rules or Chinese hits).
     const folded: FoldedInput = { title: fields.get('title')!.text, text: fields.get('text')!.text };
     if (this.parts.model) {
       const reuse = (field: string) => (options.maxKeywords > 0 || segments.has(field) ? segmentOf(field).jieba : null);
@@ -151,7 +156,11 @@ export class TextClassifier implements Classifier {
     const { topicRules, taxonomy, model, options } = this.parts;
     const all = topicRules.score(hits, options.labelLanguage, evidence);
     if (model) {
+      // A label hardly likelier than chance is no finding: with three labels, an input the model barely knows
+      // ("我们的", "2025年") gets about a third each, all above minTopicScore. predict() gives none without a known feature.
+      const chance = 1 / model.labels.length + CHANCE_MARGIN;
       for (const p of model.predict(title, text, folded)) {
+        if (p.score < chance) continue;
         const known = taxonomy.find(p.label);
         all.push({
           code: known?.code ?? null,
@@ -202,9 +211,13 @@ export class TextClassifier implements Classifier {
 
 /** A topic score at which the label is no longer in doubt. */
 const SURE = 0.9;
+/** How much a model label must beat the uniform share 1/K by to be a topic (it matters when labels are few). */
+const CHANCE_MARGIN = 0.1;
 
 // Bounded character classes: Chinese text is one long run of non-space, where \S+@ would backtrack quadratically.
-const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)[\x21-\x7e]+|[\w.+-]+@[\w-]+\.[\w.-]+/g;
+// An address starts only where a run of its characters does (the lookbehind): tried at every position of a long
+// run, as "0xab12…" is, [\w.+-]+ would read to the run's end each time (160,000 characters took 12 s).
+const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)[\x21-\x7e]+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+/g;
 // Without an "@" the e-mail branch cannot match, and trying it at every word character is most of the regex's cost.
 const URL_ONLY = /\b(?:https?:\/\/|www\.)[\x21-\x7e]+/g;
 

@@ -52,6 +52,7 @@ const FANG_WORDS = new Set([...'面法案式向便针位言程圆形块寸略剂
 export class Gazetteer {
   private readonly info = new Map<string, EntityInfo>();
   private readonly aliasOf = new Map<number, AliasKind>();
+  private readonly blockers: number[] = [];
 
   constructor(
     private readonly index: TermIndex,
@@ -78,7 +79,11 @@ export class Gazetteer {
         const term = this.index.add({ text: alias });
         this.aliasOf.set(term, { kind: 'entity', ids: [id], compound: true, shortForm: true });
       }
-      for (const b of file.blockers) this.aliasOf.set(this.index.add({ text: b }), { kind: 'blocker' });
+      for (const b of file.blockers) {
+        const term = this.index.add({ text: b });
+        this.aliasOf.set(term, { kind: 'blocker' });
+        this.blockers.push(term);
+      }
     }
   }
 
@@ -106,40 +111,14 @@ export class Gazetteer {
 
   /** Entities named in the scanned fields, most mentioned first; `aliases`, when given, receives the alias texts found per id. */
   resolve(hits: HitTable, aliases?: Map<string, Set<string>>): Entity[] {
-    const candidates: Array<{ hit: TermHit; alias: AliasKind; rank: number }> = [];
-    for (const [term, list] of hits.byTerm) {
-      const alias = this.aliasOf.get(term);
-      if (!alias) continue;
-      // Names before compounds ("其中法国" is 法国, not 中法), then longest, then leftmost: an alias inside a
-      // longer alias or a blocker does not count.
-      const compound = alias.kind === 'entity' && alias.compound ? 1 : 0;
-      for (const hit of list) candidates.push({ hit, alias, rank: compound * 1e9 - (hit.end - hit.start) * 1e7 + hit.start });
-    }
-    candidates.sort((a, b) => a.rank - b.rank);
-    // Characters already claimed by an accepted alias, per field.
-    const taken = new Map<string, Uint8Array>();
     const mentions = new Map<string, number>();
-    for (const { hit: c, alias } of candidates) {
-      let mask = taken.get(c.field);
-      if (!mask) {
-        mask = new Uint8Array(hits.fields.get(c.field)?.text.length ?? c.end);
-        taken.set(c.field, mask);
-      }
-      let free = true;
-      for (let i = c.start; i < c.end && free; i++) free = mask[i] === 0;
-      if (!free) continue;
-      if (alias.kind === 'entity' && alias.compound) {
-        const text = hits.fields.get(c.field)?.text ?? '';
-        if (c.start > 0 && NUMERAL_BEFORE.test(text.charAt(c.start - 1))) continue;
-        if (alias.shortForm && FANG_WORDS.has(text.charAt(c.end))) continue;
-      }
-      mask.fill(1, c.start, c.end);
-      if (alias.kind !== 'entity') continue;
+    this.claim(hits, (c, alias, verdict) => {
+      if (verdict !== 'accepted' || alias.kind !== 'entity') return;
       for (const id of alias.ids) {
         mentions.set(id, (mentions.get(id) ?? 0) + 1);
         if (aliases) (aliases.get(id) ?? aliases.set(id, new Set()).get(id)!).add(this.index.term(c.term).text);
       }
-    }
+    });
     return [...mentions]
       .map(([id, n]) => {
         const info = this.info.get(id) ?? { id, type: 'unknown', name: id };
@@ -147,7 +126,65 @@ export class Gazetteer {
       })
       .sort((a, b) => b.mentions - a.mentions || a.id.localeCompare(b.id));
   }
+
+  /**
+   * Removes from the scan the alias hits that a blocker takes, as resolve() does not count them (中美 in 中美洲, 美国
+   * in 拉美国家): watch rules and topic rules that ask for the same term (china-us-relations asks for 中美) then do
+   * not count them either. Other terms inside a blocker stay (a rule's 美洲 in 南美洲).
+   */
+  suppressBlocked(hits: HitTable): void {
+    if (!this.blockers.some((term) => hits.get(term).length > 0)) return;
+    const blocked = new Set<TermHit>();
+    this.claim(hits, (hit, alias, verdict) => {
+      if (verdict === 'blocked' && alias.kind === 'entity') blocked.add(hit);
+    });
+    if (blocked.size) hits.removeWhere((h) => blocked.has(h), new Set([...blocked].map((h) => h.term)));
+  }
+
+  /**
+   * Walks the alias and blocker hits as they claim the text: names before compounds ("其中法国" is 法国, not 中法),
+   * then longest, then leftmost; an alias whose characters a longer alias ('taken') or a blocker ('blocked') claimed
+   * first does not count, nor does a compound after a numeral or a short form before a word 方 starts ('guarded').
+   */
+  private claim(hits: HitTable, visit: (hit: TermHit, alias: AliasKind, verdict: 'accepted' | 'taken' | 'blocked' | 'guarded') => void): void {
+    const candidates: Array<{ hit: TermHit; alias: AliasKind; rank: number }> = [];
+    for (const [term, list] of hits.byTerm) {
+      const alias = this.aliasOf.get(term);
+      if (!alias) continue;
+      const compound = alias.kind === 'entity' && alias.compound ? 1 : 0;
+      for (const hit of list) candidates.push({ hit, alias, rank: compound * 1e9 - (hit.end - hit.start) * 1e7 + hit.start });
+    }
+    candidates.sort((a, b) => a.rank - b.rank);
+    // Per field, per character: 0 free, CLAIMED by an alias, BLOCKED by a blocker.
+    const taken = new Map<string, Uint8Array>();
+    for (const { hit: c, alias } of candidates) {
+      let mask = taken.get(c.field);
+      if (!mask) {
+        mask = new Uint8Array(hits.fields.get(c.field)?.text.length ?? c.end);
+        taken.set(c.field, mask);
+      }
+      let owner = 0;
+      for (let i = c.start; i < c.end && !(owner & BLOCKED); i++) owner |= mask[i]!;
+      if (owner !== 0) {
+        visit(c, alias, owner & BLOCKED ? 'blocked' : 'taken');
+        continue;
+      }
+      if (alias.kind === 'entity' && alias.compound) {
+        const text = hits.fields.get(c.field)?.text ?? '';
+        const guarded = (c.start > 0 && NUMERAL_BEFORE.test(text.charAt(c.start - 1))) || (alias.shortForm && FANG_WORDS.has(text.charAt(c.end)));
+        if (guarded) {
+          visit(c, alias, 'guarded');
+          continue;
+        }
+      }
+      mask.fill(alias.kind === 'entity' ? CLAIMED : BLOCKED, c.start, c.end);
+      visit(c, alias, 'accepted');
+    }
+  }
 }
+
+const CLAIMED = 1;
+const BLOCKED = 2;
 
 export function loadGazetteerFile(file: string): GazetteerFile {
   return readYamlAs(file, GazetteerFileSchema);

@@ -2,7 +2,7 @@
 // fields yields, per term, its hits after word-boundary and case checks.
 import { AhoCorasick } from './aho-corasick.js';
 import { foldTerm, toOriginalRange, type FoldedText } from '../text/fold.js';
-import { isKeptWhole } from '../text/tokenize.js';
+import { isKeptWhole, type Token } from '../text/tokenize.js';
 
 export interface TermSpec {
   /** The term as written (a word, a phrase, or the stem of a prefix term). */
@@ -43,6 +43,19 @@ export class HitTable {
     if (list) list.push(hit);
     else this.byTerm.set(hit.term, [hit]);
   }
+  /** Removes the hits `drop` says to of the terms given (all by default); a term left without hits has none. */
+  removeWhere(drop: (hit: TermHit) => boolean, terms: Iterable<number> = this.byTerm.keys()): void {
+    for (const term of [...terms]) {
+      const list = this.byTerm.get(term);
+      if (!list) continue;
+      const first = list.findIndex(drop);
+      if (first < 0) continue;
+      const kept = list.slice(0, first);
+      for (let i = first + 1; i < list.length; i++) if (!drop(list[i]!)) kept.push(list[i]!);
+      if (kept.length) this.byTerm.set(term, kept);
+      else this.byTerm.delete(term);
+    }
+  }
 }
 
 interface TermEntry {
@@ -51,9 +64,12 @@ interface TermEntry {
   /** Whether the term's first / last character is a word character, so a boundary is required there. */
   boundaryStart: boolean;
   boundaryEnd: boolean;
+  /** Whether the term has Han characters, whose hits must not straddle a word boundary (dropCrossWordHits). */
+  han: boolean;
 }
 
 const HANGUL = /\p{Script=Hangul}/u;
+const HAN = /\p{Script=Han}/u;
 
 const ACRONYM = /^[A-Z][A-Z0-9&]{0,3}$|^(?:[A-Z]\.){2,3}$/;
 
@@ -100,6 +116,7 @@ export class TermIndex {
       // A Korean word carries its particles and endings (미국은, 미국의, 미국과): a Hangul term, like a prefix, may be
       // followed by more of its word.
       boundaryEnd: !spec.prefix && isWordCode(folded.charCodeAt(folded.length - 1)) && !HANGUL.test(folded.at(-1)!),
+      han: HAN.test(folded),
     });
     this.byKey.set(key, id);
     this.patternTerms[this.pattern(folded)]!.push(id);
@@ -166,6 +183,48 @@ export class TermIndex {
     }
     return table;
   }
+
+  /**
+   * Drops the hits of Chinese terms that straddle a word boundary: that start strictly inside one word and end
+   * strictly inside another, as 中国 in 其中|国内 or 法国 in 非法|国际. Chinese terms match as contiguous text, so a
+   * hit within one word stays (人工智能 in 人工智能峰会, 中美 in 中美关系), and so does one that starts or ends where a
+   * word does (美国 in 美国|人). `wordsOf(field)` gives a field's words in order, or null to keep its hits; it is
+   * asked only for fields with such hits.
+   */
+  dropCrossWordHits(hits: HitTable, wordsOf: (field: string) => readonly Token[] | null): void {
+    const han: number[] = [];
+    for (const term of hits.byTerm.keys()) if (this.entries[term]!.han) han.push(term);
+    if (!han.length) return;
+    const interiors = new Map<string, Int32Array | null>();
+    let field: string | undefined;
+    let inside: Int32Array | null = null;
+    hits.removeWhere((h) => {
+      if (h.field !== field) {
+        field = h.field;
+        inside = interiors.get(field) ?? null;
+        if (!interiors.has(field)) {
+          const words = wordsOf(field);
+          inside = words && wordInteriors(words, hits.fields.get(field)?.text.length ?? 0);
+          interiors.set(field, inside);
+        }
+      }
+      if (inside === null) return false;
+      const first = inside[h.start]!;
+      const last = inside[h.end]!;
+      return first !== 0 && last !== 0 && first !== last;
+    }, han);
+  }
+}
+
+/**
+ * Per offset of a text, 1 + the index of the word that the offset falls strictly inside (after the word's first
+ * character, before its end), else 0: an array read per hit end. A binary search per end made a text of 3 million
+ * characters and 800,000 hits 15-20% slower to classify; this, about 5%.
+ */
+function wordInteriors(words: readonly Token[], length: number): Int32Array {
+  const inside = new Int32Array(length + 1);
+  for (let i = 0; i < words.length; i++) inside.fill(i + 1, words[i]!.start + 1, words[i]!.end);
+  return inside;
 }
 
 /** The original characters equal the term as written, or are its all-capitals form (headlines) when longer than 4. */

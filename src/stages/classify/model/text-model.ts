@@ -215,6 +215,11 @@ export class TextModel {
    * blending the parts' log-probabilities, as their normalisers are constant across labels.
    */
   probabilities(v: SparseVector): Float64Array {
+    return this.score(v).p;
+  }
+
+  /** The probabilities, and how many of the input's features the model has weights for (its word vector counts as one). */
+  private score(v: SparseVector): { p: Float64Array; known: number } {
     const K = this.labels.length;
     const { rowOf, weights, kinds, blends, biases, dense } = this.fused;
     const P = kinds.length;
@@ -226,7 +231,12 @@ export class TextModel {
     for (let f = 0; f < v.values.length && presence; f++) presence = v.values[f] === 1;
     const out = new Float64Array(K);
     for (let p = 0; p < P; p++) for (let k = 0; k < K; k++) out[k]! += blends[p]! * biases[p]![k]!;
-    if (v.dense) for (let p = 0; p < P; p++) if (dense[p]) addDense(v.dense, dense[p]!, K, blends[p]!, out);
+    let known = 0;
+    if (v.dense) {
+      for (let p = 0; p < P; p++) if (dense[p]) addDense(v.dense, dense[p]!, K, blends[p]!, out);
+      // A word the vectors know speaks through its vector even where none of the n-grams was seen in training.
+      if (dense.some((d) => d !== null) && v.dense.some((x) => x !== 0)) known++;
+    }
     if (presence) {
       // Every feature has the same input value in a part (sublinear 1, norm √n): one tight loop per part.
       const norm = Math.sqrt(v.values.length) || 1;
@@ -247,13 +257,14 @@ export class TextModel {
           for (let k = 0; k < K; k++) out[k]! += weights[at + k]! * x;
         }
       }
-      return softmaxInPlace(out);
+      return { p: softmaxInPlace(out), known: known + n };
     }
     const sublinear = Float64Array.from(v.values, (raw) => 1 + Math.log(raw));
     const norm = Math.sqrt(sublinear.reduce((a, x) => a + x * x, 0)) || 1;
     for (let f = 0; f < v.ids.length; f++) {
       const row = rowOf[v.ids[f]!]!;
       if (row < 0) continue;
+      known++;
       const base = row * width;
       const raw = v.values[f]!;
       const scaled = sublinear[f]! / norm;
@@ -263,7 +274,7 @@ export class TextModel {
         for (let k = 0; k < K; k++) out[k]! += weights[at + k]! * x;
       }
     }
-    return softmaxInPlace(out);
+    return { p: softmaxInPlace(out), known };
   }
 
   /**
@@ -318,9 +329,14 @@ export class TextModel {
     return out.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1)).slice(0, top);
   }
 
-  /** Labels with probabilities, best first. */
+  /**
+   * Labels with probabilities, best first; none when the input has no feature the model knows (empty, an emoji, a
+   * string never seen in training): the softmax of the biases alone is the labels' prior, about 1/K each, which
+   * says nothing about the input yet would pass a topic threshold when labels are few.
+   */
   predict(title: string, text: string, folded?: FoldedInput): Array<{ label: string; score: number }> {
-    const p = this.probabilities(this.vectorize(title, text, folded));
+    const { p, known } = this.score(this.vectorize(title, text, folded));
+    if (known === 0) return [];
     return this.labels.map((label, k) => ({ label, score: p[k]! })).sort((a, b) => b.score - a.score);
   }
 

@@ -29,6 +29,20 @@ describe('gazetteer entities', () => {
     expect(ids('中美洲国家')).toEqual([]);
   });
 
+  it('does not find a Chinese name across a word boundary, but does inside a word or at its start', () => {
+    // 其中|国内, 其中|国家级, 其中|国有企业, 非法|国际, 完美|国度, 精英|国际: the name starts inside one word and ends inside the next.
+    expect(ids('今年共售出汽车十万辆，其中国内销量占六成。')).toEqual([]);
+    expect(ids('全球有190多个国家，其中国家级贫困县已全部摘帽。')).toEqual([]);
+    expect(ids('警方破获一起非法国际贩运案件。')).toEqual([]);
+    expect(ids('这是一个完美国度的故事。')).toEqual([]);
+    expect(ids('精英国际学校今年招生人数增加。')).toEqual([]);
+    expect(ids('其中国有企业占比超过一半，与美国的关系引人关注。')).toEqual(['US']);
+    // 美国|人 starts with a word; 中美关系 is one word.
+    expect(ids('美国人喜欢喝咖啡。')).toEqual(['US']);
+    expect(ids('中美关系出现缓和迹象。')).toEqual(['CN', 'US']);
+    expect(ids('中国人民银行宣布降准。')).toEqual(['CN']);
+  });
+
   it('ignores a compound right after a date numeral', () => {
     expect(ids('2月11日美元走强')).toEqual([]);
     expect(ids('11日美国宣布')).toEqual(['US']);

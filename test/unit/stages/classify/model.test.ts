@@ -24,6 +24,27 @@ describe('TextModel', () => {
     expect(p.reduce((a, x) => a + x.score, 0)).toBeCloseTo(1, 6);
   });
 
+  it('predicts nothing for an input without a feature it knows', () => {
+    for (const text of ['', '   ', '🔥', 'xxxxxxxxxx']) expect([text, model.predict('', text)]).toEqual([text, []]);
+    expect(model.predict('足球', '')[0]!.label).toBe('sport');
+  });
+
+  it('gives the classify stage no topic for an empty or meaningless article, nor one hardly likelier than chance', () => {
+    const file = path.join(dir, 'few-labels.json');
+    model.save(file);
+    const config = { config: { modelFile: file } };
+    for (const text of ['', '   ', '🔥', 'xxxxxxxxxx']) {
+      const c = classify({ title: null, text }, config);
+      expect([text, c.topics, c.needsReview]).toEqual([text, [], false]);
+    }
+    // Known but uninformative words: about a third for each of the three labels.
+    const weak = model.predict('', '我们的');
+    expect(weak).toHaveLength(3);
+    expect(weak[0]!.score).toBeLessThan(1 / 3 + 0.1);
+    expect(classify({ title: null, text: '我们的' }, config).topics).toEqual([]);
+    expect(classify({ title: '足球', text: '' }, config).topics.map((t) => t.label)).toEqual(['sport']);
+  });
+
   it('explains a prediction by the n-grams and words of the text that favour the label', () => {
     const text = '男篮联赛总决赛今晚开打';
     const evidence = model.explain('', text, 'sport');

@@ -51,6 +51,29 @@ describe('watch rules', () => {
     expect(Object.keys(fired(rules, { text: '法国AI行动峰会开幕' })).sort()).toEqual(['ai', 'summit']);
   });
 
+  it('matches a Chinese term inside a word, but not across a word boundary', () => {
+    const rules = { cn: '中国', ai: '智能', fr: '法国' };
+    // 智能 lies within 人工智能; 中国 in 其中|国有企业 and 法国 in 非法|国际 straddle two words.
+    expect(Object.keys(fired(rules, { text: '人工智能峰会开幕。其中国有企业占比超过一半。警方破获一起非法国际贩运案件。' }))).toEqual(['ai']);
+    expect(Object.keys(fired(rules, { title: '中国与法国代表会谈', text: '' })).sort()).toEqual(['cn', 'fr']);
+  });
+
+  it('does not count an alias a gazetteer blocker takes, and keeps other terms inside it', () => {
+    const rules = { 'cn-us': '中美', americas: '美洲', us: '美国' };
+    // 中美洲 (Central America) and 拉美 (Latin America) are blockers: 中美 and 美国 are no mention there.
+    expect(Object.keys(fired(rules, { text: '中美洲多国遭遇飓风袭击。' }))).toEqual(['americas']);
+    expect(Object.keys(fired(rules, { text: '拉美国家领导人出席。' }))).toEqual([]);
+    expect(Object.keys(fired(rules, { text: '中美关系出现缓和迹象。' }))).toEqual(['cn-us']);
+  });
+
+  it('does not fire the shipped china-us-relations rule on 中美洲 or on 中国 across words', () => {
+    const shipped = loadClassifier(ClassifyConfigSchema.parse({ learnKeywordFrequencies: false }), CONFIG_DIR);
+    const rulesOf = (text: string) => shipped.classify({ title: null, text }).rules.map((r) => r.rule);
+    expect(rulesOf('中美洲多国遭遇飓风袭击。')).toEqual([]);
+    expect(rulesOf('其中国有企业占比超过一半，与美国的关系引人关注。')).toEqual([]);
+    expect(rulesOf('中国与美国的关系引人关注。')).toEqual(['china-us-relations']);
+  });
+
   it('matches a Korean term at the start of a word, whatever particle or ending follows it', () => {
     const rules = { us: '미국', deal: '"무역 협정"' };
     const m = fired(rules, { text: '미국은 한국과 무역 협정을 맺었다. 미국의 입장.' });

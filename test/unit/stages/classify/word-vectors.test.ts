@@ -159,8 +159,8 @@ describe('a model with word vectors', () => {
       const p = withVectors.predict('', e.text);
       expect([e.text, p[0]!.label]).toEqual([e.text, e.label]);
       expect(p[0]!.score).toBeGreaterThan(0.7);
-      // Without vectors the model knows none of these words: it cannot choose.
-      expect(plain.predict('', e.text)[0]!.score).toBeLessThan(0.6);
+      // Without vectors the model knows none of these words: it cannot choose, and says nothing.
+      expect(plain.predict('', e.text)).toEqual([]);
     }
   });
 
