@@ -21,7 +21,7 @@ import { modelEval, modelTrain, type VectorArgs } from './commands/model.js';
 import { DEFAULT_VECTOR_WEIGHT, MODEL_TYPES, type ModelType } from './stages/classify/model/text-model.js';
 import { DEFAULT_VECTOR_LIMIT } from './stages/classify/model/word-vectors.js';
 import { runDedupeCheck } from './commands/dedupe.js';
-import { exportOpml, importOpml, runFetch, runParseFeed } from './commands/feeds.js';
+import { exportOpml, importOpml, resumeFeeds, runFetch, runParseFeed } from './commands/feeds.js';
 import { syncSchedules } from './jobs/schedules.js';
 import { DEFAULT_MAX_PENDING, formatReplay, progressReporter, replay, type ReplayReport } from './commands/replay.js';
 import { createLogger } from './infra/logger.js';
@@ -218,7 +218,7 @@ export function buildProgram(): Command {
       });
     });
 
-  const feeds = program.command('feeds').description('the feeds file: OPML import and export, schedule reload');
+  const feeds = program.command('feeds').description('the feeds file: OPML import and export, schedule reload, resuming paused feeds');
   feeds
     .command('import')
     .description('add the feeds of an OPML file (from a feed reader) to the feeds file; nested outlines become tags')
@@ -242,6 +242,17 @@ export function buildProgram(): Command {
       await withRuntime(cmd, async (rt) => {
         const r = await syncSchedules(rt, loadFeeds(rt.loaded.paths.feedsFile));
         out(`schedules: ${r.upserted} feeds scheduled, ${r.removed} removed`);
+      });
+    });
+
+  feeds
+    .command('resume')
+    .description('poll feeds paused after repeated failures again (every paused feed when none is named)')
+    .argument('[ids...]')
+    .action(async (ids: string[], _opts: unknown, cmd: Command) => {
+      await withRuntime(cmd, async (rt) => {
+        const resumed = await resumeFeeds(rt, ids);
+        out(resumed.length ? `resumed ${resumed.length}: ${resumed.join(', ')}` : 'no feed is paused');
       });
     });
 

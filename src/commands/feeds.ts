@@ -15,6 +15,8 @@ import type { FetchConfig } from '../stages/fetch/config.js';
 import { parseFeed } from '../stages/fetch/parse-feed.js';
 import { ConfigError, formatIssues } from '../config/load.js';
 import { InputError } from '../domain/errors.js';
+import { forgetFeedFailures, pausedFeedIds } from '../infra/fetch-state.js';
+import type { Runtime } from '../workers/runtime.js';
 
 export interface OpmlImportResult {
   added: Feed[];
@@ -216,4 +218,21 @@ export async function runParseFeed(fileOrUrl: string, config: FetchConfig): Prom
   const contentType = /\.json$/i.test(fileOrUrl) ? 'application/feed+json' : undefined;
   const feed = await parseFeed(body, { ...(contentType ? { contentType } : {}), defaultEncoding: config.defaultEncoding });
   return JSON.stringify(feed, null, 2);
+}
+
+/**
+ * Resumes feeds paused after repeated failures (every paused feed when none is named): their failures and backoff are
+ * forgotten, so the next scheduled tick polls them; validators, seen items and the last error stay. A named feed that
+ * is not paused (a typo, most likely) stops the command before anything changes. Returns the ids resumed.
+ */
+export async function resumeFeeds(rt: Runtime, ids: readonly string[]): Promise<string[]> {
+  const prefix = `${rt.root}:fetch`;
+  const paused = new Set(await pausedFeedIds(rt.redis.client, prefix));
+  const notPaused = [...new Set(ids)].filter((id) => !paused.has(id));
+  if (notPaused.length) {
+    throw new InputError(`not paused: ${notPaused.map((id) => `"${id}"`).join(', ')}; nothing was resumed (\`newsflow status\` shows the paused feeds)`);
+  }
+  const targets = ids.length ? [...new Set(ids)] : [...paused];
+  await forgetFeedFailures(rt.redis.client, prefix, targets);
+  return targets.sort();
 }

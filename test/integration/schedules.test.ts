@@ -11,6 +11,8 @@ import { openTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { FeedSchema } from '../../src/config/schema.js';
 import { countPausedFeeds, createRedisFeedState, readFeedHealth } from '../../src/infra/fetch-state.js';
 import { SCHEDULE_LOCK_WAIT_MS, ScheduleLockBusyError, syncSchedules } from '../../src/jobs/schedules.js';
+import { resumeFeeds } from '../../src/commands/feeds.js';
+import { InputError } from '../../src/domain/errors.js';
 
 const prefix = uniquePrefix('sched');
 let redis: Redis;
@@ -206,6 +208,27 @@ describe('removing feeds from the schedule', () => {
     expect(health.get(kept[1]!.id)).toMatchObject({ paused: false, consecutiveFailures: 0, nextAttemptAt: null, lastErrorCode: 'http-gone' });
     expect(await state.getValidators(kept[1]!.id, kept[1]!.url)).toEqual({ etag: '"v1"', lastModified: null });
     expect(health.get('renamed-long-ago')).toMatchObject({ paused: false, consecutiveFailures: 0 });
+  });
+
+  it('resumes paused feeds by name or all at once, refusing a name that is not paused', async () => {
+    const fetchPrefix = `${rt.root}:fetch`;
+    const state = createRedisFeedState(rt.redis.client, fetchPrefix, rt.loaded.config.fetch);
+    const failure = { code: 'http-gone', message: 'HTTP 410' };
+    for (const id of ['resume-a', 'resume-b', 'resume-c']) {
+      await state.recordFailure(id, failure, new Date());
+      await state.recordFailure(id, failure, new Date());
+    }
+    const paused = await countPausedFeeds(rt.redis.client, fetchPrefix);
+    await expect(resumeFeeds(rt, ['resume-a', 'no-such-feed'])).rejects.toThrow(new InputError('not paused: "no-such-feed"; nothing was resumed (`newsflow status` shows the paused feeds)'));
+    expect(await countPausedFeeds(rt.redis.client, fetchPrefix)).toBe(paused);
+    expect(await resumeFeeds(rt, ['resume-a'])).toEqual(['resume-a']);
+    const health = await readFeedHealth(rt.redis.client, fetchPrefix, ['resume-a', 'resume-b']);
+    expect(health.get('resume-a')).toMatchObject({ paused: false, consecutiveFailures: 0, nextAttemptAt: null, lastErrorCode: 'http-gone' });
+    expect(health.get('resume-b')).toMatchObject({ paused: true });
+    const rest = await resumeFeeds(rt, []);
+    expect(rest).toEqual(expect.arrayContaining(['resume-b', 'resume-c']));
+    expect(await countPausedFeeds(rt.redis.client, fetchPrefix)).toBe(0);
+    expect(await resumeFeeds(rt, [])).toEqual([]);
   });
 
   it('gives up waiting for the schedule lock with a typed one-line error', async () => {

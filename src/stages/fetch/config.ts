@@ -24,7 +24,7 @@ export const PolitenessConfigSchema = z
 
 export const FeedHealthConfigSchema = z
   .object({
-    /** Consecutive failures after which a feed is paused (reported, not polled) until reset or forced. */
+    /** Consecutive failures after which a feed is paused (reported, not polled) until `feeds resume` or a forced crawl succeeds. */
     pauseAfterFailures: z.number().int().positive().default(10),
     /** First delay before polling a failing feed again, in ms; doubles with each failure, with jitter. */
     backoffBaseMs: z.number().int().positive().default(60_000),
