@@ -57,7 +57,7 @@ export async function startAdminServer(rt: Runtime, options: AdminServerOptions 
     queues: Object.fromEntries(
       Object.entries(queues).map(([name, q]) => [name, { getJobCounts: (...types: Parameters<Queue['getJobCounts']>) => bounded(`the job counts of ${name}`, () => q.getJobCounts(...types)) }]),
     ),
-    pausedFeeds: () => bounded('the paused-feeds count', () => countPausedFeeds(rt.redis.client, `${rt.root}:fetch`)),
+    pausedFeeds: () => bounded('the paused-feeds count', () => countPausedFeeds(rt.redis.client, rt.fetchRoot)),
     log,
   });
 

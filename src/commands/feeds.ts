@@ -226,13 +226,12 @@ export async function runParseFeed(fileOrUrl: string, config: FetchConfig): Prom
  * is not paused (a typo, most likely) stops the command before anything changes. Returns the ids resumed.
  */
 export async function resumeFeeds(rt: Runtime, ids: readonly string[]): Promise<string[]> {
-  const prefix = `${rt.root}:fetch`;
-  const paused = new Set(await pausedFeedIds(rt.redis.client, prefix));
+  const paused = new Set(await pausedFeedIds(rt.redis.client, rt.fetchRoot));
   const notPaused = [...new Set(ids)].filter((id) => !paused.has(id));
   if (notPaused.length) {
     throw new InputError(`not paused: ${notPaused.map((id) => `"${id}"`).join(', ')}; nothing was resumed (\`newsflow status\` shows the paused feeds)`);
   }
   const targets = ids.length ? [...new Set(ids)] : [...paused];
-  await forgetFeedFailures(rt.redis.client, prefix, targets);
+  await forgetFeedFailures(rt.redis.client, rt.fetchRoot, targets);
   return targets.sort();
 }

@@ -144,7 +144,7 @@ export async function collectStatus(rt: Runtime, options: StatusOptions = {}): P
   const windowMinutes = options.windowMinutes ?? 15;
   const feeds = options.feeds ?? loadFeeds(rt.loaded.paths.feedsFile);
   const redis = rt.redis.client;
-  const fetchPrefix = `${rt.root}:fetch`;
+  const fetchPrefix = rt.fetchRoot;
   const deadLetters = rt.deadLetters;
   const named: Array<[string, Queue]> = [...STAGES.map((s) => [s, rt.queues[s]] as [string, Queue]), [DEAD_LETTER_QUEUE, deadLetters]];
   const queues = await Promise.all(

@@ -91,10 +91,9 @@ export async function syncSchedules(rt: Runtime, feeds: Feed[], options: SyncOpt
     for (const scheduler of gone) await removeScheduler(queue, scheduler);
     // Nor is it counted as paused any more. Feeds that left the file before their schedulers were removed here (or
     // while nothing synchronised) are found in the paused set itself.
-    const fetchPrefix = `${rt.root}:fetch`;
     const forgotten = new Set(gone.map((s) => s.key.slice(SCHEDULER_PREFIX.length)));
-    for (const id of await pausedFeedIds(rt.redis.client, fetchPrefix)) if (!feedIds.has(id)) forgotten.add(id);
-    await forgetFeedFailures(rt.redis.client, fetchPrefix, [...forgotten]);
+    for (const id of await pausedFeedIds(rt.redis.client, rt.fetchRoot)) if (!feedIds.has(id)) forgotten.add(id);
+    await forgetFeedFailures(rt.redis.client, rt.fetchRoot, [...forgotten]);
     for (const [id, { repeat, data }] of wanted) {
       // Upserting an unchanged scheduler is a no-op for BullMQ, so a restart does not shift the next poll.
       await queue.upsertJobScheduler(id, repeat, { name: 'fetch-feed', data });

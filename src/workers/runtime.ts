@@ -36,6 +36,8 @@ export interface Runtime {
   journal: Journal | null;
   /** Key prefix of the dedupe index this runtime checks against. */
   dedupeRoot: string;
+  /** Key prefix of the fetch stages' state: feed health, validators, seen items, politeness, robots.txt. */
+  fetchRoot: string;
   /** Judge duplicates against the index without adding to it (a replay against the deployment's index). */
   dedupeReadOnly: boolean;
   /** Package version + a hash of the settings that change records, so a rule change yields a new version. */
@@ -109,6 +111,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     outDir,
     journal: options.journal === false ? null : new Journal(path.join(paths.dataDir, 'journal')),
     dedupeRoot: options.dedupeRoot ?? `${root}:dedupe`,
+    fetchRoot: `${root}:fetch`,
     dedupeReadOnly: options.dedupeReadOnly ?? false,
     pipelineVersion: pipelineVersionOf(loaded),
     onClose: (fn) => void closers.push(fn),

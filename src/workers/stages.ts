@@ -45,7 +45,7 @@ export async function createStageDefinitions(rt: Runtime, stages: readonly Stage
     return get;
   };
   const wants = (...names: StageName[]) => names.some((n) => stages.includes(n));
-  const fetchDeps = lazy(() => createFetchDeps(rt.redis.client, `${rt.root}:fetch`, config.fetch, rt.raw), wants('fetch-feed', 'fetch-article'));
+  const fetchDeps = lazy(() => createFetchDeps(rt.redis.client, rt.fetchRoot, config.fetch, rt.raw), wants('fetch-feed', 'fetch-article'));
   const classifier = lazy(() => loadClassifier(config.classify, rt.loaded.paths.classifyBaseDir), wants('classify'));
   const dedupeIndex = lazy(() => createRedisDedupeIndex(rt.redis.client, rt.dedupeRoot, config.dedupe, { readOnly: rt.dedupeReadOnly }), wants('dedupe'));
   // An input is journaled when the stage passes it on, and when it drops it for what it holds (a page without text),

@@ -187,7 +187,7 @@ describe('removing feeds from the schedule', () => {
   });
 
   it('clears the paused flag of removed feeds, also of feeds removed before, and keeps what a feed put back needs', async () => {
-    const fetchPrefix = `${rt.root}:fetch`;
+    const fetchPrefix = rt.fetchRoot;
     const state = createRedisFeedState(rt.redis.client, fetchPrefix, rt.loaded.config.fetch);
     const failure = { code: 'http-gone', message: 'HTTP 410' };
     const at = new Date();
@@ -211,7 +211,7 @@ describe('removing feeds from the schedule', () => {
   });
 
   it('resumes paused feeds by name or all at once, refusing a name that is not paused', async () => {
-    const fetchPrefix = `${rt.root}:fetch`;
+    const fetchPrefix = rt.fetchRoot;
     const state = createRedisFeedState(rt.redis.client, fetchPrefix, rt.loaded.config.fetch);
     const failure = { code: 'http-gone', message: 'HTTP 410' };
     for (const id of ['resume-a', 'resume-b', 'resume-c']) {

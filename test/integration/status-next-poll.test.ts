@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('status next poll', () => {
   it('is the latest of the schedule, the backoff and the adaptive next poll', async () => {
-    const state = createRedisFeedState(rt.redis.client, `${rt.root}:fetch`, rt.loaded.config.fetch);
+    const state = createRedisFeedState(rt.redis.client, rt.fetchRoot, rt.loaded.config.fetch);
     const now = new Date();
     // What the fetch stage records: the adaptive feed polled just now, next in 6 h; the failing one asked by its
     // server (Retry-After) to wait 3 h.
