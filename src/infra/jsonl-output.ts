@@ -140,8 +140,7 @@ export class JsonlOutput implements RecordOutput {
    * day's lease only: a plain file next to its .gz, left by a compress that died between renaming the .gz into place
    * and unlinking the original, is removed (a .gz is renamed into place only when complete).
    */
-  private async segmentsOf(day: string): Promise<Array<{ n: number; compressed: boolean }>> {
-    const names = await readdir(this.options.dir).catch(() => [] as string[]);
+  private async segmentsOf(day: string, names: string[]): Promise<Array<{ n: number; compressed: boolean }>> {
     const segments = segmentsIn(names).get(day) ?? [];
     for (const { n, compressed } of segments) {
       if (compressed && names.includes(segmentName(day, n))) await removed(path.join(this.options.dir, segmentName(day, n)));
@@ -155,10 +154,10 @@ export class JsonlOutput implements RecordOutput {
    * its day's files first. Each day has its own lease, so this is not atomic across days: two copies of one record
    * written under two days in the same instant could both land; a copy that comes after the first is written is not.
    */
-  private async writtenOnOtherDays(day: string, ids: string[]): Promise<boolean[]> {
-    const windowMs = (this.options.ledgerDays ?? 45) * DAY_MS;
+  private async writtenOnOtherDays(day: string, ids: string[], names: string[]): Promise<boolean[]> {
+    // The ledgers' own lifetime: a day further off than that has forgotten its records anyway.
+    const windowMs = this.ledgerTtl * 1000;
     const at = Date.parse(day);
-    const names = await readdir(this.options.dir).catch(() => [] as string[]);
     const days = [...segmentsIn(names)].filter(([d]) => d !== day && Math.abs(Date.parse(d) - at) <= windowMs);
     const out = ids.map(() => false);
     if (!days.length) return out;
@@ -173,6 +172,11 @@ export class JsonlOutput implements RecordOutput {
     return out;
   }
 
+  /** The output folder's file names (none while it does not exist). */
+  private folderNames(): Promise<string[]> {
+    return readdir(this.options.dir).catch(() => [] as string[]);
+  }
+
   private compressFailed(err: unknown, files: string[]): void {
     this.options.log?.warn({ err, dir: this.options.dir, files }, 'compressing closed output files failed; will try again');
   }
@@ -182,7 +186,9 @@ export class JsonlOutput implements RecordOutput {
     const keys = this.keys(day);
     return this.withLease(keys.lease, async (lease) => {
       await mkdir(this.options.dir, { recursive: true });
-      const segments = await this.segmentsOf(day);
+      // Read once per batch: this day's segments, and the other days whose ledgers a new record is looked up in.
+      const names = await this.folderNames();
+      const segments = await this.segmentsOf(day, names);
       const last = segments.at(-1);
       let n = !last ? 0 : last.compressed ? last.n + 1 : last.n;
       // Without its ledger (Redis lost it) a day's records would be written again into the current file.
@@ -203,7 +209,7 @@ export class JsonlOutput implements RecordOutput {
         const known = await this.redis.smismember(keys.ledger, ...ids);
         const unknown = ids.filter((_, i) => !known[i]);
         if (unknown.length) {
-          const elsewhere = await this.writtenOnOtherDays(day, unknown);
+          const elsewhere = await this.writtenOnOtherDays(day, unknown, names);
           const written = new Set(unknown.filter((_, i) => elsewhere[i]));
           for (const [i, id] of ids.entries()) if (written.has(id)) known[i] = 1;
         }
@@ -342,7 +348,7 @@ export class JsonlOutput implements RecordOutput {
 
   /** Compresses the files of days no one has written to for a day, each under its day's lease. */
   async compressIdleDays(now = Date.now()): Promise<string[]> {
-    const names = await readdir(this.options.dir).catch(() => [] as string[]);
+    const names = await this.folderNames();
     const plain = names.filter((n) => SEGMENT.exec(n) && !n.endsWith('.gz'));
     const idle = new Set<string>();
     for (const name of plain) {
@@ -353,7 +359,7 @@ export class JsonlOutput implements RecordOutput {
     for (const day of idle) {
       const keys = this.keys(day);
       const names = await this.withLease(keys.lease, async () => {
-        const uncompressed = (await this.segmentsOf(day)).filter((s) => !s.compressed);
+        const uncompressed = (await this.segmentsOf(day, await this.folderNames())).filter((s) => !s.compressed);
         const last = uncompressed.at(-1);
         if (last) {
           // The last file may end in a torn line that no write has cut yet; a .gz must hold whole lines only.
@@ -396,7 +402,7 @@ export async function listOutputFiles(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const present = new Set(names);
   const key = (n: string) => {
-    const m = /^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.jsonl(\.gz)?$/.exec(n);
+    const m = SEGMENT.exec(n);
     return m ? `${m[1]}.${String(Number(m[2] ?? 0)).padStart(6, '0')}` : null;
   };
   // A plain file next to its .gz is left by a compress that died before unlinking it; the .gz holds the same lines.
