@@ -1,11 +1,10 @@
 // `newsflow extract <file|url>`: runs main-content extraction on one page and returns what the CLI prints; also the
 // reading of a local document as the clean stage reads it, which `dedupe check` shares.
 import { readInput } from './read-input.js';
-import path from 'node:path';
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import { createHttpClient } from '../infra/http/client.js';
 import { extract } from '../stages/clean/extract.js';
-import { readFrontMatter } from '../stages/clean/front-matter.js';
+import { localDocument } from './local-files.js';
 import { parseMarkdownDump } from '../stages/clean/markdown-dump.js';
 import type { Extracted } from '../stages/clean/types.js';
 import type { FetchConfig } from '../stages/fetch/config.js';
@@ -20,17 +19,10 @@ export interface ExtractCommandOptions {
   load?: LoadOptions;
 }
 
-const HTML_EXTENSIONS = new Set(['.html', '.htm', '.xhtml']);
-
-/**
- * A local file's article as the pipeline reads it, choosing the reader as `ingest` does: HTML by its extension, or
- * when it has no front matter and starts with markup; a Markdown dump otherwise.
- */
+/** A local file's article as the pipeline reads it, by the reader `ingest` chooses (local-files.ts). */
 export function extractLocal(file: string, body: Buffer, url?: string): Extracted {
-  const text = body.toString('utf8');
-  const isHtml = HTML_EXTENSIONS.has(path.extname(file).toLowerCase()) || (!readFrontMatter(text) && /^\s*</.test(text));
-  if (isHtml) return extract(body, url);
-  const { extracted } = parseMarkdownDump(text);
+  if (localDocument(file, body).format === 'html') return extract(body, url);
+  const { extracted } = parseMarkdownDump(body.toString('utf8'));
   return url && !extracted.canonicalUrl ? { ...extracted, canonicalUrl: url } : extracted;
 }
 

@@ -5,15 +5,12 @@ import path from 'node:path';
 import { canonicalizeUrl } from '../domain/canonical-url.js';
 import { jobId, sha256Hex, shortId } from '../domain/ids.js';
 import type { CleanPayload } from '../jobs/payloads.js';
-import { readFrontMatter } from '../stages/clean/front-matter.js';
+import { HTML_EXTENSIONS as HTML, localDocument, MARKDOWN_EXTENSIONS as MARKDOWN } from './local-files.js';
 import type { Emit } from '../stages/types.js';
 import { newRunId, runBatch } from '../workers/pipeline.js';
 import type { Runtime } from '../workers/runtime.js';
 import type { RunSummary } from './summary.js';
 import { InputError } from '../domain/errors.js';
-
-const HTML = new Set(['.html', '.htm', '.xhtml']);
-const MARKDOWN = new Set(['.md', '.markdown', '.txt']);
 
 /** An ISO 8601 instant with offset; a date-time without a zone is taken as UTC. */
 export function isoOrNull(value: string | null): string | null {
@@ -52,12 +49,9 @@ export async function listInputs(paths: string[]): Promise<string[]> {
 
 export async function fileJob(rt: Runtime, file: string, runId: string, fetchedAt: string): Promise<Emit> {
   const bytes = await readInput(file);
-  const ext = path.extname(file).toLowerCase();
-  const text = HTML.has(ext) ? '' : bytes.toString('utf8');
   // The clean stage reads the dump with the same reader, so the record's id and url are those of the article.
-  const dump = HTML.has(ext) ? null : readFrontMatter(text);
+  const { format, dump } = localDocument(file, bytes);
   const front = dump?.meta;
-  const format: CleanPayload['format'] = HTML.has(ext) || (!front && /^\s*</.test(text)) ? 'html' : 'markdown';
   const url = front?.url ?? `file://${file}`;
   // The article at its URL as saved: the same dump saved twice (under URL variants, fetched on other days) is one
   // article, and an edited one is another, which dedupe then reports as an update of the first (updateOf). The front
